@@ -1,0 +1,69 @@
+# wuxiao — every target installs what it needs first (see README).
+SHELL := /bin/bash
+export UV_PYTHON ?= 3.11
+export UV_LINK_MODE ?= copy
+UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY := $(UV) run --frozen python
+PYTEST_WORKERS ?= 2
+PG_URL ?= postgres://postgres@127.0.0.1:5432/wuxiao
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APT_RUN := fonts-noto-cjk gettext
+APT_TEST := chromium poppler-utils
+
+.PHONY: run install install-test deps-apt deps-apt-test deps-uv deps-python deps-npm messages migrate demo \
+        test test-pg pg-up bench clean-db
+
+run: install migrate demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+install: deps-apt deps-uv deps-python deps-npm messages
+
+install-test: install deps-apt-test
+
+# Debian packages: CJK fonts for PDFs, gettext for the catalogues (and chromium for browser tests).
+deps-apt:
+	@missing=""; for p in $(APT_RUN); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+deps-apt-test:
+	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+deps-uv:
+	@command -v uv >/dev/null 2>&1 || [ -x $(HOME)/.local/bin/uv ] || python3 -m pip install --quiet uv \
+	  || pip install --quiet uv
+
+deps-python:
+	$(UV) sync --frozen --quiet
+
+deps-npm:
+	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then \
+	  npm ci --no-audit --no-fund --loglevel=error; fi
+
+messages:
+	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate:
+	$(PY) manage.py migrate --no-input -v 0
+
+demo:
+	$(PY) manage.py load_demo
+
+test: install-test
+	$(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Same suite on PostgreSQL (DATABASE_URL, default the local server).
+test-pg: install-test pg-up
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+pg-up:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || (pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start && sleep 2)
+
+bench: install
+	$(UV) run --frozen python bench/run.py
+
+clean-db:
+	rm -f var/wuxiao.sqlite3*

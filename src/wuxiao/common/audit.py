@@ -1,0 +1,27 @@
+"""Writing the audit log. Services call `record()` inside their transaction."""
+
+from django.db import models
+
+from .models import AuditLog
+
+
+def object_type_of(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def record(*, actor, action: str, obj: models.Model, reason: str = "", edition=None,
+           data: dict | None = None, ip: str | None = None) -> AuditLog:
+    """Add one audit row for `action` by `actor` on `obj`."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditLog.objects.create(
+        actor=actor,
+        action=action,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        edition=edition,
+        reason=reason or "",
+        data=data or {},
+        ip=ip,
+    )

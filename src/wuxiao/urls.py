@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from wuxiao.api import api
+
+urlpatterns = [
+    path("", include("wuxiao.competitions.public_urls")),
+    path("accounts/", include("wuxiao.accounts.urls")),
+    path("units/", include("wuxiao.orgs.urls")),
+    path("manage/", include("wuxiao.competitions.urls")),
+    path("manage/audit/", include("wuxiao.common.urls")),
+    path("entries/", include("wuxiao.entries.urls")),
+    path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,126 @@
+"""factory_boy factories shared by every test module."""
+
+import datetime as dt
+import itertools
+
+import factory
+from django.utils import timezone
+
+from wuxiao.accounts.models import Role, User
+from wuxiao.competitions.models import Category, Edition
+from wuxiao.entries.models import Entry
+from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, UnitKind
+
+# Valid Unified Social Credit Codes (reference-data.md) handed out in turn.
+VALID_CODES = [
+    "91110000600037341L", "91110000710926094P", "9144030071526726XG", "91310110666007217T",
+    "914112810713741814", "121200004013590816", "91340600MA2PBM9HXD", "92340602MA2PBMEM24",
+    "91620105L015101280", "91310115591693856A",
+]
+_codes = itertools.cycle(VALID_CODES)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    display_name = factory.Sequence(lambda n: f"用户{n}")
+    mobile = factory.Sequence(lambda n: f"139{n:08d}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", "pass-word-123")
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class RecommendingUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = UnitKind.INDUSTRY_UNION
+    name = factory.Sequence(lambda n: f"郑州市第{n}产业工会")
+    union_name = factory.LazyAttribute(lambda o: o.name)
+
+
+class DeclaringUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = UnitKind.ENTERPRISE
+    name = factory.Sequence(lambda n: f"郑州测试企业{n}有限公司")
+    parent = factory.SubFactory(RecommendingUnitFactory)
+    union_name = factory.LazyAttribute(lambda o: f"{o.name}工会委员会")
+    credit_code = factory.Sequence(lambda n: "")
+    credit_code_status = CreditCodeStatus.NONE
+    address = "郑州市金水区测试路1号"
+    contact_name = "张三"
+    contact_mobile = "13812345678"
+
+
+class CommitteeOfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("kind", "name")
+
+    kind = UnitKind.COMMITTEE
+    name = "测试组委会办公室"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(DeclaringUnitFactory)
+    role = Role.DECLARER
+
+
+def user_with_role(role: str, unit: Organisation | None = None) -> User:
+    """A user holding `role` in `unit` (a fitting new unit when none is given)."""
+    if unit is None:
+        unit = {
+            Role.DECLARER: DeclaringUnitFactory,
+            Role.RECOMMENDER: RecommendingUnitFactory,
+            Role.COMMITTEE: CommitteeOfficeFactory,
+            Role.EXPERT: CommitteeOfficeFactory,
+        }[role]()
+    return MembershipFactory(organisation=unit, role=role).user
+
+
+class EditionFactory(factory.django.DjangoModelFactory):
+    """An edition open for declaration now, with the five categories."""
+
+    class Meta:
+        model = Edition
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"edition-{n}")
+    title = factory.Sequence(lambda n: f"测试竞赛{n}")
+    year = 2026
+    notice_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=10))
+    declaration_opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=10))
+    declaration_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=10))
+    recommendation_deadline = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=20))
+    window_start = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=3 * 365))
+    window_end = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=10))
+
+    @factory.post_generation
+    def categories(obj, create, extracted, **kwargs):
+        if create:
+            for i, name in enumerate(extracted or ["小发明", "小创造", "小革新", "小建议", "小设计"]):
+                Category.objects.create(edition=obj, name=name, position=i)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    edition = factory.SubFactory(EditionFactory)
+    declaring_unit = factory.SubFactory(DeclaringUnitFactory)
+    recommending_unit = factory.LazyAttribute(lambda e: e.declaring_unit.parent)
+    title = factory.Sequence(lambda n: f"作品{n}")
+    category = factory.LazyAttribute(lambda e: e.edition.categories.first())
