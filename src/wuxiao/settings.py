@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wuxiao.orgs",
     "wuxiao.competitions",
     "wuxiao.entries",
+    "wuxiao.demo",
 ]
 
 MIDDLEWARE = [
@@ -168,6 +169,7 @@ USE_TZ = True
 # --- Files ---------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves collected files from here in production
 NODE_MODULES = REPO_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),

@@ -1,0 +1,95 @@
+"""`make run` loads the demo: the 2025 edition as the notice fixes it, a practice copy, every role, every state."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from wuxiao.accounts.models import Role, User
+from wuxiao.competitions.models import Edition
+from wuxiao.demo.data import DEMO_PASSWORD, PRACTICE_SLUG, REAL_SLUG, load_demo
+from wuxiao.entries.enums import EntryStatus
+from wuxiao.entries.models import Entry, EntryTransition
+from wuxiao.orgs.models import CreditCodeStatus, Organisation, RegistrationStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_real_edition_is_exactly_the_notice_and_closed():
+    load_demo()
+    e = Edition.objects.get(slug=REAL_SLUG)
+    assert e.title == "2025年郑州市“创领未来”职工“五小”创新竞赛"
+    assert e.document_number == "郑工发〔2025〕2号"
+    assert timezone.localtime(e.declaration_deadline).strftime("%Y-%m-%d %H:%M:%S") == "2025-03-28 17:30:00"
+    assert not e.is_declaration_open()
+    assert not e.is_practice
+    assert [c.name for c in e.categories.all()] == ["小发明", "小创造", "小革新", "小建议", "小设计"]
+    assert e.exclusions.count() == 7
+    assert [(t.name, t.count, t.amount_yuan) for t in e.prize_tiers.all()] == [
+        ("特等奖", 3, 20000), ("一等奖", 10, 15000), ("二等奖", 20, 10000), ("三等奖", 30, 2000)]
+    assert e.total_prize_count == 63 and e.total_prize_money == 470000
+    assert e.recommendation_quota == 20 and e.site_visit_top_n == 20 and e.roadshow_minutes == 5
+    assert (e.contact_name, e.contact_phone, e.contact_email) == ("张大千", "0371-67885139", "daqian1212@126.com")
+    assert [c.name for c in e.criteria.all()] == ["实际运用水平", "产业（行业）领先水平", "生产效率提升水平", "能源消耗降低水平"]
+    assert e.committee_members.filter(body="committee", function="主任", name="王玉红").exists()
+    assert "关于组织开展 2025 年郑州市“创领未来”" in e.notice_text
+    assert not Entry.objects.filter(edition=e).exists()
+
+
+def test_practice_copy_is_current_open_and_marked():
+    load_demo()
+    p = Edition.objects.get(slug=PRACTICE_SLUG)
+    assert p.is_practice and p.is_current
+    assert Edition.objects.current() == p
+    assert str(p).endswith("（演示）")
+    assert p.is_declaration_open()
+    left = p.declaration_deadline - timezone.now()
+    assert dt.timedelta(days=13) < left < dt.timedelta(days=15)
+    assert timezone.localtime(p.declaration_deadline).strftime("%H:%M") == "17:30"
+    # dates move together: the R2 window keeps its length
+    real = Edition.objects.get(slug=REAL_SLUG)
+    assert p.window_end - p.window_start == real.window_end - real.window_start
+
+
+def test_entries_in_every_state_with_history():
+    load_demo()
+    practice = Edition.objects.get(slug=PRACTICE_SLUG)
+    statuses = set(Entry.objects.filter(edition=practice).values_list("status", flat=True))
+    assert statuses == set(EntryStatus.values)
+    revoked = Entry.objects.get(edition=practice, status=EntryStatus.REVOKED)
+    chain = list(EntryTransition.objects.filter(entry=revoked).values_list("from_status", "to_status"))
+    assert chain[0][0] == EntryStatus.DRAFT and chain[-1][1] == EntryStatus.REVOKED
+    assert all(a[1] == b[0] for a, b in zip(chain, chain[1:]))
+
+
+def test_users_for_every_role_can_log_in(client):
+    load_demo()
+    roles = set()
+    for user in User.objects.all():
+        roles |= set(user.role_set())
+        assert user.check_password(DEMO_PASSWORD)
+    assert roles >= {Role.DECLARER, Role.RECOMMENDER, Role.COMMITTEE, Role.EXPERT, "admin"}
+    assert client.login(username="13700000003", password=DEMO_PASSWORD)  # by mobile
+
+
+def test_units_in_every_registration_and_code_state():
+    load_demo()
+    assert Organisation.objects.filter(kind="district_union").count() == 16
+    assert Organisation.objects.filter(credit_code_status=CreditCodeStatus.PENDING).exists()
+    assert Organisation.objects.filter(registration_status=RegistrationStatus.NEW).exists()
+    assert Organisation.objects.filter(registration_status=RegistrationStatus.REJECTED).exclude(
+        registration_note="").exists()
+
+
+def test_running_twice_keeps_data_and_duplicates_nothing(capsys):
+    call_command("load_demo")
+    counts = (Edition.objects.count(), Entry.objects.count(), User.objects.count(), Organisation.objects.count(),
+              EntryTransition.objects.count())
+    out = capsys.readouterr().out
+    assert "office" in out and "jinshui" in out and "yuhang" in out and DEMO_PASSWORD in out
+    Edition.objects.filter(slug=PRACTICE_SLUG).update(contact_name="改过的联系人")
+    call_command("load_demo")
+    assert (Edition.objects.count(), Entry.objects.count(), User.objects.count(), Organisation.objects.count(),
+            EntryTransition.objects.count()) == counts
+    assert Edition.objects.get(slug=PRACTICE_SLUG).contact_name == "改过的联系人"
