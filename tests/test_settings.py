@@ -1,5 +1,6 @@
 """Settings come from the environment; production mode is strict (issue: foundation, item 3)."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -98,4 +99,4 @@ def test_times_are_stored_in_utc_and_shown_in_beijing(db):
 
     deadline = presets.ZHENGZHOU_2025["declaration_deadline"]
     assert timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") == "2025-03-28 17:30"
-    assert deadline.astimezone(timezone.UTC).strftime("%H:%M") == "09:30"
+    assert deadline.astimezone(dt.timezone.utc).strftime("%H:%M") == "09:30"

@@ -1,3 +1,67 @@
-from ninja import NinjaAPI
+"""The REST API under /api/ (django-ninja): one NinjaAPI, one router per app.
 
-api = NinjaAPI(title="wuxiao API", version="1", urls_namespace="api")
+Every operation needs a bearer token or a session unless it says `auth=None` (the public
+configuration of editions and the list of recommending units). Errors are `{"detail": "..."}`
+in the caller's language (Chinese by default). Interactive docs at /api/docs load Swagger UI
+from our own static files, with no inline script, so they work offline under the site's CSP.
+"""
+
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.openapi.docs import Swagger
+
+from wuxiao import api_messages as msg
+from wuxiao.accounts.api import router as accounts_router
+from wuxiao.common.api_auth import API_AUTH
+from wuxiao.competitions.api import router as competitions_router
+from wuxiao.orgs.api import router as orgs_router
+
+
+class LocalSwagger(Swagger):
+    """ninja's Swagger UI, started by a static script that reads its settings from a data attribute."""
+
+    template = "ninja/wuxiao_swagger.html"
+
+
+api = NinjaAPI(
+    title="wuxiao API",
+    version="1",
+    description=(
+        "REST API of the wuxiao platform for workers' 五小 innovation competitions. "
+        "Authenticate with `Authorization: Bearer <token>` (POST /api/auth/token) or with the "
+        "browser session (unsafe methods then need the X-CSRFToken header). "
+        "Error bodies are `{\"detail\": \"...\"}` in the language of the request (Chinese by default)."
+    ),
+    urls_namespace="api",
+    auth=API_AUTH,
+    # validatorUrl null: Swagger UI would otherwise load a badge from validator.swagger.io.
+    docs=LocalSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+)
+
+api.add_router("/", accounts_router)
+api.add_router("/", competitions_router)
+api.add_router("/", orgs_router)
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, exc: AuthenticationError):
+    response = api.create_response(request, {"detail": str(msg.NOT_AUTHENTICATED)}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": str(msg.NOT_FOUND)}, status=404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    detail = str(exc)
+    # ninja's own English messages, put into the caller's language.
+    if exc.status_code == 403 and detail == "CSRF check Failed":
+        detail = str(msg.CSRF_FAILED)
+    elif exc.status_code == 403 and detail == "Forbidden":
+        detail = str(msg.FORBIDDEN)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)

@@ -172,6 +172,7 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise serves collected files from here in production
 NODE_MODULES = REPO_DIR / "node_modules"
 STATICFILES_DIRS = [
+    BASE_DIR / "static",
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/pico", NODE_MODULES / "@picocss" / "pico" / "css"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),

@@ -66,6 +66,12 @@ class User(AbstractUser):
         return {m.organisation_id for m in self.active_memberships() if m.role == role}
 
 
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    USED = "used", _("used")
+    EXPIRED = "expired", _("expired")
+
+
 class Invitation(models.Model):
     """A one-time link that creates an account with a role in a unit (R13, recommending units)."""
 
@@ -82,6 +88,7 @@ class Invitation(models.Model):
     used_at = models.DateTimeField(_("used"), null=True, blank=True)
     used_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+", verbose_name=_("used by"))
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")
@@ -102,6 +109,21 @@ class Invitation(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.used_at is None and not self.is_expired
+
+    @property
+    def status(self) -> str:
+        if self.used_at is not None:
+            return InvitationStatus.USED
+        return InvitationStatus.EXPIRED if self.is_expired else InvitationStatus.PENDING
+
+    def get_status_display(self) -> str:
+        return InvitationStatus(self.status).label
+
+    def get_accept_url(self) -> str:
+        """The absolute one-time link (SITE_URL), for e-mails and for copying."""
+        from django.urls import reverse
+
+        return settings.SITE_URL + reverse("accounts:invitation_accept", args=[self.token])
 
 
 class LoginFailure(models.Model):

@@ -80,6 +80,7 @@ ACTION_INPUT = {
     Action.NOT_RECOMMEND: ("与本单位另一作品内容重复，择优推荐另一项。", {}),
     Action.RECOMMEND: ("", {"opinion": "同意推荐。该作品在一线生产中应用效果明显。"}),
     Action.DECLARE_INELIGIBLE: ("该作品已列入市级科技计划项目。", {"rule": "R4.3"}),
+    Action.AWARD: ("", {"tier": "一等奖"}),
     Action.REVOKE: ("经查实，作品证明材料存在弄虚作假（R12）。", {}),
 }
 TITLES = {

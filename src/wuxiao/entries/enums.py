@@ -26,6 +26,14 @@ class EntryStatus(models.TextChoices):
 # States in which the declaring unit may edit the entry.
 EDITABLE_STATES = frozenset({EntryStatus.DRAFT, EntryStatus.RETURNED})
 
+# States in which an entry holds one of its recommending unit's places (R6). An entry the
+# committee has taken on (or found ineligible) keeps its place; only a recommendation taken
+# back, or sent back for correction, frees it.
+RECOMMENDED_STATES = frozenset({
+    EntryStatus.RECOMMENDED, EntryStatus.INELIGIBLE, EntryStatus.IN_REVIEW, EntryStatus.NOT_FINALIST,
+    EntryStatus.FINALIST, EntryStatus.NOT_AWARDED, EntryStatus.AWARDED, EntryStatus.REVOKED,
+})
+
 
 class Action(models.TextChoices):
     """The named transitions; each one is a row of TRANSITIONS in services.py."""

@@ -1,0 +1,117 @@
+"""API: tokens (log in / revoke) and the current user with their roles."""
+
+import datetime as dt
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+
+from wuxiao import api_messages as msg
+from wuxiao.accounts import services
+from wuxiao.accounts.rules import is_site_admin
+from wuxiao.common import api_auth
+
+router = Router(tags=["accounts"])
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class TokenIn(Schema):
+    login: str = Field(..., min_length=1, max_length=150, description="Username or mobile number.")
+    password: str = Field(..., min_length=1, max_length=128)
+    name: str = Field("", max_length=100, description="A label for the token, e.g. the client program.")
+
+
+class TokenOut(Schema):
+    token: str = Field(..., description="The key; send it as `Authorization: Bearer <token>`. Shown only once.")
+    name: str
+    created_at: dt.datetime
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    unit: UnitRef
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    name: str
+    mobile: str
+    email: str
+    is_site_admin: bool
+    roles: list[RoleOut]
+
+
+@router.post(
+    "/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
+    summary="Create an API token",
+    description=(
+        "Log in with username or mobile number and password; returns a new bearer token. "
+        "After LOGIN_FAILURE_LIMIT failures for one login name (or one client address) within "
+        "LOGIN_FAILURE_WINDOW_SECONDS further attempts are refused with 429 until the window has "
+        "passed; the login page counts the same failures."
+    ),
+)
+def create_token(request: HttpRequest, payload: TokenIn):
+    login = payload.login.strip()
+    ip = api_auth.client_ip(request)
+    wait = services.login_wait_minutes(login=login, ip=ip)
+    if wait:
+        return Status(429, {"detail": msg.TOO_MANY_FAILURES % {"minutes": wait}})
+    user = authenticate(request, username=login, password=payload.password)
+    if user is None:
+        services.record_login_failure(login=login, ip=ip)
+        return Status(401, {"detail": str(msg.WRONG_CREDENTIALS)})
+    api_token, raw = api_auth.create_api_token(actor=user, login=login, name=payload.name.strip(), ip=ip)
+    return Status(201, {"token": raw, "name": api_token.name, "created_at": api_token.created_at})
+
+
+@router.delete(
+    "/auth/token", auth=api_auth.token_auth, response={204: None, 401: ErrorOut},
+    summary="Revoke the API token used for this request",
+)
+def revoke_token(request: HttpRequest):
+    api_token = getattr(request, "api_token", None)
+    if api_token is None:  # pragma: no cover - token_auth always sets it
+        raise HttpError(401, str(msg.TOKEN_REQUIRED))
+    api_auth.revoke_api_token(actor=request.auth, api_token=api_token, ip=api_auth.client_ip(request))
+    return Status(204, None)
+
+
+@router.get("/me", response={200: MeOut, 401: ErrorOut}, summary="The current user and their roles")
+def me(request: HttpRequest):
+    user = request.auth
+    roles = [
+        {
+            "role": m.role,
+            "role_label": str(m.get_role_display()),
+            "unit": {
+                "id": m.organisation_id,
+                "name": m.organisation.name,
+                "kind": m.organisation.kind,
+                "kind_label": str(m.organisation.get_kind_display()),
+            },
+        }
+        for m in sorted(user.active_memberships(), key=lambda m: (m.role, m.organisation.name, m.pk))
+    ]
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "name": user.name,
+        "mobile": user.mobile,
+        "email": user.email,
+        "is_site_admin": bool(is_site_admin(user)),
+        "roles": roles,
+    }

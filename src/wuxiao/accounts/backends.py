@@ -1,0 +1,36 @@
+"""Log in with a username or a mobile number (the form's 联系电话（手机号码） doubles as a login name)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+from wuxiao.common.validators import is_mobile, normalize_mobile
+
+
+def find_user_by_login(login: str):
+    """The user whose username is `login`, else the one whose mobile it is (+86 and spaces allowed)."""
+    User = get_user_model()
+    login = (login or "").strip()
+    if not login:
+        return None
+    user = User._default_manager.filter(username=login).first()
+    if user is None and is_mobile(login):
+        user = User._default_manager.filter(mobile=normalize_mobile(login)).first()
+    return user
+
+
+class MobileOrUsernameBackend(ModelBackend):
+    """ModelBackend that also accepts the mobile number as the login name; inactive users are refused."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not username or password is None:
+            return None
+        user = find_user_by_login(username)
+        if user is None:
+            # Hash anyway so that an unknown name takes as long as a wrong password.
+            get_user_model()().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
