@@ -76,8 +76,86 @@ def set_current_edition(*, edition: Edition, actor) -> Edition:
     return edition
 
 
-def record_edition_change(*, edition: Edition, actor, changed: list[str], what: str = "settings") -> None:
+def record_edition_change(*, edition: Edition, actor, changed: list[str], what: str = "settings",
+                          data: dict | None = None) -> None:
     """Audit a change of the edition's settings or one of its lists (called by the saving service)."""
     if changed:
         audit.record(actor=actor, action=f"edition.update_{what}", obj=edition, edition=edition,
-                     data={"changed": changed})
+                     data={"changed": changed, **(data or {})})
+
+
+# The settings the committee office edits on the edition's page (everything but the address).
+EDITABLE_FIELDS = (
+    "title", "year", "is_practice", "document_number", "issuers",
+    "notice_date", "declaration_opens_at", "declaration_deadline", "recommendation_deadline",
+    "window_start", "window_end",
+    "recommendation_quota", "roadshow_minutes", "site_visit_top_n",
+    "ppt_max_mb", "ppt_aspect", "video_max_minutes", "video_max_mb", "video_width", "video_height", "video_formats",
+    "contact_name", "contact_phone", "contact_email", "contact_address",
+    "scope_text", "procedure_text", "notice_text",
+)
+
+
+@transaction.atomic
+def update_edition(*, edition: Edition, actor, values: dict) -> list[str]:
+    """Change the edition's settings to `values` and audit the names of the fields that changed."""
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Edition.objects.select_for_update().get(pk=edition.pk)
+    changed = [name for name in EDITABLE_FIELDS if name in values and getattr(locked, name) != values[name]]
+    if changed:
+        for name in changed:
+            setattr(locked, name, values[name])
+        locked.save(update_fields=[*changed, "updated_at"])
+        record_edition_change(edition=locked, actor=actor, changed=changed)
+    return changed
+
+
+# The edition's lists by the name used in addresses and audit actions, in the order of the pages.
+LIST_KINDS = {
+    "categories": Category,
+    "presentation-forms": PresentationForm,
+    "exclusions": Exclusion,
+    "criteria": Criterion,
+    "prizes": PrizeTier,
+    "committee": CommitteeMember,
+}
+
+
+def _list_fields(model) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "edition")]
+
+
+@transaction.atomic
+def update_edition_list(*, edition: Edition, actor, kind: str, rows: list, deleted: list) -> list[str]:
+    """Replace one of the edition's lists by `rows` in this order, remove `deleted`, audit what changed."""
+    model = LIST_KINDS[kind]
+    originals = {o.pk: o for o in model.objects.select_for_update().filter(edition=edition)}
+    fields = _list_fields(model)
+    changed: set[str] = set()
+    added: list[str] = []
+    # Rows from another edition never reach here through the pages; refuse them all the same.
+    for obj in [*rows, *deleted]:
+        if obj.pk is not None and obj.pk not in originals:
+            raise ValueError(f"{model.__name__} {obj.pk} is not in edition {edition.pk}")
+    deleted_pks = {obj.pk for obj in deleted if obj.pk is not None}
+    removed = [str(originals[pk]) for pk in sorted(deleted_pks, key=lambda pk: (originals[pk].position, pk))]
+    model.objects.filter(pk__in=deleted_pks).delete()
+    for position, obj in enumerate(row for row in rows if row.pk not in deleted_pks):
+        obj.edition = edition
+        obj.position = position
+        if obj.pk is None:
+            added.append(str(obj))
+            obj.save()
+            continue
+        row_changed = [f for f in fields if getattr(originals[obj.pk], f) != getattr(obj, f)]
+        if row_changed:
+            changed.update(row_changed)
+            obj.save(update_fields=row_changed)
+    if added or removed:
+        changed.add("rows")
+    names = sorted(changed)
+    record_edition_change(edition=edition, actor=actor, changed=names, what=kind.replace("-", "_"),
+                          data={"added": added, "removed": removed})
+    return names
