@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "common"
-urlpatterns = []
+urlpatterns = [
+    path("", views.audit_log, name="audit_log"),
+]

@@ -35,6 +35,7 @@ class CreditCodeStatus(models.TextChoices):
     VALID = "valid", _("valid (check digit correct)")
     PENDING = "pending", _("awaiting manual confirmation")
     CONFIRMED = "confirmed", _("confirmed by the committee office")
+    WRONG = "wrong", _("found wrong by the committee office")
     NONE = "none", _("not given")
 
 
