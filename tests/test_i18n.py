@@ -51,3 +51,14 @@ def test_zh_hans_catalogue_is_complete(regenerated_catalogues):
             problems[str(po.relative_to(po.parents[4]))] = missing
     assert not problems, "Untranslated or fuzzy messages (run makemessages and translate):\n" + "\n".join(
         f"--- {name}\n{text}" for name, text in problems.items())
+
+
+def test_chinese_by_default_and_english_selectable(client, db):
+    page = client.get("/").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "登录" in page and "申报单位注册" in page
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Log in" in page and "Register a declaring unit" in page

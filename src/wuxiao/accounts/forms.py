@@ -7,6 +7,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import ngettext_lazy
 
 from wuxiao.common.validators import (
@@ -232,7 +233,7 @@ class InvitationForm(forms.Form):
 class AcceptInvitationForm(PasswordPairMixin, forms.Form):
     """A new account from an invitation."""
 
-    display_name = forms.CharField(label=_("name"), max_length=50)
+    display_name = forms.CharField(label=pgettext_lazy("person", "name"), max_length=50)
     mobile = forms.CharField(label=_("mobile number"), max_length=20,
                              widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
     username = forms.CharField(label=_("username"), max_length=150, required=False,

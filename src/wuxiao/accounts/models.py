@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuxiao.common.validators import validate_mobile
 
@@ -29,7 +30,7 @@ class User(AbstractUser):
         _("mobile number"), max_length=11, blank=True, validators=[validate_mobile],
         help_text=_("11 digits; can be used to log in."),
     )
-    display_name = models.CharField(_("name"), max_length=50, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
 
     class Meta:
         verbose_name = _("user")
@@ -80,7 +81,7 @@ class Invitation(models.Model):
                                      related_name="invitations")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     email = models.EmailField(_("e-mail"), blank=True)
-    name = models.CharField(_("name"), max_length=50, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+", verbose_name=_("invited by"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

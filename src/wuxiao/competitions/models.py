@@ -6,6 +6,7 @@ Next year's edition, or another city's, changes these rows, not the program.
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EditionQuerySet(models.QuerySet):
@@ -199,7 +200,7 @@ class CommitteeMember(EditionItem):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="committee_members")
     body = models.CharField(_("body"), max_length=20, choices=CommitteeBody.choices)
     function = models.CharField(_("function"), max_length=30, help_text=_("e.g. 主任, 副主任, 成员"))
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     post = models.CharField(_("post"), max_length=200, blank=True)
 
     class Meta(EditionItem.Meta):
