@@ -56,7 +56,7 @@ def test_zh_hans_catalogue_is_complete(regenerated_catalogues):
 def test_chinese_by_default_and_english_selectable(client, db):
     page = client.get("/").content.decode()
     assert '<html lang="zh-hans">' in page
-    assert "登录" in page and "申报单位注册" in page
+    assert "登录" in page and "注册申报单位" in page
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     page = client.get("/").content.decode()

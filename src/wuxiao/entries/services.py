@@ -234,7 +234,7 @@ def missing_for_submission(entry: Entry) -> list:
     """What a submission still lacks; the declaration stage extends this with the whole form."""
     missing = []
     if not entry.title.strip():
-        missing.append(_("title"))
+        missing.append(_("title of the innovation"))
     if entry.category_id is None:
         missing.append(_("category (R3)"))
     return missing
