@@ -2,8 +2,9 @@
 SHELL := /bin/bash
 export UV_PYTHON ?= 3.11
 export UV_LINK_MODE ?= copy
-UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
-PY := $(UV) run --frozen python
+# Recursive (=) so that uv is looked up after deps-uv may have installed it.
+UV = $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+PY = $(UV) run --frozen python
 PYTEST_WORKERS ?= 2
 PG_URL ?= postgres://postgres@127.0.0.1:5432/wuxiao
 HOST ?= 127.0.0.1
@@ -34,7 +35,8 @@ deps-apt-test:
 
 deps-uv:
 	@command -v uv >/dev/null 2>&1 || [ -x $(HOME)/.local/bin/uv ] || python3 -m pip install --quiet uv \
-	  || pip install --quiet uv
+	  || python3 -m pip install --quiet --break-system-packages uv \
+	  || (apt-get update -qq && apt-get install -y -qq python3-pip && python3 -m pip install --quiet --break-system-packages uv)
 
 deps-python:
 	$(UV) sync --frozen --quiet

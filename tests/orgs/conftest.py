@@ -33,27 +33,6 @@ def foreign_unit(other_recommending_unit):
     return factories.DeclaringUnitFactory(parent=other_recommending_unit, registration_status=RegistrationStatus.NEW)
 
 
-@pytest.fixture
-def user_of(request):
-    def get(role):
-        return None if role == "anonymous" else request.getfixturevalue(role)
-
-    return get
-
-
-@pytest.fixture
-def client_as(client, user_of):
-    """A test client logged in as the role's user (anonymous stays logged out)."""
-
-    def get(role):
-        user = user_of(role)
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return get
-
-
 def assert_login_redirect(response):
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")

@@ -64,6 +64,15 @@ class PasswordPairMixin:
                 self.add_error("password2", error)
 
 
+def _clean_new_mobile(value: str) -> str:
+    """A valid mobile number that no account uses yet, normalised to 11 digits."""
+    validate_mobile(value)
+    mobile = normalize_mobile(value)
+    if _mobile_taken(mobile):
+        raise ValidationError(DUPLICATE_MOBILE, code="duplicate")
+    return mobile
+
+
 def password_fields():
     return (
         forms.CharField(label=_("password"), strip=False,
@@ -176,12 +185,7 @@ class SignupForm(PasswordPairMixin, forms.Form):
         return _clean_name(self.cleaned_data["contact_name"])
 
     def clean_mobile(self):
-        value = self.cleaned_data["mobile"]
-        validate_mobile(value)
-        mobile = normalize_mobile(value)
-        if _mobile_taken(mobile):
-            raise ValidationError(DUPLICATE_MOBILE, code="duplicate")
-        return mobile
+        return _clean_new_mobile(self.cleaned_data["mobile"])
 
     def clean(self):
         cleaned = super().clean()
@@ -247,12 +251,7 @@ class AcceptInvitationForm(PasswordPairMixin, forms.Form):
         return _clean_name(self.cleaned_data["display_name"])
 
     def clean_mobile(self):
-        value = self.cleaned_data["mobile"]
-        validate_mobile(value)
-        mobile = normalize_mobile(value)
-        if _mobile_taken(mobile):
-            raise ValidationError(DUPLICATE_MOBILE, code="duplicate")
-        return mobile
+        return _clean_new_mobile(self.cleaned_data["mobile"])
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
