@@ -103,22 +103,27 @@ def _row_response(request, unit, *, reason_form=None, done=""):
     })
 
 
+def _registration_decision(request, unit, decide, done: str):
+    """Apply one screening decision and answer the HTMX row or redirect with a message."""
+    try:
+        decide()
+    except services.UnitActionRefused as refused:
+        done, level = refused.message, messages.ERROR
+    else:
+        level = messages.SUCCESS
+    if _is_htmx(request):
+        return _row_response(request, unit, done=done)
+    messages.add_message(request, level, done)
+    return redirect(_next_url(request, reverse("orgs:registrations")))
+
+
 @login_required
 @require_POST
 def registration_accept(request, pk: int):
     unit = _registration_unit(request, pk)
-    try:
-        services.accept_registration(actor=request.user, unit=unit)
-    except services.UnitActionRefused as refused:
-        if _is_htmx(request):
-            return _row_response(request, unit, done=refused.message)
-        messages.error(request, refused.message)
-    else:
-        done = _("The registration of %(unit)s has been accepted.") % {"unit": unit.name}
-        if _is_htmx(request):
-            return _row_response(request, unit, done=done)
-        messages.success(request, done)
-    return redirect(_next_url(request, reverse("orgs:registrations")))
+    return _registration_decision(
+        request, unit, lambda: services.accept_registration(actor=request.user, unit=unit),
+        _("The registration of %(unit)s has been accepted.") % {"unit": unit.name})
 
 
 @login_required
@@ -126,18 +131,10 @@ def registration_reject(request, pk: int):
     unit = _registration_unit(request, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.reject_registration(actor=request.user, unit=unit, reason=form.cleaned_data["reason"])
-        except services.UnitActionRefused as refused:
-            if _is_htmx(request):
-                return _row_response(request, unit, done=refused.message)
-            messages.error(request, refused.message)
-        else:
-            done = _("The registration of %(unit)s has been rejected.") % {"unit": unit.name}
-            if _is_htmx(request):
-                return _row_response(request, unit, done=done)
-            messages.success(request, done)
-        return redirect(_next_url(request, reverse("orgs:registrations")))
+        return _registration_decision(
+            request, unit,
+            lambda: services.reject_registration(actor=request.user, unit=unit, reason=form.cleaned_data["reason"]),
+            _("The registration of %(unit)s has been rejected.") % {"unit": unit.name})
     if _is_htmx(request):
         return _row_response(request, unit, reason_form=form)
     return render(request, "orgs/registration_reject.html", {
