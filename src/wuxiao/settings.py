@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "wuxiao.orgs",
     "wuxiao.competitions",
     "wuxiao.entries",
+    "wuxiao.documents",
     "wuxiao.demo",
 ]
 

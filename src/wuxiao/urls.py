@@ -10,6 +10,7 @@ urlpatterns = [
     path("manage/", include("wuxiao.competitions.urls")),
     path("manage/audit/", include("wuxiao.common.urls")),
     path("entries/", include("wuxiao.entries.urls")),
+    path("documents/", include("wuxiao.documents.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

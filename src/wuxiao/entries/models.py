@@ -1,6 +1,12 @@
+import uuid
+from pathlib import PurePosixPath
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from wuxiao.common.validators import MaxZiValidator
 
 from .enums import EDITABLE_STATES, Action, EntryStatus
 
@@ -28,6 +34,31 @@ class Entry(models.Model):
     status_changed_at = models.DateTimeField(_("status changed"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     recommendation_rank = models.PositiveIntegerField(_("merit rank"), null=True, blank=True)
+
+    # --- The entry form, Attachment 2 (R17–R25). Blank while a draft; submission checks them. ---
+    affiliation = models.CharField(_("unit (individual) (所属单位（个人）)"), max_length=200, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_mobile = models.CharField(_("contact mobile"), max_length=20, blank=True)
+    awards = models.TextField(_("awards received (R19)"), blank=True)
+    summary = models.TextField(_("summary (R20)"), blank=True, validators=[MaxZiValidator(500)])
+    industry = models.ForeignKey("common.Industry", verbose_name=_("industry (GB/T 4754, R21)"), null=True,
+                                 blank=True, on_delete=models.PROTECT, related_name="+")
+    background = models.TextField(_("background (R21)"), blank=True)
+    goals = models.TextField(_("goals / key problems solved (R21)"), blank=True)
+    innovation_points = models.TextField(_("innovation points (R21)"), blank=True, validators=[MaxZiValidator(500)])
+    benefits = models.TextField(_("economic and social benefits (R21)"), blank=True,
+                                validators=[MaxZiValidator(500)])
+    presentation_forms = models.ManyToManyField("competitions.PresentationForm", verbose_name=_("presentation forms (R22)"),
+                                                blank=True, related_name="entries")
+    completed_on = models.DateField(_("completed or put into use on (R2)"), null=True, blank=True)
+    other_circumstances = models.TextField(_("other circumstances (R25)"), blank=True)
+    union_opinion = models.TextField(_("opinion of the declaring unit's trade union (R23)"), blank=True)
+    union_opinion_by = models.CharField(_("opinion given by"), max_length=50, blank=True)
+    union_opinion_on = models.DateField(_("opinion date"), null=True, blank=True)
+    # R1: the unit's union belongs to Zhengzhou and the completers are front-line workers.
+    confirms_scope = models.BooleanField(_("confirms the scope (R1)"), default=False)
+    # R2: achieved within the edition's "recent three years" window.
+    confirms_recent = models.BooleanField(_("confirms recent work (R2)"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -68,3 +99,109 @@ class EntryTransition(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.from_status} → {self.to_status}"
+
+
+class Completer(models.Model):
+    """A main completer (R18); position 0 is the first completer."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="completers")
+    position = models.PositiveIntegerField(_("order"), default=0)
+    name = models.CharField(_("name of the completer"), max_length=50)
+    age = models.PositiveSmallIntegerField(_("age"), validators=[MinValueValidator(16), MaxValueValidator(80)])
+    post = models.CharField(_("post / title (trade or grade)"), max_length=100)
+    workplace = models.CharField(_("workplace"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30)
+
+    class Meta:
+        verbose_name = _("main completer")
+        verbose_name_plural = _("main completers")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ExclusionAnswer(models.Model):
+    """The declaring unit's explicit answer to one exclusion of R4 (True: the case applies)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="exclusion_answers")
+    exclusion = models.ForeignKey("competitions.Exclusion", on_delete=models.PROTECT, related_name="answers")
+    applies = models.BooleanField(_("applies"))
+    note = models.CharField(_("explanation"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("exclusion answer (R4)")
+        verbose_name_plural = _("exclusion answers (R4)")
+        constraints = [models.UniqueConstraint(fields=["entry", "exclusion"], name="exclusion_answer_unique")]
+
+
+class AttachmentKind(models.TextChoices):
+    PHOTO = "photo", _("photo")
+    DOCUMENT = "document", _("document (PDF)")
+    PPT = "ppt", _("roadshow PPT (R24)")
+    VIDEO = "video", _("roadshow video (R24)")
+    OTHER = "other", _("material on other circumstances (R25)")
+    STAMPED_FORM = "stamped_form", _("stamped entry form (scan)")
+
+
+# Kinds of which an entry keeps one file: a new upload replaces the old one.
+SINGLE_KINDS = frozenset({AttachmentKind.PPT, AttachmentKind.VIDEO, AttachmentKind.STAMPED_FORM})
+
+
+def attachment_path(instance, filename: str) -> str:
+    """Storage path outside the web root; the original name is kept in the row, not the path."""
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"entries/{instance.entry.edition_id}/{instance.entry_id}/{instance.kind}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A file of an entry that passed its checks (R24); served only to those who may see the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100, blank=True)
+    details = models.JSONField(_("check results"), default=dict, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["kind", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+def commitment_path(instance, filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"commitments/{instance.edition_id}/{instance.unit_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class CreditCommitment(models.Model):
+    """The unit's credit commitment (Attachment 4, R27): once per declaring unit and edition."""
+
+    edition = models.ForeignKey("competitions.Edition", on_delete=models.PROTECT, related_name="commitments")
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="commitments")
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
+    scan = models.FileField(_("stamped scan"), upload_to=commitment_path, max_length=300, blank=True)
+    scan_name = models.CharField(_("file name"), max_length=255, blank=True)
+    scan_uploaded_at = models.DateTimeField(_("scan uploaded"), null=True, blank=True)
+    scan_uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                         related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit commitment (R27)")
+        verbose_name_plural = _("credit commitments (R27)")
+        constraints = [models.UniqueConstraint(fields=["edition", "unit"], name="commitment_unique")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.edition}"
+
+    @property
+    def is_stamped(self) -> bool:
+        return bool(self.scan)

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+"""The entries app's addresses, one module per area of the declaration stage."""
+
+from . import urls_attachments, urls_form, urls_lists
 
 app_name = "entries"
-urlpatterns = []
+urlpatterns = urls_form.urlpatterns + urls_lists.urlpatterns + urls_attachments.urlpatterns
