@@ -7,8 +7,9 @@ import factory
 from django.utils import timezone
 
 from wuxiao.accounts.models import Role, User
-from wuxiao.competitions.models import Category, Edition
-from wuxiao.entries.models import Entry
+from wuxiao.competitions import presets
+from wuxiao.competitions.models import Category, Edition, Exclusion, PresentationForm
+from wuxiao.entries.models import Completer, Entry, ExclusionAnswer
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, UnitKind
 
 # Valid Unified Social Credit Codes (reference-data.md) handed out in turn.
@@ -111,16 +112,50 @@ class EditionFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def categories(obj, create, extracted, **kwargs):
         if create:
-            for i, name in enumerate(extracted or ["小发明", "小创造", "小革新", "小建议", "小设计"]):
+            for i, name in enumerate(extracted or presets.CATEGORIES):
                 Category.objects.create(edition=obj, name=name, position=i)
+            for i, name in enumerate(presets.PRESENTATION_FORMS):
+                PresentationForm.objects.create(edition=obj, name=name, position=i)
+            for i, text in enumerate(presets.EXCLUSIONS):
+                Exclusion.objects.create(edition=obj, number=i + 1, text=text, position=i)
 
 
 class EntryFactory(factory.django.DjangoModelFactory):
+    """A complete entry (every field of Attachment 2 filled, R4 answered "no"): it can be submitted."""
+
     class Meta:
         model = Entry
+        skip_postgeneration_save = True
 
     edition = factory.SubFactory(EditionFactory)
     declaring_unit = factory.SubFactory(DeclaringUnitFactory)
     recommending_unit = factory.LazyAttribute(lambda e: e.declaring_unit.parent)
     title = factory.Sequence(lambda n: f"作品{n}")
     category = factory.LazyAttribute(lambda e: e.edition.categories.first())
+    affiliation = factory.LazyAttribute(lambda e: e.declaring_unit.name)
+    contact_name = "李四"
+    contact_mobile = "13912345678"
+    awards = "2023年获公司技术革新一等奖。"
+    summary = "1.适用领域：机械加工车间。2.解决问题：换刀时间长。3.创新点：快换工装。4.效益：年节约工时1200小时。"
+    industry_id = "3421"
+    background = "国内同类车间普遍采用传统换刀方式，换刀时间长、定位精度差，影响生产效率和产品质量，是一线职工长期面对的难点。"
+    goals = "解决数控车床换刀耗时长的问题，实现一次装夹快速定位，经过一年生产实践检验，换刀时间由十五分钟缩短到三分钟。"
+    innovation_points = "1.原创的快换定位结构；2.技术难度大；3.及时响应生产需求；4.易于推广实施。"
+    benefits = "经济效益：年节约工时1200小时，折合人民币约十万元。社会效益：降低劳动强度，改善作业安全。"
+    completed_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=100))
+    union_opinion = "同意申报。"
+    union_opinion_by = "王工会"
+    union_opinion_on = factory.LazyFunction(timezone.localdate)
+    confirms_scope = True
+    confirms_recent = True
+
+    @factory.post_generation
+    def complete(obj, create, extracted, **kwargs):
+        """Add the first completer, the R22 forms and "no" to every R4 exclusion (pass complete=False to skip)."""
+        if not create or extracted is False:
+            return
+        Completer.objects.create(entry=obj, position=0, name="张三", age=35, post="高级技师", workplace=obj.affiliation,
+                                 phone="13812345678")
+        obj.presentation_forms.set(obj.edition.presentation_forms.all()[:2])
+        ExclusionAnswer.objects.bulk_create(
+            ExclusionAnswer(entry=obj, exclusion=x, applies=False) for x in obj.edition.exclusions.all())

@@ -132,6 +132,8 @@ def test_allowed_transition_moves_status_and_records_history_and_audit(action, s
     assert (step.action, step.from_status, step.to_status, step.actor, step.reason) == (
         action, source, target, actor, reason)
     expected_data = {**data, "rank": 1} if action == "recommend" else data
+    if action == "declare_ineligible":  # the edition's R4 item text is recorded with its number
+        expected_data = {**data, "rule_text": edition.exclusions.get(number=int(data["rule"].split(".")[1])).text}
     assert step.data == expected_data
     [row] = audit_rows(entry)
     assert (row.action, row.actor, row.reason, row.edition) == (f"entry.{action}", actor, reason, edition)

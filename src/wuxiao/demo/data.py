@@ -14,6 +14,7 @@ from wuxiao.competitions.models import Edition
 from wuxiao.competitions.services import create_zhengzhou_2025, set_current_edition
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.declaration import save_entry
 from wuxiao.entries.services import transition_entry
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus, UnitKind
 from wuxiao.orgs.refdata import COMMITTEE_OFFICE_NAME, load_zhengzhou_units
@@ -99,6 +100,26 @@ TITLES = {
 }
 
 
+def _demo_form(title: str, unit_name: str) -> dict:
+    """A filled-in entry form (Attachment 2) for a demo entry."""
+    return {
+        "affiliation": unit_name, "contact_name": "张工", "contact_mobile": "13700000005",
+        "awards": "2024年获公司“五小”创新成果一等奖。",
+        "summary": (f"1.适用领域/工种：数控加工车间，车工、维修电工。2.解决的实际问题：{title}所针对的工序耗时长、"
+                    "质量波动大。3.创新点：采用快换定位结构与简易检测装置。4.经济效益与社会效益：年节约工时约1200小时，"
+                    "降低劳动强度。5.其他：已在本单位三个班组推广。"),
+        "background": ("国内同类车间普遍采用传统方式作业，定位精度依赖人工经验，换型时间长，"
+                       "返工率较高，是一线职工长期面对的痛点问题。"),
+        "goals": ("解决换型耗时、精度不稳定的难题，实现一次装夹快速定位。经过一年生产实践检验，"
+                  "换型时间由十五分钟缩短到三分钟，合格率由百分之九十六提高到百分之九十九。"),
+        "innovation_points": "1.原创性：自主设计快换定位结构。2.技术难度：定位精度达0.01毫米。3.及时性：响应多品种小批量生产需求。4.实用性：结构简单，易于推广。",
+        "benefits": "经济效益：年节约工时约1200小时，折合约十万元。社会效益：降低劳动强度，减少机械伤害风险，带动班组创新氛围。",
+        "completed_on": timezone.localdate() - dt.timedelta(days=200),
+        "union_opinion": "经审核，申报材料真实，同意申报。", "union_opinion_by": "工会主席 王某",
+        "union_opinion_on": timezone.localdate(), "confirms_scope": True, "confirms_recent": True,
+    }
+
+
 def practice_shift(now=None) -> dt.timedelta:
     """Whole days that move the 2025 deadline to 14 days from today, at the same time of day."""
     now = now or timezone.now()
@@ -156,10 +177,19 @@ def load_demo(now=None) -> dict:
         declarer, recommender, office = users["yuhang"], users["jinshui"], users["office"]
         unit = _unit(DECLARING[0][0])
         categories = list(practice.categories.all())
+        forms = list(practice.presentation_forms.values_list("pk", flat=True)[:2])
+        exclusions = list(practice.exclusions.values_list("pk", flat=True))
         for i, (status, path) in enumerate(PATHS.items()):
             entry = Entry.objects.create(edition=practice, declaring_unit=unit, recommending_unit=unit.parent,
                                          title=TITLES[status], category=categories[i % len(categories)],
                                          created_by=declarer)
+            save_entry(actor=declarer, entry=entry, fields=_demo_form(TITLES[status], unit.name),
+                       industry_code="3421", presentation_form_ids=forms,
+                       completers=[{"name": "张工", "age": 38, "post": "高级技师（车工）", "workplace": unit.name,
+                                    "phone": "13700000005"},
+                                   {"name": "李工", "age": 29, "post": "技师（维修电工）", "workplace": unit.name,
+                                    "phone": "0371-67885139"}],
+                       exclusion_answers={pk: False for pk in exclusions})
             for action in path:
                 actor = {Action.SUBMIT: declarer, Action.RETURN: recommender, Action.RECOMMEND: recommender,
                          Action.NOT_RECOMMEND: recommender}.get(action, office)

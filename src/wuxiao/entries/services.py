@@ -102,10 +102,17 @@ def _declaration_open(entry: Entry, actor, data: dict) -> None:
 
 
 def _complete(entry: Entry, actor, data: dict) -> None:
-    missing = missing_for_submission(entry)
+    from .declaration import submission_problems
+
+    problems = submission_problems(entry)
+    missing = [str(p.message) for p in problems if p.missing]
+    others = [str(p.message) for p in problems if not p.missing]
+    parts = []
     if missing:
-        raise TransitionRefused(_("The entry is not complete; missing: %(fields)s.")
-                                % {"fields": "、".join(str(m) for m in missing)})
+        parts.append(str(_("The entry is not complete; missing: %(fields)s.") % {"fields": "、".join(missing)}))
+    parts += others
+    if parts:
+        raise TransitionRefused(" ".join(parts))
 
 
 def _recommendation_open(entry: Entry, actor, data: dict) -> None:
@@ -231,13 +238,10 @@ def extra_quota(entry: Entry) -> int:
 
 
 def missing_for_submission(entry: Entry) -> list:
-    """What a submission still lacks; the declaration stage extends this with the whole form."""
-    missing = []
-    if not entry.title.strip():
-        missing.append(_("title of the innovation"))
-    if entry.category_id is None:
-        missing.append(_("category (R3)"))
-    return missing
+    """What a submission still lacks, as messages (the declaration stage's rules, R1–R4, R17–R25)."""
+    from .declaration import submission_problems
+
+    return [problem.message for problem in submission_problems(entry)]
 
 
 # --- The table ---------------------------------------------------------------------------

@@ -1,0 +1,219 @@
+"""The declaration stage (申报): creating and saving an entry, and what a submission needs (R1–R4, R17–R25).
+
+Drafts are saved whatever their content, so that nothing typed is ever lost; the rules are
+checked when the entry is submitted (`submission_problems`, used by the SUBMIT transition).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wuxiao.accounts.models import Role
+from wuxiao.common import audit
+from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
+from wuxiao.orgs.models import RegistrationStatus
+
+from .enums import EntryStatus
+from .models import Completer, Entry, ExclusionAnswer
+
+# 字数 limits of the form (R20, R21) and the soft targets ("about 100 字") that only warn.
+ZI_LIMITS = {"summary": 500, "innovation_points": 500, "benefits": 500}
+ZI_TARGETS = {"background": 100, "goals": 100}
+SOFT_RANGE = (50, 200)  # "about 100 字": outside this range the form warns
+COMPLETER_AGE = (16, 80)
+
+# The fields of the form that a submission needs, in the order of Attachment 2.
+REQUIRED_TEXT = ["title", "affiliation", "contact_name", "contact_mobile", "summary", "background", "goals",
+                 "innovation_points", "benefits", "union_opinion", "union_opinion_by"]
+EDITABLE_FIELDS = ["title", "affiliation", "contact_name", "contact_mobile", "awards", "summary", "background",
+                   "goals", "innovation_points", "benefits", "completed_on", "other_circumstances",
+                   "union_opinion", "union_opinion_by", "union_opinion_on", "confirms_scope", "confirms_recent"]
+
+
+class DeclarationRefused(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that stops a submission: the form field it belongs to (an anchor) and why."""
+
+    field: str
+    message: str
+    missing: bool = False  # True: `message` is the label of a field left empty
+
+
+def may_declare(user, entry: Entry) -> bool:
+    return user.has_perm("entries.declare", entry) and entry.declaring_unit_id in user.unit_ids_with_role(Role.DECLARER)
+
+
+@transaction.atomic
+def create_entry(*, actor, unit, edition, title: str = "") -> Entry:
+    """Start a draft entry of `unit` in `edition`, prefilled with the unit and the actor as contact."""
+    if unit.pk not in actor.unit_ids_with_role(Role.DECLARER):
+        raise PermissionDenied
+    if unit.registration_status == RegistrationStatus.REJECTED:
+        raise DeclarationRefused(_("Your unit's registration was rejected by the recommending unit; correct the "
+                                   "unit's data first."))
+    if unit.parent_id is None:
+        raise DeclarationRefused(_("Your unit has no recommending unit; choose one in the unit's data first."))
+    if timezone.now() >= edition.declaration_deadline:
+        raise DeclarationRefused(_("The declaration deadline (R15) has passed; no new entry can be started."))
+    entry = Entry.objects.create(
+        edition=edition, declaring_unit=unit, recommending_unit_id=unit.parent_id, title=title.strip(),
+        affiliation=unit.name, contact_name=actor.display_name or unit.contact_name,
+        contact_mobile=actor.mobile or unit.contact_mobile, created_by=actor)
+    audit.record(actor=actor, action="entry.create", obj=entry, edition=edition)
+    return entry
+
+
+@transaction.atomic
+def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | None = None,
+               exclusion_answers: dict[int, bool] | None = None, presentation_form_ids: list[int] | None = None,
+               industry_code: str | None = None, category_id: int | None = None) -> Entry:
+    """Save a draft's form as it is (no completeness check); refused once the entry is no longer editable."""
+    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    if not may_declare(actor, locked):
+        raise PermissionDenied
+    if not locked.is_editable:
+        raise DeclarationRefused(_("This entry has been submitted and can no longer be changed; it can be edited "
+                                   "again if it is returned for revision."))
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            setattr(locked, name, fields[name])
+    if locked.contact_mobile and is_mobile(locked.contact_mobile):
+        locked.contact_mobile = normalize_mobile(locked.contact_mobile)
+    if industry_code is not None:
+        locked.industry_id = industry_code or None
+    if category_id is not None:
+        if category_id and not locked.edition.categories.filter(pk=category_id).exists():
+            raise DeclarationRefused(_("Choose a category of this edition (R3)."))
+        locked.category_id = category_id or None
+    locked.save()
+    if presentation_form_ids is not None:
+        locked.presentation_forms.set(locked.edition.presentation_forms.filter(pk__in=presentation_form_ids))
+    if completers is not None:
+        locked.completers.all().delete()
+        Completer.objects.bulk_create(
+            Completer(entry=locked, position=i, **{k: row.get(k) for k in ("name", "age", "post", "workplace", "phone")})
+            for i, row in enumerate(completers))
+    if exclusion_answers is not None:
+        valid = set(locked.edition.exclusions.values_list("pk", flat=True))
+        locked.exclusion_answers.filter(exclusion_id__in=valid).delete()
+        ExclusionAnswer.objects.bulk_create(
+            ExclusionAnswer(entry=locked, exclusion_id=pk, applies=bool(applies))
+            for pk, applies in exclusion_answers.items() if pk in valid and applies is not None)
+    entry.refresh_from_db()
+    return entry
+
+
+@transaction.atomic
+def delete_draft(*, actor, entry: Entry) -> None:
+    """Delete a draft that was never submitted (audited)."""
+    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    if not may_declare(actor, locked):
+        raise PermissionDenied
+    if locked.status != EntryStatus.DRAFT or locked.transitions.exists():
+        raise DeclarationRefused(_("Only a draft that was never submitted can be deleted."))
+    audit.record(actor=actor, action="entry.delete", obj=locked, edition=locked.edition)
+    locked.delete()
+
+
+def submission_problems(entry: Entry) -> list[Problem]:
+    """Everything that stops `entry` from being submitted, each with the field it belongs to."""
+    p: list[Problem] = []
+    labels = {f.name: f.verbose_name for f in Entry._meta.fields}
+    for name in REQUIRED_TEXT:
+        if not str(getattr(entry, name) or "").strip():
+            p.append(Problem(name, labels[name], missing=True))
+    if entry.category_id is None:
+        p.append(Problem("category", labels["category"], missing=True))
+    if entry.contact_mobile and not is_mobile(entry.contact_mobile):
+        p.append(Problem("contact_mobile", _("The contact's phone must be a mobile number (R17).")))
+    for name, limit in ZI_LIMITS.items():
+        n = count_zi(getattr(entry, name))
+        if n > limit:
+            p.append(Problem(name, _("%(field)s has %(count)d 字; at most %(limit)d are allowed.")
+                             % {"field": labels[name], "count": n, "limit": limit}))
+    if entry.industry_id is None:
+        p.append(Problem("industry", _("Choose the industry classification (GB/T 4754, R21).")))
+    elif len(entry.industry_id) != 4:
+        p.append(Problem("industry", _("Choose the industry down to its class (four-digit code, R21).")))
+    p += _date_problems(entry)
+    p += _completer_problems(entry)
+    if not entry.presentation_forms.exists():
+        p.append(Problem("presentation_forms", _("Choose at least one presentation form (R22).")))
+    p += _eligibility_problems(entry)
+    if not entry.union_opinion_on:
+        p.append(Problem("union_opinion_on", _("Give the date of the trade union's opinion (R23).")))
+    return p
+
+
+def _date_problems(entry: Entry) -> list[Problem]:
+    edition, day = entry.edition, entry.completed_on
+    if day is None:
+        return [Problem("completed_on", _("Give the date the innovation was completed or put into use (R2)."))]
+    if day > timezone.localdate():
+        return [Problem("completed_on", _("The completion date cannot be in the future."))]
+    if not (edition.window_start <= day <= edition.window_end):
+        return [Problem("completed_on", _("Only innovations completed between %(start)s and %(end)s qualify (R2).")
+                        % {"start": edition.window_start, "end": edition.window_end})]
+    return []
+
+
+def _completer_problems(entry: Entry) -> list[Problem]:
+    rows = list(entry.completers.all())
+    if not rows:
+        return [Problem("completers", _("Name at least the first completer (R18)."))]
+    p = []
+    for i, c in enumerate(rows, start=1):
+        if not all(str(v or "").strip() for v in (c.name, c.post, c.workplace, c.phone)) or c.age is None:
+            p.append(Problem("completers", _("Completer %(n)d: every column must be filled in (R18).") % {"n": i}))
+        elif not (COMPLETER_AGE[0] <= c.age <= COMPLETER_AGE[1]):
+            p.append(Problem("completers", _("Completer %(n)d: an age between %(min)d and %(max)d is expected.")
+                             % {"n": i, "min": COMPLETER_AGE[0], "max": COMPLETER_AGE[1]}))
+        else:
+            try:
+                validate_phone(c.phone)
+            except ValidationError:
+                p.append(Problem("completers", _("Completer %(n)d: the phone number is not valid.") % {"n": i}))
+    return p
+
+
+def _eligibility_problems(entry: Entry) -> list[Problem]:
+    p = []
+    answers = {a.exclusion_id: a.applies for a in entry.exclusion_answers.all()}
+    for exclusion in entry.edition.exclusions.all():
+        if exclusion.pk not in answers:
+            p.append(Problem("eligibility", _("Answer exclusion %(n)d of R4.") % {"n": exclusion.number}))
+        elif answers[exclusion.pk]:
+            p.append(Problem("eligibility", _("Not eligible (R4.%(n)d): %(text)s.")
+                             % {"n": exclusion.number, "text": exclusion.text}))
+    if not entry.confirms_scope:
+        p.append(Problem("eligibility", _("Confirm that the unit's trade union belongs to Zhengzhou and the "
+                                          "completers are front-line workers (R1).")))
+    if not entry.confirms_recent:
+        p.append(Problem("eligibility", _("Confirm that the innovation was achieved in the last three years (R2).")))
+    return p
+
+
+def submission_warnings(entry: Entry) -> list[Problem]:
+    """Soft targets that do not block a submission ("about 100 字", R21)."""
+    labels = {f.name: f.verbose_name for f in Entry._meta.fields}
+    warnings = []
+    for name, target in ZI_TARGETS.items():
+        n = count_zi(getattr(entry, name))
+        if n and not (SOFT_RANGE[0] <= n <= SOFT_RANGE[1]):
+            warnings.append(Problem(name, _("%(field)s: about %(target)d 字 are asked for (now %(count)d).")
+                                    % {"field": labels[name], "target": target, "count": n}))
+    return warnings
+
+
+def completion_date_window(entry: Entry) -> tuple[dt.date, dt.date]:
+    return entry.edition.window_start, min(entry.edition.window_end, timezone.localdate())
