@@ -15,7 +15,9 @@ APT_TEST := chromium poppler-utils
 .PHONY: run install install-test deps-apt deps-apt-test deps-uv deps-python deps-npm messages migrate demo \
         test test-pg pg-up bench clean-db
 
+# The background worker (django-tasks-db) runs beside the web server and stops with it.
 run: install migrate demo
+	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 install: deps-apt deps-uv deps-python deps-npm messages
