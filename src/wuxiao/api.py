@@ -8,13 +8,14 @@ from our own static files, with no inline script, so they work offline under the
 
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.api import router as accounts_router
 from wuxiao.common.api_auth import API_AUTH
 from wuxiao.competitions.api import router as competitions_router
+from wuxiao.entries.api import router as entries_router
 from wuxiao.orgs.api import router as orgs_router
 
 
@@ -42,6 +43,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", competitions_router)
 api.add_router("/", orgs_router)
+api.add_router("/", entries_router)
 
 
 @api.exception_handler(AuthenticationError)
@@ -65,3 +67,12 @@ def http_error(request: HttpRequest, exc: HttpError):
     elif exc.status_code == 403 and detail == "Forbidden":
         detail = str(msg.FORBIDDEN)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError):
+    """ninja's schema errors (wrong type, missing field): its list in `detail`, plus a sentence in the caller's language."""
+    fields = [str(e.get("loc", [""])[-1]) for e in exc.errors]
+    return api.create_response(request, {"detail": exc.errors,
+                                          "message": str(msg.INVALID_INPUT) % {"fields": "、".join(fields)}},
+                               status=422)

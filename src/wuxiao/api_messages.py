@@ -20,3 +20,4 @@ UNITS_FORBIDDEN = _(
     "Only the committee office, recommending units and declaring units can list units; "
     "your account has none of these roles."
 )
+INVALID_INPUT = _("Some values have the wrong form or are missing: %(fields)s.")

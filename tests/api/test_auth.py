@@ -219,3 +219,9 @@ def test_session_auth_checks_csrf_on_unsafe_methods_and_says_so_in_chinese(rf, d
     get = rf.get("/api/anything")
     get.user = declarer
     assert session_auth(get) == declarer
+
+
+def test_validation_errors_also_say_what_is_wrong_in_chinese(declarer):
+    response = post_token(Client(), login=declarer.username)
+    assert response.status_code == 422
+    assert response.json()["message"] == "以下内容格式不正确或缺失：password。"

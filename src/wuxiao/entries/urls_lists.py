@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_lists
+
+urlpatterns = [
+    path("list/", views_lists.entry_list, name="list"),
+    path("list/entries.csv", views_lists.entry_list_csv, name="list_csv"),
+]

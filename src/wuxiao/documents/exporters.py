@@ -1,0 +1,159 @@
+"""One small class per printed document of the notice (style.md, convention 8).
+
+Each has a name, a file type and `render()`; a new form is one new class.
+"""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from wuxiao.competitions.models import Edition
+from wuxiao.entries.models import Entry
+from wuxiao.orgs.models import Organisation
+
+from . import content, docx, pdf, xlsx
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\r\n\t]+')
+
+
+def safe_filename(text: str, limit: int = 60) -> str:
+    """A file name Windows and phones accept: no path or reserved characters, not too long."""
+    return _UNSAFE.sub("_", text).strip(" ._")[:limit] or "document"
+
+
+class Exporter:
+    name: str = ""
+    label = ""
+    file_type: str = "pdf"
+
+    @property
+    def content_type(self) -> str:
+        return CONTENT_TYPES[self.file_type]
+
+    def filename(self) -> str:
+        raise NotImplementedError
+
+    def render(self) -> bytes:
+        raise NotImplementedError
+
+
+# --- Attachment 2: the entry form (R17–R23) ---------------------------------------------------
+
+class EntryFormPdf(Exporter):
+    name, label, file_type = "entry_form", _("Entry form (PDF)"), "pdf"
+
+    def __init__(self, entry: Entry):
+        self.entry = entry
+
+    def filename(self) -> str:
+        return safe_filename(f"{self.entry.pk}-{self.entry.title}-申报表") + "." + self.file_type
+
+    def context(self) -> dict:
+        return content.entry_form_context(self.entry)
+
+    def render(self) -> bytes:
+        return pdf.render_pdf("documents/pdf/entry_form.html", self.context())
+
+
+class EntryFormDocx(EntryFormPdf):
+    label, file_type = _("Entry form (Word)"), "docx"
+
+    def render(self) -> bytes:
+        return docx.entry_form_docx(self.context())
+
+
+class BlankExporter(Exporter):
+    def __init__(self, edition: Edition):
+        self.edition = edition
+
+    def filename(self) -> str:
+        return safe_filename(content.form_title(self.edition, self.name)) + "." + self.file_type
+
+
+class BlankEntryFormPdf(BlankExporter):
+    name, label, file_type = "entry_form", _("Entry form, blank (PDF)"), "pdf"
+
+    def render(self) -> bytes:
+        return pdf.render_pdf("documents/pdf/entry_form.html", content.blank_entry_form_context(self.edition))
+
+
+class BlankEntryFormDocx(BlankExporter):
+    name, label, file_type = "entry_form", _("Entry form, blank (Word)"), "docx"
+
+    def render(self) -> bytes:
+        return docx.entry_form_docx(content.blank_entry_form_context(self.edition))
+
+
+# --- Attachment 3: the summary sheet (R26) ---------------------------------------------------
+
+class BlankSummaryPdf(BlankExporter):
+    name, label, file_type = "summary", _("Summary sheet, blank (PDF)"), "pdf"
+
+    def render(self) -> bytes:
+        return pdf.render_pdf("documents/pdf/summary.html", content.summary_context(self.edition))
+
+
+class BlankSummaryXlsx(BlankExporter):
+    name, label, file_type = "summary", _("Summary sheet, blank (Excel)"), "xlsx"
+
+    def render(self) -> bytes:
+        return xlsx.summary_xlsx(content.summary_context(self.edition))
+
+
+# --- Attachment 4: the credit commitment (R27) -----------------------------------------------
+
+class CommitmentPdf(Exporter):
+    name, label, file_type = "commitment", _("Credit commitment (PDF)"), "pdf"
+
+    def __init__(self, edition: Edition, unit: Organisation | None, legal_representative: str = ""):
+        self.edition, self.unit, self.legal_representative = edition, unit, legal_representative
+
+    def filename(self) -> str:
+        prefix = f"{self.unit.name}-" if self.unit else ""
+        return safe_filename(prefix + content.form_title(self.edition, "commitment"), 80) + "." + self.file_type
+
+    def context(self) -> dict:
+        return content.commitment_context(self.edition, self.unit, self.legal_representative)
+
+    def render(self) -> bytes:
+        return pdf.render_pdf("documents/pdf/commitment.html", self.context())
+
+
+class CommitmentDocx(CommitmentPdf):
+    label, file_type = _("Credit commitment (Word)"), "docx"
+
+    def render(self) -> bytes:
+        return docx.commitment_docx(self.context())
+
+
+class BlankCommitmentPdf(CommitmentPdf):
+    label = _("Credit commitment, blank (PDF)")
+
+    def __init__(self, edition: Edition):
+        super().__init__(edition, None)
+
+
+class BlankCommitmentDocx(CommitmentDocx):
+    label = _("Credit commitment, blank (Word)")
+
+    def __init__(self, edition: Edition):
+        super().__init__(edition, None)
+
+
+# The blank forms anyone may download, by (document, file type), in the order the public page lists them.
+BLANK_EXPORTERS = {
+    (cls.name, cls.file_type): cls
+    for cls in (BlankEntryFormPdf, BlankEntryFormDocx, BlankSummaryPdf, BlankSummaryXlsx,
+                BlankCommitmentPdf, BlankCommitmentDocx)
+}
+BLANK_DOCUMENTS = {
+    "entry_form": _("Entry form (Attachment 2)"),
+    "summary": _("Summary sheet (Attachment 3)"),
+    "commitment": _("Credit commitment (Attachment 4)"),
+}
+FILE_TYPE_LABELS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel"}

@@ -1,0 +1,653 @@
+"""API: entries, their completers, R4 answers, attachments and documents (issue 3, item 15).
+
+The same rules as the pages: entries.view_entry to read (a recommending unit does not see a
+draft, which is the declaring unit's own), the declaring unit to create, edit, validate, submit
+and upload (declaration.may_declare). Writes go through the domain functions only:
+declaration.create_entry / save_entry, services.transition_entry, services_attachments.
+Lists use the page's query (views_lists), so pages and API show the same rows.
+"""
+
+import datetime as dt
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from wuxiao import api_messages as msg
+from wuxiao.accounts.models import Role
+from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
+from wuxiao.common.models import Industry
+from wuxiao.competitions.models import Edition
+from wuxiao.orgs.models import Organisation
+
+from . import declaration, services
+from .enums import EntryStatus
+from .models import Attachment, AttachmentKind, Completer, Entry, EntryTransition, ExclusionAnswer
+from .rules import is_entry_declarer
+from .views_lists import (
+    DEFAULT_SORT,
+    PAGE_SIZE,
+    SEARCH_MAX,
+    SORTS,
+    filter_entries,
+    rows_in_order,
+    sort_entries,
+    visible_entries,
+    with_list_columns,
+)
+
+router = Router(tags=["entries"])
+
+may_list_entries = is_committee | is_recommender | is_declarer
+
+# What the API says, in English msgids (zh-hans in the entries catalogue).
+ENTRY_NOT_FOUND = _("There is no entry with this number.")
+ENTRY_FORBIDDEN = _("You may not see this entry.")
+DRAFT_FORBIDDEN = _("This entry is still a draft of the declaring unit; it can be seen once submitted.")
+ENTRIES_FORBIDDEN = _("Only the committee office, recommending units and declaring units can list entries; "
+                      "your account has none of these roles.")
+DECLARE_FORBIDDEN = _("Only the declaring unit of this entry may change or submit it.")
+CREATE_FORBIDDEN = _("Only staff of a declaring unit can create entries.")
+UNIT_NOT_YOURS = _("You are not staff of this declaring unit.")
+CHOOSE_UNIT = _("You work for several declaring units; give unit_id to say for which one.")
+NOT_EDITABLE = _("This entry has been submitted and can no longer be changed; it can be edited again if it is "
+                 "returned for revision.")
+TOO_LONG = _("“%(field)s” may have at most %(max)d characters (now %(count)d).")
+NO_SUCH_INDUSTRY = _("There is no industry with the code “%(code)s” in GB/T 4754.")
+BAD_AGE = _("Completer %(n)d: the age must be a whole number between 0 and 150.")
+ATTACHMENT_NOT_FOUND = _("This entry has no attachment with this number.")
+NO_FILE = _("Please send the file in the form field “file” (multipart/form-data).")
+UPLOAD_UNAVAILABLE = _("Uploading attachments is not available yet.")
+DOCUMENTS_UNAVAILABLE = _("Printing the entry form is not available yet.")
+ATTACHMENTS_CLOSED = _("The entry is “%(status)s”; its attachments can no longer be changed.")
+
+TEXT_MAX = 20000  # characters; far above any 字数 limit of the form, enough to refuse a flood
+COMPLETER_LIMITS = {f: Completer._meta.get_field(f).max_length for f in ("name", "post", "workplace", "phone")}
+
+
+# --- Schemas --------------------------------------------------------------------------------
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
+class IndustryOut(Schema):
+    code: str
+    name: str
+
+
+class ProblemOut(Schema):
+    field: str = Field(..., description="The form field the problem belongs to (an anchor of the page).")
+    message: str
+    missing: bool = Field(..., description="True: `message` is the label of a required field left empty.")
+
+
+class SubmitRefusedOut(Schema):
+    detail: str
+    problems: list[ProblemOut]
+
+
+class ProblemsOut(Schema):
+    ready: bool = Field(..., description="True when nothing stops the submission but, maybe, the deadline.")
+    declaration_open: bool
+    problems: list[ProblemOut]
+    warnings: list[ProblemOut] = Field(..., description="Soft targets that do not block the submission.")
+
+
+class CompleterOut(Schema):
+    position: int
+    name: str
+    age: int | None
+    post: str
+    workplace: str
+    phone: str
+
+
+class ExclusionAnswerOut(Schema):
+    exclusion_id: int
+    number: int
+    text: str
+    applies: bool | None = Field(..., description="null: not answered yet.")
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    size: int
+    content_type: str
+    uploaded_at: dt.datetime
+    download_url: str
+
+    @staticmethod
+    def resolve_kind_label(obj) -> str:
+        return str(obj.get_kind_display())
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_uploaded_at(obj) -> dt.datetime:
+        return timezone.localtime(obj.uploaded_at)
+
+    @staticmethod
+    def resolve_download_url(obj) -> str:
+        return reverse("api:entry_attachment_file", kwargs={"entry_id": obj.entry_id, "attachment_id": obj.pk})
+
+
+class TransitionOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    by: str | None
+    at: dt.datetime
+    reason: str
+
+
+class EntrySummaryOut(Schema):
+    id: int
+    title: str
+    edition: str = Field(..., description="The edition's short name (slug).")
+    status: str
+    status_label: str
+    is_editable: bool
+    category: NamedOut | None
+    declaring_unit: NamedOut
+    recommending_unit: NamedOut
+    industry: IndustryOut | None
+    first_completer: str | None
+    submitted_at: dt.datetime | None = Field(..., description="Beijing time.")
+    attachment_count: int
+    commitment_stamped: bool = Field(..., description="The declaring unit's credit commitment (R27) is stamped.")
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_edition(obj) -> str:
+        return obj.edition.slug
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+    @staticmethod
+    def resolve_category(obj):
+        return {"id": obj.category.pk, "name": obj.category.name} if obj.category else None
+
+    @staticmethod
+    def resolve_declaring_unit(obj):
+        return {"id": obj.declaring_unit.pk, "name": obj.declaring_unit.name}
+
+    @staticmethod
+    def resolve_recommending_unit(obj):
+        return {"id": obj.recommending_unit.pk, "name": obj.recommending_unit.name}
+
+    @staticmethod
+    def resolve_industry(obj):
+        return {"code": obj.industry.code, "name": obj.industry.name} if obj.industry else None
+
+    @staticmethod
+    def resolve_submitted_at(obj):
+        return timezone.localtime(obj.submitted_at) if obj.submitted_at else None
+
+    @staticmethod
+    def resolve_updated_at(obj):
+        return timezone.localtime(obj.updated_at)
+
+
+class EntryOut(EntrySummaryOut):
+    affiliation: str
+    contact_name: str
+    contact_mobile: str
+    completers: list[CompleterOut] = Field(..., description="In order; the first is the first completer (R18).")
+    awards: str
+    summary: str
+    industry_code: str | None
+    background: str
+    goals: str
+    innovation_points: str
+    benefits: str
+    presentation_forms: list[NamedOut]
+    completed_on: dt.date | None
+    other_circumstances: str
+    union_opinion: str
+    union_opinion_by: str
+    union_opinion_on: dt.date | None
+    confirms_scope: bool
+    confirms_recent: bool
+    exclusion_answers: list[ExclusionAnswerOut] = Field(..., description="One per exclusion of R4 in the edition.")
+    attachments: list[AttachmentOut]
+    history: list[TransitionOut]
+    created_at: dt.datetime
+
+    @staticmethod
+    def resolve_completers(obj):
+        return list(obj.completers.all())
+
+    @staticmethod
+    def resolve_industry_code(obj):
+        return obj.industry_id
+
+    @staticmethod
+    def resolve_presentation_forms(obj):
+        return [{"id": f.pk, "name": f.name} for f in obj.presentation_forms.all()]
+
+    @staticmethod
+    def resolve_exclusion_answers(obj):
+        answers = {a.exclusion_id: a.applies for a in obj.exclusion_answers.all()}
+        return [{"exclusion_id": x.pk, "number": x.number, "text": x.text, "applies": answers.get(x.pk)}
+                for x in obj.edition.exclusions.all()]
+
+    @staticmethod
+    def resolve_attachments(obj):
+        return list(obj.attachments.all())
+
+    @staticmethod
+    def resolve_history(obj):
+        return [{"action": t.action, "action_label": str(t.get_action_display()), "from_status": t.from_status,
+                 "to_status": t.to_status, "by": t.actor.name if t.actor else None, "at": timezone.localtime(t.at),
+                 "reason": t.reason} for t in obj.transitions.all()]
+
+    @staticmethod
+    def resolve_created_at(obj):
+        return timezone.localtime(obj.created_at)
+
+
+class EntryFilters(Schema):
+    edition: str | None = Field(None, max_length=50, description="The edition's short name; default: current.")
+    status: EntryStatus | None = Field(None, description="Drafts are listed for the committee only when asked for.")
+    category: int | None = Field(None, description="Id of the category (R3).")
+    unit: str | None = Field(None, max_length=SEARCH_MAX, description="Part of the declaring unit's name.")
+    recommending_unit: int | None = Field(None, description="Id of the recommending unit.")
+    industry: str | None = Field(None, pattern=r"^\d{2}$", description="GB/T 4754 division (大类), two digits.")
+    q: str | None = Field(None, max_length=SEARCH_MAX, description="Part of the title.")
+    sort: str = Field(DEFAULT_SORT, pattern="^(" + "|".join(SORTS) + ")$")
+
+
+class EntryCreateIn(Schema):
+    edition: str | None = Field(None, description="The edition's short name; default: current.")
+    unit_id: int | None = Field(None, description="Your declaring unit; needed only if you work for several.")
+    title: str = ""
+
+
+class CompleterIn(Schema):
+    name: str = ""
+    age: int | None = None
+    post: str = ""
+    workplace: str = ""
+    phone: str = ""
+
+
+class EntryPatchIn(Schema):
+    """Only the fields sent are changed; a draft is saved as it is, the rules are checked on submission."""
+
+    title: str | None = None
+    affiliation: str | None = None
+    contact_name: str | None = None
+    contact_mobile: str | None = None
+    awards: str | None = None
+    summary: str | None = None
+    background: str | None = None
+    goals: str | None = None
+    innovation_points: str | None = None
+    benefits: str | None = None
+    completed_on: dt.date | None = None
+    other_circumstances: str | None = None
+    union_opinion: str | None = None
+    union_opinion_by: str | None = None
+    union_opinion_on: dt.date | None = None
+    confirms_scope: bool | None = None
+    confirms_recent: bool | None = None
+    completers: list[CompleterIn] | None = Field(None, description="The whole list, in order (R18).")
+    exclusion_answers: dict[int, bool | None] | None = Field(
+        None, description="Exclusion id → true (applies) / false (does not apply), R4.")
+    presentation_form_ids: list[int] | None = Field(None, description="R22, several.")
+    industry_code: str | None = Field(None, description="GB/T 4754 class, four digits; empty clears.")
+    category_id: int | None = Field(None, description="R3; null clears.")
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+def _detail_queryset():
+    return with_list_columns(Entry.objects.all(), defer_texts=False).prefetch_related(
+        "completers", "presentation_forms", "attachments", "edition__exclusions",
+        Prefetch("exclusion_answers", queryset=ExclusionAnswer.objects.order_by()),
+        Prefetch("transitions", queryset=EntryTransition.objects.select_related("actor")))
+
+
+def _detail(entry_id: int) -> Entry:
+    return _detail_queryset().get(pk=entry_id)
+
+
+def may_view(user, entry: Entry) -> bool:
+    """entries.view_entry, except that a draft is the declaring unit's own (and the committee's)."""
+    if not user.has_perm("entries.view_entry", entry):
+        return False
+    return entry.status != EntryStatus.DRAFT or bool(is_committee(user) or is_entry_declarer(user, entry))
+
+
+def _viewable(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
+    entry = (queryset if queryset is not None else Entry.objects.select_related("edition")).filter(pk=entry_id).first()
+    if entry is None:
+        raise HttpError(404, str(ENTRY_NOT_FOUND))
+    if not may_view(request.auth, entry):
+        refused = DRAFT_FORBIDDEN if request.auth.has_perm("entries.view_entry", entry) else ENTRY_FORBIDDEN
+        raise HttpError(403, str(refused))
+    return entry
+
+
+def _declarable(request: HttpRequest, entry_id: int) -> Entry:
+    entry = _viewable(request, entry_id)
+    if not declaration.may_declare(request.auth, entry):
+        raise HttpError(403, str(DECLARE_FORBIDDEN))
+    return entry
+
+
+def _edition(slug: str | None) -> Edition:
+    edition = Edition.objects.filter(slug=slug).first() if slug else Edition.objects.current()
+    if edition is None:
+        raise HttpError(404, str(msg.EDITION_NOT_FOUND if slug else msg.NO_EDITION))
+    return edition
+
+
+def _problems(problems) -> list[dict]:
+    return [{"field": p.field, "message": str(p.message), "missing": p.missing} for p in problems]
+
+
+def _check_length(label, value: str, limit: int) -> None:
+    if value is not None and len(value) > limit:
+        raise HttpError(400, str(TOO_LONG % {"field": label, "max": limit, "count": len(value)}))
+
+
+def _form_input(payload: EntryPatchIn) -> dict:
+    """The keyword arguments of declaration.save_entry for the fields sent; refuses what storage cannot hold."""
+    sent = payload.dict(exclude_unset=True)
+    fields = {}
+    for name in declaration.EDITABLE_FIELDS:
+        if name not in sent:
+            continue
+        value = sent[name]
+        model_field = Entry._meta.get_field(name)
+        if model_field.get_internal_type() in ("CharField", "TextField"):
+            value = value or ""
+            _check_length(model_field.verbose_name, value, model_field.max_length or TEXT_MAX)
+        elif model_field.get_internal_type() == "BooleanField":
+            value = bool(value)
+        fields[name] = value
+    kwargs: dict = {"fields": fields}
+    if "completers" in sent:
+        rows = []
+        for n, row in enumerate(payload.completers or [], start=1):
+            if row.age is None or not 0 <= row.age <= 150:
+                raise HttpError(400, str(BAD_AGE % {"n": n}))
+            for name, limit in COMPLETER_LIMITS.items():
+                _check_length(Completer._meta.get_field(name).verbose_name, getattr(row, name), limit)
+            rows.append({"name": row.name.strip(), "age": row.age, "post": row.post.strip(),
+                         "workplace": row.workplace.strip(), "phone": row.phone.strip()})
+        kwargs["completers"] = rows
+    if "exclusion_answers" in sent:
+        kwargs["exclusion_answers"] = payload.exclusion_answers or {}
+    if "presentation_form_ids" in sent:
+        kwargs["presentation_form_ids"] = payload.presentation_form_ids or []
+    if "industry_code" in sent:
+        code = (payload.industry_code or "").strip()
+        if code and not Industry.objects.filter(code=code).exists():
+            raise HttpError(400, str(NO_SUCH_INDUSTRY % {"code": code[:10]}))
+        kwargs["industry_code"] = code
+    if "category_id" in sent:
+        kwargs["category_id"] = payload.category_id or 0
+    return kwargs
+
+
+def _declaring_unit(user, unit_id: int | None) -> Organisation:
+    units = {unit.pk: unit for unit in user.units_with_role(Role.DECLARER)}
+    if not units:
+        raise HttpError(403, str(CREATE_FORBIDDEN))
+    if unit_id is None:
+        if len(units) > 1:
+            raise HttpError(400, str(CHOOSE_UNIT))
+        return next(iter(units.values()))
+    if unit_id not in units:
+        raise HttpError(403, str(UNIT_NOT_YOURS))
+    return units[unit_id]
+
+
+class EntryPagination(PageNumberPagination):
+    """ninja's page numbers, with the page's ids chosen first and only its rows annotated (views_lists)."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        offset = (pagination.page - 1) * page_size
+        ids = list(queryset.values_list("pk", flat=True)[offset:offset + page_size])
+        return {self.items_attribute: rows_in_order(ids), "count": self._items_count(queryset)}
+
+
+# --- Entries --------------------------------------------------------------------------------
+
+ENTRY_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.get(
+    "/entries", response={200: list[EntrySummaryOut], 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="List the entries the caller may see", url_name="entry_list",
+    description=(
+        "The filters of the entry list page. Committee office and site administrators: every entry of the "
+        "edition (drafts only with status=draft); recommending-unit staff: the submitted entries of their "
+        "declaring units; declaring-unit staff: their own entries, drafts included. Experts and accounts "
+        "without a role: 403. 50 per page."
+    ),
+)
+@paginate(EntryPagination, page_size=PAGE_SIZE)
+def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
+    user = request.auth
+    if not may_list_entries(user):
+        raise HttpError(403, str(ENTRIES_FORBIDDEN))
+    edition = _edition(filters.edition)
+    entries = filter_entries(
+        visible_entries(user).filter(edition=edition), status=filters.status or "", category_id=filters.category,
+        unit=filters.unit or "", recommending_unit_id=filters.recommending_unit, division=filters.industry or "",
+        q=filters.q or "", hide_drafts=bool(is_committee(user)))
+    return sort_entries(entries, filters.sort)
+
+
+@router.post(
+    "/entries", response={201: EntryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Start a draft entry for your declaring unit", url_name="entry_create",
+)
+def create_entry(request: HttpRequest, payload: EntryCreateIn):
+    user = request.auth
+    edition = _edition(payload.edition)
+    unit = _declaring_unit(user, payload.unit_id)
+    _check_length(Entry._meta.get_field("title").verbose_name, payload.title, Entry._meta.get_field("title").max_length)
+    try:
+        entry = declaration.create_entry(actor=user, unit=unit, edition=edition, title=payload.title)
+    except PermissionDenied:
+        raise HttpError(403, str(UNIT_NOT_YOURS)) from None
+    except declaration.DeclarationRefused as refused:
+        raise HttpError(409, str(refused.message)) from None
+    return Status(201, _detail(entry.pk))
+
+
+@router.get("/entries/{entry_id}", response={200: EntryOut, **ENTRY_RESPONSES},
+            summary="One entry with every field of the entry form", url_name="entry_detail")
+def entry_detail(request: HttpRequest, entry_id: int):
+    return _viewable(request, entry_id, _detail_queryset())
+
+
+@router.patch(
+    "/entries/{entry_id}", response={200: EntryOut, 400: ErrorOut, 409: ErrorOut, **ENTRY_RESPONSES},
+    summary="Save fields of a draft entry", url_name="entry_update",
+    description="Only the fields sent change. Refused with 409 once the entry is submitted (until returned).",
+)
+def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
+    entry = _declarable(request, entry_id)
+    if not entry.is_editable:
+        raise HttpError(409, str(NOT_EDITABLE))
+    kwargs = _form_input(payload)
+    try:
+        declaration.save_entry(actor=request.auth, entry=entry, **kwargs)
+    except PermissionDenied:
+        raise HttpError(403, str(DECLARE_FORBIDDEN)) from None
+    except declaration.DeclarationRefused as refused:
+        status = 409 if not Entry.objects.get(pk=entry.pk).is_editable else 400
+        raise HttpError(status, str(refused.message)) from None
+    return _detail(entry.pk)
+
+
+@router.get("/entries/{entry_id}/problems", response={200: ProblemsOut, **ENTRY_RESPONSES},
+            summary="Check an entry as a submission would, without submitting", url_name="entry_problems")
+def entry_problems(request: HttpRequest, entry_id: int):
+    entry = _viewable(request, entry_id)
+    problems = declaration.submission_problems(entry)
+    return {"ready": not problems, "declaration_open": entry.edition.is_declaration_open(),
+            "problems": _problems(problems), "warnings": _problems(declaration.submission_warnings(entry))}
+
+
+@router.post(
+    "/entries/{entry_id}/submit", response={200: EntryOut, 409: SubmitRefusedOut, **ENTRY_RESPONSES},
+    summary="Submit an entry to its recommending unit", url_name="entry_submit",
+    description="409 with the reason and the list of problems when the entry cannot be submitted "
+                "(R15, R1–R4, R17–R25).",
+)
+def submit_entry(request: HttpRequest, entry_id: int):
+    entry = _declarable(request, entry_id)
+    try:
+        services.transition_entry(entry=entry, action="submit", actor=request.auth)
+    except services.TransitionRefused as refused:
+        entry.refresh_from_db()
+        problems = declaration.submission_problems(entry) if entry.is_editable else []
+        return Status(409, {"detail": str(refused.message), "problems": _problems(problems)})
+    return _detail(entry.pk)
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+@router.get("/entries/{entry_id}/attachments", response={200: list[AttachmentOut], **ENTRY_RESPONSES},
+            summary="List an entry's attachments", url_name="entry_attachments")
+def list_attachments(request: HttpRequest, entry_id: int):
+    entry = _viewable(request, entry_id)
+    return list(entry.attachments.all())
+
+
+UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"],
+    "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
+
+
+@router.post(
+    "/entries/{entry_id}/attachments",
+    response={201: AttachmentOut, 400: ErrorOut, 413: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
+    summary="Upload an attachment (multipart field `file`)", url_name="entry_attachment_upload",
+    description="The checks of R24 apply (PPT 16:9, first slide without animation or sound; video length, "
+                "size and resolution). A PPT, video or stamped form replaces the previous one.",
+    openapi_extra=UPLOAD_BODY,
+)
+def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind = Query(...)):
+    entry = _viewable(request, entry_id)
+    try:
+        from . import services_attachments
+        from .uploads import LimitedTemporaryFileUploadHandler
+    except ImportError:
+        raise HttpError(501, str(UPLOAD_UNAVAILABLE)) from None
+    if not is_entry_declarer(request.auth, entry):
+        raise HttpError(403, str(DECLARE_FORBIDDEN))
+    if not services_attachments.may_change_attachment(request.auth, entry, kind):
+        raise HttpError(409, str(ATTACHMENTS_CLOSED % {"status": entry.get_status_display()}))
+    # The file streams to a temporary file, refused as soon as it passes the kind's limit. The handler
+    # can only be set before the body is read (a session's CSRF check may have read it already).
+    handler = None
+    if not hasattr(request, "_files"):
+        handler = LimitedTemporaryFileUploadHandler(request, kind=kind, edition=entry.edition)
+        request.upload_handlers = [handler]
+    uploaded = request.FILES.get("file")
+    if handler is not None and handler.refused:
+        raise HttpError(413, str(handler.refused))
+    if uploaded is None or not uploaded.size:
+        raise HttpError(400, str(NO_FILE))
+    try:
+        attachment = services_attachments.add_attachment(actor=request.auth, entry=entry, kind=kind,
+                                                         uploaded_file=uploaded)
+    except services_attachments.AttachmentRefused as refused:
+        raise HttpError(400, str(refused.message)) from None
+    return Status(201, attachment)
+
+
+def _attachment(request: HttpRequest, entry_id: int, attachment_id: int) -> tuple[Entry, Attachment]:
+    entry = _viewable(request, entry_id)
+    attachment = Attachment.objects.filter(pk=attachment_id, entry_id=entry.pk).first()
+    if attachment is None:
+        raise HttpError(404, str(ATTACHMENT_NOT_FOUND))
+    return entry, attachment
+
+
+@router.get("/entries/{entry_id}/attachments/{attachment_id}/file", response={200: None, **ENTRY_RESPONSES},
+            summary="Download an attachment's file", url_name="entry_attachment_file")
+def attachment_file(request: HttpRequest, entry_id: int, attachment_id: int):
+    _, attachment = _attachment(request, entry_id, attachment_id)
+    response = FileResponse(attachment.file.storage.open(attachment.file.name, "rb"), as_attachment=True,
+                            filename=attachment.original_name,
+                            content_type=attachment.content_type or "application/octet-stream")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@router.delete(
+    "/entries/{entry_id}/attachments/{attachment_id}",
+    response={204: None, 409: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
+    summary="Delete an attachment", url_name="entry_attachment_delete",
+)
+def delete_attachment(request: HttpRequest, entry_id: int, attachment_id: int):
+    entry, attachment = _attachment(request, entry_id, attachment_id)
+    try:
+        from . import services_attachments
+    except ImportError:
+        raise HttpError(501, str(UPLOAD_UNAVAILABLE)) from None
+    if not is_entry_declarer(request.auth, entry):
+        raise HttpError(403, str(DECLARE_FORBIDDEN))
+    if not services_attachments.may_change_attachment(request.auth, entry, attachment.kind):
+        raise HttpError(409, str(ATTACHMENTS_CLOSED % {"status": entry.get_status_display()}))
+    try:
+        services_attachments.remove_attachment(actor=request.auth, attachment=attachment)
+    except services_attachments.AttachmentRefused as refused:
+        raise HttpError(409, str(refused.message)) from None
+    return Status(204, None)
+
+
+# --- Documents ------------------------------------------------------------------------------
+
+def _document(request: HttpRequest, entry_id: int, file_type: str) -> HttpResponse:
+    entry = _viewable(request, entry_id)
+    try:
+        from wuxiao.documents import content, exporters
+    except ImportError:
+        raise HttpError(501, str(DOCUMENTS_UNAVAILABLE)) from None
+    exporter_class = exporters.EntryFormPdf if file_type == "pdf" else exporters.EntryFormDocx
+    exporter = exporter_class(content.entries_for_documents(Entry.objects.all()).get(pk=entry.pk))
+    return FileResponse(io.BytesIO(exporter.render()), as_attachment=True, filename=exporter.filename(),
+                        content_type=exporter.content_type)
+
+
+@router.get("/entries/{entry_id}/documents/form.pdf", response={200: None, 501: ErrorOut, **ENTRY_RESPONSES},
+            summary="The entry form (Attachment 2) as PDF", url_name="entry_form_pdf")
+def entry_form_pdf(request: HttpRequest, entry_id: int):
+    return _document(request, entry_id, "pdf")
+
+
+@router.get("/entries/{entry_id}/documents/form.docx", response={200: None, 501: ErrorOut, **ENTRY_RESPONSES},
+            summary="The entry form (Attachment 2) as Word document", url_name="entry_form_docx")
+def entry_form_docx(request: HttpRequest, entry_id: int):
+    return _document(request, entry_id, "docx")

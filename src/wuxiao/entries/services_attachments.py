@@ -1,0 +1,145 @@
+"""Adding and removing an entry's attachments (R24, R25): checks, storage, audit.
+
+A file is checked while it is still the request's temporary file, then handed to the storage
+(a rename on the local disk), then recorded in one transaction with the entry's row locked. A
+refusal at any step leaves the entry and its other attachments as they were and removes what
+was written.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import rules
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wuxiao.common import audit
+
+from .attachments import PHOTO_MAX_COUNT, AttachmentRefused, check_file, clean_name, make_thumbnail
+from .models import SINGLE_KINDS, Attachment, AttachmentKind, Entry
+from .rules import is_entry_declarer
+
+__all__ = ["AttachmentRefused", "add_attachment", "may_change_attachment", "remove_attachment"]
+
+
+@rules.predicate
+def is_entry_editable(user, entry) -> bool:
+    return bool(entry is not None and entry.is_editable)
+
+
+# The declaring unit changes the files while the entry is a draft or returned for revision; the
+# stamped scan of the entry form (issue 3, item 13) is made after submission, so it may come later.
+can_change_attachments = is_entry_declarer & is_entry_editable
+can_upload_stamped_form = is_entry_declarer
+
+
+def may_change_attachment(user, entry: Entry, kind: str) -> bool:
+    """Whether `user` may add or remove an attachment of `kind` on `entry` now.
+
+    Tested on the predicates directly, not through `user.has_perm` (which lets every superuser
+    do anything): a site administrator does not upload in a unit's name.
+    """
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    predicate = can_upload_stamped_form if kind == AttachmentKind.STAMPED_FORM else can_change_attachments
+    return bool(predicate.test(user, entry))
+
+
+def _refusal_for(user, entry: Entry):
+    if not is_entry_declarer.test(user, entry):
+        return _("Only the declaring unit of this entry may change its attachments.")
+    return _("The entry is “%(status)s”; its attachments can no longer be changed.") % {
+        "status": entry.get_status_display()}
+
+
+@contextmanager
+def _local_path(uploaded_file) -> Iterator[str]:
+    """A path on disk for the checks: the upload's own temporary file, or a copy made in chunks."""
+    if hasattr(uploaded_file, "temporary_file_path"):
+        yield uploaded_file.temporary_file_path()
+        return
+    fd, path = tempfile.mkstemp(prefix="wuxiao-upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in uploaded_file.chunks():
+                out.write(chunk)
+        yield path
+    finally:
+        os.unlink(path)
+        uploaded_file.seek(0)
+
+
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def _stored_names(attachment: Attachment) -> list[str]:
+    return [attachment.file.name, (attachment.details or {}).get("thumbnail", "")]
+
+
+def add_attachment(*, actor, entry: Entry, kind: str, uploaded_file) -> Attachment:
+    """Check `uploaded_file` for `kind` and store it on `entry`, replacing the old file of a single kind; audited."""
+    if kind not in AttachmentKind.values:
+        raise AttachmentRefused(_("Unknown kind of attachment."))
+    if not may_change_attachment(actor, entry, kind):
+        raise AttachmentRefused(_refusal_for(actor, entry))
+    name = clean_name(uploaded_file.name)
+    size = uploaded_file.size
+    with _local_path(uploaded_file) as path:
+        checked = check_file(kind=kind, path=path, name=name, size=size, edition=entry.edition)
+        thumbnail = make_thumbnail(path) if kind == AttachmentKind.PHOTO else None
+
+    # Into the storage before the transaction: a long write must not hold the entry's lock.
+    attachment = Attachment(entry=entry, kind=kind, original_name=name, size=size,
+                            content_type=checked.content_type, details=checked.details, uploaded_by=actor)
+    storage = attachment.file.storage
+    attachment.file.save(name, uploaded_file, save=False)
+    if thumbnail:
+        attachment.details["thumbnail"] = storage.save(f"{attachment.file.name}.thumb.jpg", ContentFile(thumbnail))
+    try:
+        with transaction.atomic():
+            locked = Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=entry.pk)
+            if not may_change_attachment(actor, locked, kind):  # a colleague may have submitted meanwhile
+                raise AttachmentRefused(_refusal_for(actor, locked))
+            if kind == AttachmentKind.PHOTO and locked.attachments.filter(kind=kind).count() >= PHOTO_MAX_COUNT:
+                raise AttachmentRefused(_("An entry has at most %(max)d photos; please delete one before adding "
+                                          "another.") % {"max": PHOTO_MAX_COUNT})
+            replaced = list(locked.attachments.filter(kind=kind)) if kind in SINGLE_KINDS else []
+            attachment.entry = locked
+            attachment.save()
+            for old in replaced:
+                old.delete()
+            Entry.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+            audit.record(actor=actor, action="entry.attachment_add", obj=locked, edition=locked.edition, data={
+                "attachment": attachment.pk, "kind": kind, "name": name, "size": size,
+                "replaced": [old.original_name for old in replaced]})
+            old_names = [n for old in replaced for n in _stored_names(old)]
+            transaction.on_commit(lambda: _delete_files(storage, old_names), robust=True)
+    except BaseException:
+        _delete_files(storage, _stored_names(attachment))
+        raise
+    return attachment
+
+
+def remove_attachment(*, actor, attachment: Attachment) -> None:
+    """Delete `attachment` and its stored file(s) from its entry; audited."""
+    with transaction.atomic():
+        locked = (Entry.objects.select_for_update(of=("self",)).select_related("edition")
+                  .get(pk=attachment.entry_id))
+        if not may_change_attachment(actor, locked, attachment.kind):
+            raise AttachmentRefused(_refusal_for(actor, locked))
+        storage = attachment.file.storage
+        names = _stored_names(attachment)
+        audit.record(actor=actor, action="entry.attachment_remove", obj=locked, edition=locked.edition, data={
+            "attachment": attachment.pk, "kind": attachment.kind, "name": attachment.original_name,
+            "size": attachment.size})
+        attachment.delete()
+        Entry.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+        transaction.on_commit(lambda: _delete_files(storage, names), robust=True)
+

@@ -1,0 +1,73 @@
+"""Uploading attachments in Debian's chromium: the progress bar, the panel updated in place, errors beside the field."""
+
+import pytest
+from django.test import Client
+
+from wuxiao.accounts.models import Role
+
+from .. import factories
+from .test_attachments_checks import PDF, STANDARD, pptx_bytes
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+RECORD_PROGRESS = """() => {
+  window.notReloaded = true;
+  window.progressValues = [];
+  new MutationObserver(records => records.forEach(r => {
+    if (r.target.tagName === "PROGRESS") window.progressValues.push([Number(r.target.value), Number(r.target.max)]);
+  })).observe(document.body, {attributes: true, subtree: true, attributeFilter: ["value", "max"]});
+}"""
+
+
+@pytest.fixture
+def logged_in_page(page, live_server, settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    unit = factories.DeclaringUnitFactory()
+    declarer = factories.user_with_role(Role.DECLARER, unit)
+    # No industry: the reference table is emptied by the flush after a transactional test.
+    entry = factories.EntryFactory(declaring_unit=unit, industry_id=None)
+    client = Client()
+    client.force_login(declarer)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(f"{live_server.url}/entries/{entry.pk}/attachments/")
+    return page, entry
+
+
+def test_upload_with_progress_then_a_refusal_beside_the_field(logged_in_page):
+    page, entry = logged_in_page
+    page.evaluate(RECORD_PROGRESS)
+    big_pdf = PDF + b"%" + b"0" * (3 * 1024 * 1024)
+    page.set_input_files("input[name=document-file]", files=[
+        {"name": "技术说明.pdf", "mimeType": "application/pdf", "buffer": big_pdf}])
+    page.click("#attachments-%d-document button.upload-button" % entry.pk)
+    page.locator("#attachments-%d-document .attachment-notice" % entry.pk).wait_for()
+    section = page.inner_text("#attachments-%d-document" % entry.pk)
+    assert "已上传“技术说明.pdf”（3.0 MB）" in section
+    assert page.evaluate("window.notReloaded") is True  # the panel was replaced in place
+    values = page.evaluate("window.progressValues")
+    assert values and values[-1][0] == values[-1][1] > len(big_pdf)  # the bar reached the request's full size
+    assert entry.attachments.get().original_name == "技术说明.pdf"
+
+    page.set_input_files("input[name=ppt-file]", files=[
+        {"name": "路演.pptx", "mimeType": "application/octet-stream", "buffer": pptx_bytes(STANDARD)}])
+    page.click("#attachments-%d-ppt button.upload-button" % entry.pk)
+    error = page.locator("#field-ppt-file .errorlist")
+    error.wait_for()
+    assert "R24：幻灯片比例为 4:3，不是 16:9" in error.inner_text()
+    assert page.evaluate("window.notReloaded") is True
+    assert "技术说明.pdf" in page.inner_text("#attachments-%d-document" % entry.pk)
+    assert list(entry.attachments.values_list("kind", flat=True)) == ["document"]
+    # The console notes the refused upload's 400; nothing else (no CSP violation, no script error).
+    assert [e for e in page.csp_errors if "status of 400" not in e] == []
+
+
+def test_too_big_file_is_stopped_in_the_browser(logged_in_page):
+    page, entry = logged_in_page
+    page.set_input_files("input[name=photo-file]", files=[
+        {"name": "大照片.jpg", "mimeType": "image/jpeg", "buffer": b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024)}])
+    page.click("#attachments-%d-photo button.upload-button" % entry.pk)
+    status = page.locator("#attachments-%d-photo .upload-status" % entry.pk)
+    assert status.inner_text() == "文件过大：照片最大允许 10 MB。"
+    assert not entry.attachments.exists()
