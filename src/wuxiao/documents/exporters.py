@@ -11,7 +11,9 @@ from wuxiao.competitions.models import Edition
 from wuxiao.entries.models import Entry
 from wuxiao.orgs.models import Organisation
 
-from . import content, docx, pdf, xlsx
+from . import content, pdf
+
+# python-docx and openpyxl are imported only when a DOCX or XLSX is made: the web processes stay small.
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -64,6 +66,8 @@ class EntryFormDocx(EntryFormPdf):
     label, file_type = _("Entry form (Word)"), "docx"
 
     def render(self) -> bytes:
+        from . import docx
+
         return docx.entry_form_docx(self.context())
 
 
@@ -86,6 +90,8 @@ class BlankEntryFormDocx(BlankExporter):
     name, label, file_type = "entry_form", _("Entry form, blank (Word)"), "docx"
 
     def render(self) -> bytes:
+        from . import docx
+
         return docx.entry_form_docx(content.blank_entry_form_context(self.edition))
 
 
@@ -102,6 +108,8 @@ class BlankSummaryXlsx(BlankExporter):
     name, label, file_type = "summary", _("Summary sheet, blank (Excel)"), "xlsx"
 
     def render(self) -> bytes:
+        from . import xlsx
+
         return xlsx.summary_xlsx(content.summary_context(self.edition))
 
 
@@ -128,6 +136,8 @@ class CommitmentDocx(CommitmentPdf):
     label, file_type = _("Credit commitment (Word)"), "docx"
 
     def render(self) -> bytes:
+        from . import docx
+
         return docx.commitment_docx(self.context())
 
 
