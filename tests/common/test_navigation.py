@@ -32,3 +32,21 @@ def test_anonymous_sees_login_and_signup(client, db):
     nav = client.get("/").content.decode().split("<main", 1)[0]
     assert 'href="/accounts/login/"' in nav and 'href="/accounts/signup/"' in nav
     assert not any(f'href="{href}"' in nav for href in LINKS)
+
+
+@pytest.mark.parametrize("role,expected", [("declarer", True), ("recommender", False), ("committee", False)])
+def test_declaring_units_find_their_credit_commitment(client, request, role, expected):
+    create_zhengzhou_2025()
+    client.force_login(request.getfixturevalue(role))
+    nav = client.get("/accounts/").content.decode().split("<main", 1)[0]
+    assert ('href="/documents/commitment/">信用承诺书</a>' in nav) is expected
+
+
+@pytest.mark.parametrize("role,expected", [("committee", True), ("site_admin", True), ("recommender", False),
+                                           ("declarer", False), ("expert", False)])
+def test_committee_finds_commitments_and_batch_export(client, request, role, expected):
+    edition = create_zhengzhou_2025()
+    client.force_login(request.getfixturevalue(role))
+    nav = client.get("/accounts/").content.decode().split("<main", 1)[0]
+    assert (f'href="/documents/editions/{edition.slug}/commitments/">信用承诺书</a>' in nav) is expected
+    assert (f'href="/documents/editions/{edition.slug}/exports/">批量导出</a>' in nav) is expected
