@@ -111,12 +111,18 @@ ALLOWED = {"declarer", "recommender", "committee", "site_admin"}  # entries.view
     ("documents:entry_docx", b"PK", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 ])
 def test_download_permissions(client_as, role, full_entry, name, magic, content_type):
+    if role == "recommender":  # a draft is the declaring unit's own: submitted, the recommending unit sees it
+        Entry.objects.filter(pk=full_entry.pk).update(status="submitted")  # arranged, as a factory would
     response = client_as(role).get(reverse(name, args=[full_entry.pk]))
     expect(response, role in ALLOWED, role)
     if role in ALLOWED:
         assert response["Content-Type"] == content_type
         assert b"".join(response.streaming_content).startswith(magic)
         assert "attachment" in response["Content-Disposition"]
+
+
+def test_recommending_unit_cannot_print_a_draft(client_as, full_entry):
+    assert client_as("recommender").get(reverse("documents:entry_pdf", args=[full_entry.pk])).status_code == 403
 
 
 def test_other_units_declarer_is_refused(client, full_entry):

@@ -55,6 +55,14 @@ def entry(entry_of):
     return entry_of("draft")
 
 
+def submitted_if_recommender(role, entry, actors):
+    """A draft is the declaring unit's own: the recommending unit sees the entry once it is submitted."""
+    if role == "recommender":
+        from wuxiao.entries.services import transition_entry
+
+        transition_entry(entry=entry, action="submit", actor=actors["declarer"])
+
+
 @pytest.fixture
 def client_for(actors):
     def make(role) -> Client:
@@ -85,6 +93,7 @@ def login_redirect(response) -> bool:
 @pytest.mark.parametrize("role", ROLES)
 def test_attachments_page_by_role(client_for, entry, actors, role):
     add(actors["declarer"], entry, AttachmentKind.DOCUMENT, "技术说明.pdf", PDF)
+    submitted_if_recommender(role, entry, actors)
     response = client_for(role).get(reverse("entries:attachments", args=[entry.pk]))
     if role == "anonymous":
         assert login_redirect(response)
@@ -294,6 +303,7 @@ def test_upload_checks_csrf(entry, actors):
 def test_download_by_role(client_for, entry, actors, role):
     data = pptx_bytes()
     attachment = add(actors["declarer"], entry, AttachmentKind.PPT, "路演 材料.pptx", data)
+    submitted_if_recommender(role, entry, actors)
     response = client_for(role).get(reverse("entries:attachment_download", args=[attachment.pk]))
     if role in VIEWERS:
         assert response.status_code == 200
@@ -306,6 +316,7 @@ def test_download_by_role(client_for, entry, actors, role):
 
 def test_photo_thumbnail_and_inline_view(client_for, entry, actors):
     attachment = add(actors["declarer"], entry, AttachmentKind.PHOTO, "现场.jpg", jpeg_bytes((2000, 1500)))
+    submitted_if_recommender("recommender", entry, actors)
     client = client_for("recommender")
     url = reverse("entries:attachment_download", args=[attachment.pk])
     thumb = client.get(url + "?thumbnail=1")
@@ -315,6 +326,13 @@ def test_photo_thumbnail_and_inline_view(client_for, entry, actors):
     assert Image.open(io.BytesIO(b"".join(thumb.streaming_content))).size == (480, 360)
     inline = client.get(url + "?inline=1")
     assert inline["Content-Disposition"].startswith("inline;")
+
+
+def test_recommending_unit_cannot_open_a_drafts_files(client_for, entry, actors):
+    attachment = add(actors["declarer"], entry, AttachmentKind.PPT, "路演 材料.pptx", pptx_bytes())
+    client = client_for("recommender")
+    assert client.get(reverse("entries:attachment_download", args=[attachment.pk])).status_code == 403
+    assert client.get(reverse("entries:attachments", args=[entry.pk])).status_code == 403
 
 
 def test_media_files_have_no_public_url(client, entry, actors):

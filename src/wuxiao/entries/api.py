@@ -30,7 +30,7 @@ from wuxiao.orgs.models import Organisation
 from . import declaration, services
 from .enums import EntryStatus
 from .models import Attachment, AttachmentKind, Completer, Entry, EntryTransition, ExclusionAnswer
-from .rules import is_entry_declarer
+from .rules import is_entry_declarer, is_entry_recommender
 from .views_lists import (
     DEFAULT_SORT,
     PAGE_SIZE,
@@ -334,10 +334,8 @@ def _detail(entry_id: int) -> Entry:
 
 
 def may_view(user, entry: Entry) -> bool:
-    """entries.view_entry, except that a draft is the declaring unit's own (and the committee's)."""
-    if not user.has_perm("entries.view_entry", entry):
-        return False
-    return entry.status != EntryStatus.DRAFT or bool(is_committee(user) or is_entry_declarer(user, entry))
+    """entries.view_entry: a draft is the declaring unit's own (and the committee's)."""
+    return user.has_perm("entries.view_entry", entry)
 
 
 def _viewable(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
@@ -345,8 +343,8 @@ def _viewable(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
     if entry is None:
         raise HttpError(404, str(ENTRY_NOT_FOUND))
     if not may_view(request.auth, entry):
-        refused = DRAFT_FORBIDDEN if request.auth.has_perm("entries.view_entry", entry) else ENTRY_FORBIDDEN
-        raise HttpError(403, str(refused))
+        draft_of_own_unit = entry.status == EntryStatus.DRAFT and is_entry_recommender(request.auth, entry)
+        raise HttpError(403, str(DRAFT_FORBIDDEN if draft_of_own_unit else ENTRY_FORBIDDEN))
     return entry
 
 

@@ -26,7 +26,7 @@ def is_draft(user, entry) -> bool:
     return entry is not None and entry.status == EntryStatus.DRAFT
 
 
-can_view_entry = is_entry_declarer | is_entry_recommender | is_committee
+can_view_entry = is_entry_declarer | (is_entry_recommender & ~is_draft) | is_committee
 
 rules.add_perm("entries.view_entry", can_view_entry)
 rules.add_perm("entries.declare", is_entry_declarer)  # submit, withdraw, edit
