@@ -4,24 +4,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wuxiao.entries.attachments import JPEG, PDF, PNG, image_type
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.orgs.models import Organisation
 
 SCAN_MAX_MB = 20
-# What a stamped scan may be, recognised by its first bytes (the name alone can lie).
-SCAN_KINDS = {
-    "pdf": (b"%PDF-", {".pdf"}, "application/pdf"),
-    "jpeg": (b"\xff\xd8\xff", {".jpg", ".jpeg"}, "image/jpeg"),
-    "png": (b"\x89PNG\r\n\x1a\n", {".png"}, "image/png"),
-}
+# What a stamped scan may be (the name alone can lie): content type → the names it may carry.
+SCAN_KINDS = {PDF: ("pdf", {".pdf"}), JPEG: ("jpeg", {".jpg", ".jpeg"}), PNG: ("png", {".png"})}
 
 
 def scan_kind(upload) -> str | None:
-    """'pdf', 'jpeg' or 'png' by the file's magic bytes, or None."""
+    """'pdf', 'jpeg' or 'png' by the file's first bytes (the attachments' detection), or None."""
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
-    return next((kind for kind, (magic, _suffixes, _type) in SCAN_KINDS.items() if head.startswith(magic)), None)
+    content_type = PDF if head.startswith(b"%PDF-") else image_type(head)
+    return SCAN_KINDS[content_type][0] if content_type in SCAN_KINDS else None
 
 
 def check_scan(upload) -> None:
@@ -35,7 +33,7 @@ def check_scan(upload) -> None:
     if kind is None:
         raise ValidationError(_("Only a PDF, JPEG or PNG file can be uploaded as the stamped scan."), code="type")
     suffix = PurePosixPath(upload.name or "").suffix.lower()
-    if suffix not in SCAN_KINDS[kind][1]:
+    if suffix not in next(names for name, names in SCAN_KINDS.values() if name == kind):
         raise ValidationError(
             _("The file's name (%(suffix)s) does not match its content (%(kind)s); please upload the original file."),
             code="mismatch", params={"suffix": suffix or "—", "kind": kind.upper()})
