@@ -322,7 +322,7 @@ def test_video_whose_extension_lies_is_refused(check, tmp_path):
     mp4 = video_file(tmp_path / "v.mp4")
     assert check(AttachmentKind.VIDEO, "v.wmv", mp4) == "文件扩展名为 .wmv，但内容不是 WMV 视频。请上传视频本身。"
     assert check(AttachmentKind.VIDEO, "v.mp4", pptx_bytes()) == (
-        "文件内容不是 MP4 视频（扩展名与内容不符）。请上传视频本身。")
+        "文件扩展名为 .mp4，但内容不是 MP4 视频。请上传视频本身。")
     assert check(AttachmentKind.VIDEO, "v.avi", mp4) == "R24：视频须为 MP4、WMV 格式，请转换为 MP4（H.264 编码）后重新上传。"
 
 
