@@ -122,6 +122,7 @@ def test_fill_the_whole_form_and_submit(live_server, page, open_edition, declare
     page.click("button[data-save-draft]")
     error = page.locator("#field-contact_mobile .errorlist li")
     error.wait_for()
+    page.wait_for_load_state("load")  # the reloaded page's scripts (autosave) are running
     assert "手机号码" in error.inner_text()
     assert page.input_value("input[name=contact_mobile]") == "1380013"
     assert page.locator("[data-completer-row]").first.locator("input[name$='-name']").input_value() == "李四"
