@@ -33,31 +33,35 @@ def setup_django(data_dir: str, stock: bool):
 
 def prepare(data_dir: str, stock: bool) -> list[int]:
     setup_django(data_dir, stock)
-    import datetime as dt
-
     from django.core.management import call_command
-    from django.utils import timezone
 
     from wuxiao.accounts.models import Role, User
-    from wuxiao.competitions.models import Category, Edition
     from wuxiao.entries.models import Entry
     from wuxiao.orgs.models import Membership, Organisation
 
     call_command("migrate", verbosity=0)
-    now = timezone.now()
-    edition = Edition.objects.create(
-        slug="bench", title="bench", year=2026, notice_date=now.date(), declaration_opens_at=now - dt.timedelta(days=1),
-        declaration_deadline=now + dt.timedelta(days=1), recommendation_deadline=now + dt.timedelta(days=2),
-        window_start=now.date() - dt.timedelta(days=1000), window_end=now.date())
-    category = Category.objects.create(edition=edition, name="小发明")
+    from wuxiao.competitions.services import create_zhengzhou_2025
+    from wuxiao.demo.data import demo_form, practice_shift
+    from wuxiao.entries.declaration import save_entry
+
+    # The 2025 edition moved to today, so that its deadline is open; every entry is complete.
+    edition = create_zhengzhou_2025(slug="bench", shift=practice_shift())
+    category = edition.categories.first()
+    forms = list(edition.presentation_forms.values_list("pk", flat=True)[:1])
+    exclusions = list(edition.exclusions.values_list("pk", flat=True))
     parent = Organisation.objects.create(kind="industry_union", name="bench union")
     ids = []
     for i in range(WRITERS):
         unit = Organisation.objects.create(kind="enterprise", name=f"bench unit {i}", parent=parent)
         user = User.objects.create_user(username=f"bench{i}", password="x")
         Membership.objects.create(user=user, organisation=unit, role=Role.DECLARER)
-        ids.append(Entry.objects.create(edition=edition, declaring_unit=unit, recommending_unit=parent,
-                                        title=f"entry {i}", category=category).pk)
+        entry = Entry.objects.create(edition=edition, declaring_unit=unit, recommending_unit=parent,
+                                     title=f"entry {i}", category=category)
+        save_entry(actor=user, entry=entry, fields=demo_form(entry.title, unit.name), industry_code="3421",
+                   presentation_form_ids=forms, exclusion_answers={pk: False for pk in exclusions},
+                   completers=[{"name": "张工", "age": 38, "post": "技师", "workplace": unit.name,
+                                "phone": "13700000005"}])
+        ids.append(entry.pk)
     return ids
 
 

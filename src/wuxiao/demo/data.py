@@ -100,7 +100,7 @@ TITLES = {
 }
 
 
-def _demo_form(title: str, unit_name: str) -> dict:
+def demo_form(title: str, unit_name: str) -> dict:
     """A filled-in entry form (Attachment 2) for a demo entry."""
     return {
         "affiliation": unit_name, "contact_name": "张工", "contact_mobile": "13700000005",
@@ -183,7 +183,7 @@ def load_demo(now=None) -> dict:
             entry = Entry.objects.create(edition=practice, declaring_unit=unit, recommending_unit=unit.parent,
                                          title=TITLES[status], category=categories[i % len(categories)],
                                          created_by=declarer)
-            save_entry(actor=declarer, entry=entry, fields=_demo_form(TITLES[status], unit.name),
+            save_entry(actor=declarer, entry=entry, fields=demo_form(TITLES[status], unit.name),
                        industry_code="3421", presentation_form_ids=forms,
                        completers=[{"name": "张工", "age": 38, "post": "高级技师（车工）", "workplace": unit.name,
                                     "phone": "13700000005"},
