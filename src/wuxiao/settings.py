@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "wuxiao.competitions",
     "wuxiao.entries",
     "wuxiao.documents",
+    "wuxiao.screening",
+    "wuxiao.notifications",
     "wuxiao.demo",
 ]
 

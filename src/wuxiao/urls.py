@@ -11,6 +11,8 @@ urlpatterns = [
     path("manage/audit/", include("wuxiao.common.urls")),
     path("entries/", include("wuxiao.entries.urls")),
     path("documents/", include("wuxiao.documents.urls")),
+    path("screening/", include("wuxiao.screening.urls")),
+    path("notifications/", include("wuxiao.notifications.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

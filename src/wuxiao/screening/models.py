@@ -1,0 +1,74 @@
+"""初赛 and 形式审查: a recommending unit's batch (R6, R26), quota exceptions, and the automatic flags."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Batch(models.Model):
+    """A recommending unit's recommendations in one edition, handed to the committee with the summary sheet (R26)."""
+
+    edition = models.ForeignKey("competitions.Edition", on_delete=models.PROTECT, related_name="batches")
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="batches")
+    submitted_at = models.DateTimeField(_("handed to the committee"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True)
+    reopened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+    stamped_sheet = models.FileField(_("stamped summary sheet"), upload_to="batches/%Y/", max_length=300, blank=True)
+    stamped_sheet_name = models.CharField(_("file name"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=0)  # bumped on every change: two editors cannot both win
+
+    class Meta:
+        verbose_name = _("batch of recommendations")
+        verbose_name_plural = _("batches of recommendations")
+        constraints = [models.UniqueConstraint(fields=["edition", "unit"], name="batch_unique")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.edition}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.submitted_at is not None
+
+
+class QuotaException(models.Model):
+    """The committee lets a unit recommend N more than the quota, with a reason (R6 "原则上")."""
+
+    edition = models.ForeignKey("competitions.Edition", on_delete=models.PROTECT, related_name="quota_exceptions")
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="quota_exceptions")
+    extra = models.PositiveIntegerField(_("additional entries"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quota exception (R6)")
+        verbose_name_plural = _("quota exceptions (R6)")
+
+
+class FlagKind(models.TextChoices):
+    NEAR_DUPLICATE = "near_duplicate", _("near-duplicate text")
+    SAME_FIRST_COMPLETER = "same_first_completer", _("same first completer")
+    SIMILAR_TITLE = "similar_title", _("same or nearly the same title")
+    CREDIT_CODE = "credit_code", _("unit's credit code fails its check")
+    NO_COMMITMENT = "no_commitment", _("no stamped credit commitment")
+
+
+class Flag(models.Model):
+    """An automatic finding about an entry, explained on its page and filterable in the queue."""
+
+    edition = models.ForeignKey("competitions.Edition", on_delete=models.CASCADE, related_name="flags")
+    entry = models.ForeignKey("entries.Entry", on_delete=models.CASCADE, related_name="flags")
+    other = models.ForeignKey("entries.Entry", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=30, choices=FlagKind.choices, db_index=True)
+    score = models.FloatField(_("similarity"), null=True, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    found_at = models.DateTimeField(_("found"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")
+        indexes = [models.Index(fields=["edition", "kind"])]
