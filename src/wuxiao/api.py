@@ -17,6 +17,7 @@ from wuxiao.common.api_auth import API_AUTH
 from wuxiao.competitions.api import router as competitions_router
 from wuxiao.entries.api import router as entries_router
 from wuxiao.orgs.api import router as orgs_router
+from wuxiao.screening.api import router as screening_router
 
 
 class LocalSwagger(Swagger):
@@ -44,6 +45,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", competitions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", entries_router)
+api.add_router("/", screening_router)
 
 
 @api.exception_handler(AuthenticationError)

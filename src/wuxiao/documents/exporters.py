@@ -5,6 +5,8 @@ Each has a name, a file type and `render()`; a new form is one new class.
 
 import re
 
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.competitions.models import Edition
@@ -111,6 +113,61 @@ class BlankSummaryXlsx(BlankExporter):
         from . import xlsx
 
         return xlsx.summary_xlsx(content.summary_context(self.edition))
+
+
+class FilledSummaryPdf(Exporter):
+    """A recommending unit's summary sheet (R26): its recommended entries in merit-rank order, for stamping."""
+
+    name, label, file_type = "summary", _("Summary sheet (PDF)"), "pdf"
+
+    def __init__(self, edition: Edition, unit: Organisation):
+        self.edition, self.unit = edition, unit
+
+    def filename(self) -> str:
+        return safe_filename(f"{self.unit.name}-{content.form_title(self.edition, 'summary')}", 80) + "." + self.file_type
+
+    def rows(self) -> list[list]:
+        """One row per recommended entry, the columns of content.SUMMARY_COLUMNS."""
+        from wuxiao.screening.services import recommended_entries
+
+        entries = (recommended_entries(self.edition, self.unit)
+                   .select_related("declaring_unit", "category").prefetch_related("presentation_forms"))
+        return [[n, e.title, e.declaring_unit.name, e.declaring_unit.union_name,
+                 e.category.name if e.category else "",
+                 "、".join(f.name for f in sorted(e.presentation_forms.all(), key=lambda f: (f.position, f.pk))),
+                 e.contact_name, e.contact_mobile]
+                for n, e in enumerate(entries, start=1)]
+
+    def context(self) -> dict:
+        return {**content.summary_context(self.edition), "unit_name": self.unit.name, "filled_rows": self.rows()}
+
+    def render(self) -> bytes:
+        return pdf.render_pdf("screening/pdf/summary.html", self.context())
+
+
+class FilledSummaryXlsx(FilledSummaryPdf):
+    label, file_type = _("Summary sheet (Excel)"), "xlsx"
+
+    def render(self) -> bytes:
+        import io
+
+        from openpyxl import load_workbook
+
+        from . import xlsx
+
+        # The blank sheet's layout (header, borders, widths, seal line), with one numbered row per entry.
+        rows = self.rows()
+        data = {**content.summary_context(self.edition), "rows": range(1, len(rows) + 1)}
+        wb = load_workbook(io.BytesIO(xlsx.summary_xlsx(data)))
+        ws = wb.active
+        for r, row in enumerate(rows, start=2):
+            for c, value in enumerate(row, start=1):
+                ws.cell(row=r, column=c, value=value)
+        with translation.override(pdf.DOCUMENT_LANGUAGE):
+            ws.oddFooter.left.text = f"{gettext('Declaring unit:')}{self.unit.name}{gettext('(seal)')}"
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
 
 
 # --- Attachment 4: the credit commitment (R27) -----------------------------------------------

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common import audit
+from wuxiao.notifications.services import notify_transition
 
 from . import rules as entry_rules  # noqa: F401  (registers the entries.* permissions used below)
 from .enums import RECOMMENDED_STATES, Action, EntryStatus
@@ -122,6 +123,25 @@ def _recommendation_open(entry: Entry, actor, data: dict) -> None:
         raise TransitionRefused(
             _("The recommendation deadline (R6), %(deadline)s, has passed; entries can no longer be "
               "returned, recommended or taken back.") % {"deadline": _format_time(deadline)})
+
+
+def _batch_open(entry: Entry, actor, data: dict) -> None:
+    """R26: once the unit's batch is handed to the committee, its entries stay as handed over.
+
+    The unit's row is locked first, as screening.services.submit_batch does, so a recommendation
+    and the hand-over never interleave. An open correction request (限期补正) is the committee's
+    own request to change the entry, so it passes.
+    """
+    from wuxiao.orgs.models import Organisation
+    from wuxiao.screening.models import Batch
+
+    list(Organisation.objects.select_for_update().filter(pk=entry.recommending_unit_id).values_list("pk"))
+    locked = Batch.objects.filter(edition_id=entry.edition_id, unit_id=entry.recommending_unit_id,
+                                  submitted_at__isnull=False).exists()
+    if locked and correction_due(entry) is None:
+        raise TransitionRefused(
+            _("The recommending unit's batch has been handed to the committee (R26); the committee must reopen "
+              "it before its entries can be returned, recommended or taken back."))
 
 
 def _opinion_given(entry: Entry, actor, data: dict) -> None:
@@ -233,8 +253,13 @@ def _revocation_date(entry: Entry, actor, data: dict) -> None:
 # --- Hooks the later stages fill in ------------------------------------------------------
 
 def extra_quota(entry: Entry) -> int:
-    """Quota exceptions granted by the committee (R6 "in principle"); the screening stage adds them."""
-    return 0
+    """Quota exceptions granted by the committee (R6 "in principle") to the entry's recommending unit."""
+    from django.db.models import Sum
+
+    from wuxiao.screening.models import QuotaException
+
+    return (QuotaException.objects.filter(edition_id=entry.edition_id, unit_id=entry.recommending_unit_id)
+            .aggregate(n=Sum("extra"))["n"] or 0)
 
 
 def missing_for_submission(entry: Entry) -> list:
@@ -276,15 +301,16 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(Action.WITHDRAW, frozenset({S.SUBMITTED}), S.DRAFT, "entries.declare", reason_required=True,
                reason_missing=_("Please give the reason for withdrawing the entry.")),
     Transition(Action.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, "entries.screen", reason_required=True,
-               reason_missing=_("Please write what must be revised."), guards=(_recommendation_open,)),
+               reason_missing=_("Please write what must be revised."), guards=(_recommendation_open, _batch_open)),
     Transition(Action.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, "entries.screen",
-               guards=(_recommendation_open, _opinion_given, _within_quota)),
+               guards=(_recommendation_open, _batch_open, _opinion_given, _within_quota)),
     Transition(Action.NOT_RECOMMEND, frozenset({S.SUBMITTED}), S.NOT_RECOMMENDED, "entries.screen",
-               reason_required=True, reason_missing=_("Please give the reason for not recommending the entry.")),
-    # Until the screening stage records the hand-over of a unit's batch, the deadline closes it.
+               reason_required=True, reason_missing=_("Please give the reason for not recommending the entry."),
+               guards=(_batch_open,)),
+    # The deadline closes a unit's batch, and so does its hand-over to the committee (R26).
     Transition(Action.UNRECOMMEND, frozenset({S.RECOMMENDED}), S.SUBMITTED, "entries.screen",
                reason_required=True, reason_missing=_("Please give the reason for taking back the recommendation."),
-               guards=(_recommendation_open,)),
+               guards=(_recommendation_open, _batch_open)),
     Transition(Action.ACCEPT, frozenset({S.RECOMMENDED}), S.IN_REVIEW, "entries.decide"),
     Transition(Action.DECLARE_INELIGIBLE, frozenset({S.RECOMMENDED}), S.INELIGIBLE, "entries.decide",
                reason_required=True, reason_missing=_("Please give the reason why the entry is ineligible."),
@@ -366,6 +392,8 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
                                        actor=human, reason=reason, data=data)
         audit.record(actor=human, action=f"entry.{t.action}", obj=locked, reason=reason, edition=locked.edition,
                      data={"from": source, "to": t.target, **data})
+        # In-app messages in this transaction; their e-mails go out only after it commits.
+        notify_transition(entry=locked, action=t.action, actor=human, reason=reason, data=data)
     for name in ("status", "status_changed_at", "submitted_at", "recommendation_rank", "updated_at"):
         setattr(entry, name, getattr(locked, name))
     return entry

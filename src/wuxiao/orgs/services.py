@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common import audit
+from wuxiao.notifications.services import notify_unit
 from wuxiao.common.validators import credit_code_problem, normalize_credit_code
 
 from .models import RECOMMENDING_KINDS, CreditCodeStatus, Organisation, RegistrationStatus
@@ -69,6 +70,7 @@ def accept_registration(*, actor, unit: Organisation) -> Organisation:
     locked.save(update_fields=["registration_status", "registration_note"])
     audit.record(actor=actor, action="registration.accept", obj=locked,
                  data={"from": previous, "to": RegistrationStatus.ACCEPTED, "recommending_unit": locked.parent_id})
+    notify_unit(unit=locked, event="unit.registration_accepted", context={"actor": actor})
     return _refresh(unit, locked)
 
 
@@ -89,6 +91,7 @@ def reject_registration(*, actor, unit: Organisation, reason: str) -> Organisati
     locked.save(update_fields=["registration_status", "registration_note"])
     audit.record(actor=actor, action="registration.reject", obj=locked, reason=reason,
                  data={"from": previous, "to": RegistrationStatus.REJECTED, "recommending_unit": locked.parent_id})
+    notify_unit(unit=locked, event="unit.registration_rejected", context={"actor": actor, "reason": reason})
     return _refresh(unit, locked)
 
 

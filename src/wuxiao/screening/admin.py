@@ -1,0 +1,40 @@
+"""Admin pages for looking into batches, quota exceptions and flags.
+
+Read-only: a batch is handed over and reopened, and an exception granted, only through
+services.py, which checks the rules and writes the audit log.
+"""
+
+from django.contrib import admin
+
+from .models import Batch, Flag, QuotaException
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Batch)
+class BatchAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "edition", "submitted_at", "reopened_at", "version")
+    list_filter = ("edition",)
+    search_fields = ("unit__name",)
+
+
+@admin.register(QuotaException)
+class QuotaExceptionAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "edition", "extra", "granted_by", "granted_at")
+    list_filter = ("edition",)
+    search_fields = ("unit__name", "reason")
+
+
+@admin.register(Flag)
+class FlagAdmin(ReadOnlyAdmin):
+    list_display = ("entry", "kind", "other", "score", "found_at")
+    list_filter = ("edition", "kind")

@@ -1,0 +1,196 @@
+"""API: the recommending unit's decisions on entries and its batch (issue 4, item 11).
+
+The same predicates as the pages (entries.screen, screening.*), the same service functions.
+A refused decision is 409 with the message and the input it belongs to (`field`).
+"""
+
+import datetime as dt
+
+import rules
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from wuxiao import api_messages as msg
+from wuxiao.competitions.models import Edition
+from wuxiao.entries.enums import Action, EntryStatus
+from wuxiao.entries.api import ENTRY_NOT_FOUND
+from wuxiao.entries.models import Entry
+from wuxiao.entries.services import TransitionRefused
+from wuxiao.orgs.models import Organisation
+
+from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
+from . import services
+
+router = Router(tags=["screening"])
+
+SCREEN_FORBIDDEN = _("Only the recommending unit of this entry may screen it.")
+BATCH_FORBIDDEN = _("You may not see this recommending unit's batch.")
+SUBMIT_FORBIDDEN = _("Only staff of this recommending unit may hand over its batch.")
+REOPEN_FORBIDDEN = _("Only the committee office may reopen a batch.")
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class RefusedOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class RecommendIn(Schema):
+    opinion: str = ""
+    rank: int | None = None
+
+
+class ScreenedOut(Schema):
+    id: int
+    status: str
+    status_label: str
+    recommendation_rank: int | None
+
+
+class BatchEntryOut(Schema):
+    rank: int | None
+    id: int
+    title: str
+    declaring_unit: str
+
+
+class BatchOut(Schema):
+    edition: str
+    unit_id: int
+    unit: str
+    quota: int
+    extra_quota: int
+    used: int
+    locked: bool
+    submitted_at: dt.datetime | None
+    reopened_at: dt.datetime | None
+    reopen_reason: str
+    has_stamped_sheet: bool
+    version: int
+    recommended: list[BatchEntryOut]
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class ReopenIn(Schema):
+    version: int
+    reason: str = ""
+
+
+RESPONSES = {200: ScreenedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: RefusedOut}
+BATCH_RESPONSES = {200: BatchOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: RefusedOut}
+
+
+def _screened(entry: Entry) -> dict:
+    return {"id": entry.pk, "status": entry.status, "status_label": str(EntryStatus(entry.status).label),
+            "recommendation_rank": entry.recommendation_rank}
+
+
+def _screen(request: HttpRequest, entry_id: int, action: str, reason: str = "", data: dict | None = None):
+    entry = Entry.objects.select_related("edition").filter(pk=entry_id).first()
+    if entry is None:
+        raise HttpError(404, str(ENTRY_NOT_FOUND))
+    if not rules.has_perm("entries.screen", request.auth, entry) or entry.status == EntryStatus.DRAFT:
+        raise HttpError(403, str(SCREEN_FORBIDDEN))
+    try:
+        services.screen_entry(actor=request.auth, entry=entry, action=action, reason=reason, data=data)
+    except TransitionRefused as refused:
+        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    return _screened(entry)
+
+
+@router.post("/entries/{entry_id}/return", response=RESPONSES, url_name="entry_return",
+             summary="Return an entry to its declaring unit for revision (a comment is required)")
+def return_entry(request: HttpRequest, entry_id: int, payload: ReasonIn):
+    return _screen(request, entry_id, Action.RETURN, payload.reason)
+
+
+@router.post("/entries/{entry_id}/recommend", response=RESPONSES, url_name="entry_recommend",
+             summary="Recommend an entry (R6 quota, R23 opinion required, optional merit rank)")
+def recommend_entry(request: HttpRequest, entry_id: int, payload: RecommendIn):
+    data = {"opinion": payload.opinion}
+    if payload.rank is not None:
+        data["rank"] = payload.rank
+    return _screen(request, entry_id, Action.RECOMMEND, data=data)
+
+
+@router.post("/entries/{entry_id}/not-recommend", response=RESPONSES, url_name="entry_not_recommend",
+             summary="Do not recommend an entry (a reason is required)")
+def not_recommend_entry(request: HttpRequest, entry_id: int, payload: ReasonIn):
+    return _screen(request, entry_id, Action.NOT_RECOMMEND, payload.reason)
+
+
+@router.post("/entries/{entry_id}/unrecommend", response=RESPONSES, url_name="entry_unrecommend",
+             summary="Take back a recommendation (a reason is required)")
+def unrecommend_entry(request: HttpRequest, entry_id: int, payload: ReasonIn):
+    return _screen(request, entry_id, Action.UNRECOMMEND, payload.reason)
+
+
+# --- The batch ----------------------------------------------------------------------------
+
+def _edition_and_unit(request: HttpRequest, slug: str, unit_id: int, perm: str, forbidden) -> tuple:
+    edition = Edition.objects.filter(slug=slug).first()
+    if edition is None:
+        raise HttpError(404, str(msg.EDITION_NOT_FOUND))
+    unit = Organisation.objects.filter(pk=unit_id).first()
+    if unit is None or not unit.is_recommending:
+        raise HttpError(404, str(msg.UNIT_NOT_FOUND))
+    if not rules.has_perm(perm, request.auth, unit):
+        raise HttpError(403, str(forbidden))
+    return edition, unit
+
+
+def _batch(edition: Edition, unit: Organisation) -> dict:
+    batch = services.batch_of(edition, unit)
+    extra = services.extra_quota_of(edition, unit)
+    return {
+        "edition": edition.slug, "unit_id": unit.pk, "unit": unit.name,
+        "quota": edition.recommendation_quota, "extra_quota": extra, "used": services.used_quota_of(edition, unit),
+        "locked": batch.is_locked, "submitted_at": batch.submitted_at, "reopened_at": batch.reopened_at,
+        "reopen_reason": batch.reopen_reason, "has_stamped_sheet": bool(batch.stamped_sheet),
+        "version": batch.version,
+        "recommended": [{"rank": e.recommendation_rank, "id": e.pk, "title": e.title,
+                         "declaring_unit": e.declaring_unit.name}
+                        for e in services.recommended_entries(edition, unit).select_related("declaring_unit")],
+    }
+
+
+@router.get("/screening/{slug}/units/{unit_id}/batch", response=BATCH_RESPONSES, url_name="batch",
+            summary="A recommending unit's batch: quota, state and recommended entries in rank order")
+def batch_detail(request: HttpRequest, slug: str, unit_id: int):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.view_batch", BATCH_FORBIDDEN)
+    return _batch(edition, unit)
+
+
+@router.post("/screening/{slug}/units/{unit_id}/batch/submit", response=BATCH_RESPONSES, url_name="batch_submit",
+             summary="Hand the batch to the committee (needs at least one recommended entry and the stamped sheet)")
+def batch_submit(request: HttpRequest, slug: str, unit_id: int, payload: VersionIn):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SUBMIT_FORBIDDEN)
+    try:
+        services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version)
+    except services.ScreeningRefused as refused:
+        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    return _batch(edition, unit)
+
+
+@router.post("/screening/{slug}/units/{unit_id}/batch/reopen", response=BATCH_RESPONSES, url_name="batch_reopen",
+             summary="The committee reopens a handed-over batch, with a reason")
+def batch_reopen(request: HttpRequest, slug: str, unit_id: int, payload: ReopenIn):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.reopen_batch", REOPEN_FORBIDDEN)
+    try:
+        services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
+                              version=payload.version)
+    except services.ScreeningRefused as refused:
+        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    return _batch(edition, unit)

@@ -1,0 +1,22 @@
+"""Who may screen a recommending unit's entries, hand over its batch, reopen it and grant exceptions."""
+
+import rules
+
+from wuxiao.accounts.models import Role
+from wuxiao.accounts.rules import is_committee, is_recommender
+
+
+@rules.predicate
+def is_unit_recommender(user, unit) -> bool:
+    """Staff of this recommending unit (the object is an Organisation)."""
+    return bool(unit is not None and user.is_authenticated
+                and unit.pk in user.unit_ids_with_role(Role.RECOMMENDER))
+
+
+# Checked with rules.has_perm, never user.has_perm: a superuser has the committee office's powers
+# (is_committee) but does not recommend or hand over a batch in a unit's name.
+rules.add_perm("screening.view_queue", is_recommender)
+rules.add_perm("screening.screen_unit", is_unit_recommender)  # reorder ranks, upload the sheet, hand over
+rules.add_perm("screening.view_batch", is_unit_recommender | is_committee)
+rules.add_perm("screening.reopen_batch", is_committee)
+rules.add_perm("screening.grant_quota_exception", is_committee)

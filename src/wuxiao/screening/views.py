@@ -1,0 +1,307 @@
+"""The recommending unit's screening pages (R5, R6, R23, R26) and the committee's quota exceptions."""
+
+import io
+
+import rules
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from wuxiao.accounts.models import Role
+from wuxiao.competitions.models import Edition
+from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
+from wuxiao.entries.enums import EntryStatus
+from wuxiao.entries.models import Entry
+from wuxiao.entries.services import TRANSITIONS, TransitionRefused, allowed_actions
+from wuxiao.entries.views_lists import with_list_columns
+from wuxiao.orgs.models import Organisation
+
+from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
+from . import services
+from .forms import ACTION_FORMS, QuotaExceptionForm, RanksForm, ReopenForm, SheetForm, SubmitBatchForm
+from .models import Batch, QuotaException
+
+# The groups of the work queue, in the order a unit works through them.
+QUEUE_GROUPS = (EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.RECOMMENDED, EntryStatus.NOT_RECOMMENDED)
+ACTION_SLUGS = {"return": "return", "recommend": "recommend", "not-recommend": "not_recommend",
+                "unrecommend": "unrecommend"}
+SUCCESS = {
+    "return": gettext_lazy("The entry was returned to the declaring unit for revision."),
+    "recommend": gettext_lazy("The entry was recommended."),
+    "not_recommend": gettext_lazy("The entry was marked as not recommended."),
+    "unrecommend": gettext_lazy("The recommendation was taken back."),
+}
+
+
+def _require(request, perm: str, obj=None) -> None:
+    # rules.has_perm, not user.has_perm: a superuser does not act in a recommending unit's name.
+    if not rules.has_perm(perm, request.user, obj):
+        raise PermissionDenied
+
+
+def _edition_and_unit(request, slug: str, unit_pk: int, perm: str) -> tuple[Edition, Organisation]:
+    edition = get_object_or_404(Edition, slug=slug)
+    unit = get_object_or_404(Organisation, pk=unit_pk)
+    _require(request, perm, unit)
+    if not unit.is_recommending:
+        raise Http404
+    return edition, unit
+
+
+# --- The work queue ------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def queue(request):
+    """A recommending unit's staff go to their unit's queue; the committee sees every unit's batch."""
+    edition = Edition.objects.current()
+    units = [u for u in request.user.units_with_role(Role.RECOMMENDER) if u.is_recommending]
+    if not units and not rules.has_perm("screening.reopen_batch", request.user):
+        raise PermissionDenied
+    if edition is None:
+        return render(request, "screening/no_edition.html")
+    if len(units) == 1:
+        return redirect("screening:unit", slug=edition.slug, unit_pk=units[0].pk)
+    if units:
+        return render(request, "screening/choose.html", {"edition": edition, "units": units})
+    batches = {b.unit_id: b for b in Batch.objects.filter(edition=edition)}
+    rows = []
+    for unit in Organisation.objects.recommending().order_by("name"):
+        rows.append({"unit": unit, "batch": batches.get(unit.pk)})
+    return render(request, "screening/batches.html", {"edition": edition, "rows": rows})
+
+
+def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dict:
+    batch = services.batch_of(edition, unit)
+    entries = list(with_list_columns(Entry.objects.filter(edition=edition, recommending_unit=unit)
+                                     .exclude(status=EntryStatus.DRAFT))
+                   .order_by("recommendation_rank", "-submitted_at", "id"))
+    groups = [(EntryStatus(s), [e for e in entries if e.status == s]) for s in QUEUE_GROUPS]
+    later = [e for e in entries if e.status not in QUEUE_GROUPS]
+    recommended = [e for e in entries if e.status == EntryStatus.RECOMMENDED]
+    extra = services.extra_quota_of(edition, unit)
+    may_screen = rules.has_perm("screening.screen_unit", request.user, unit)
+    may_reopen = rules.has_perm("screening.reopen_batch", request.user, unit)
+    open_ = not batch.is_locked
+    initial = {"version": batch.version}
+    context = {
+        "edition": edition, "unit": unit, "batch": batch, "groups": groups, "later": later,
+        "recommended": recommended,
+        "quota": edition.recommendation_quota, "extra": extra, "quota_total": edition.recommendation_quota + extra,
+        "used": services.used_quota_of(edition, unit),
+        "deadline_passed": timezone.now() >= edition.recommendation_deadline,
+        "may_screen": may_screen, "may_reopen": may_reopen,
+        "exceptions": QuotaException.objects.filter(edition=edition, unit=unit).order_by("granted_at"),
+    }
+    if may_screen and open_:
+        context["ranks_form"] = forms.get("ranks_form") or RanksForm(initial=initial, entries=recommended)
+        context["sheet_form"] = forms.get("sheet_form") or SheetForm(initial=initial)
+        context["submit_form"] = forms.get("submit_form") or SubmitBatchForm(initial=initial)
+    if may_reopen and not open_:
+        context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial=initial)
+    # A refused form is shown again whatever the batch's state now, with its message and what was typed.
+    context.update({name: form for name, form in forms.items() if form is not None})
+    return context
+
+
+@login_required
+@require_GET
+def unit(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit))
+
+
+def _back_to_unit(edition: Edition, unit: Organisation):
+    return redirect("screening:unit", slug=edition.slug, unit_pk=unit.pk)
+
+
+def _refused(request, edition, unit, name: str, form, refused: services.ScreeningRefused):
+    form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit, **{name: form}), status=409)
+
+
+@login_required
+@require_POST
+def ranks(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
+    form = RanksForm(request.POST, entries=services.recommended_entries(edition, unit))
+    if form.is_valid():
+        try:
+            services.reorder_ranks(actor=request.user, edition=edition, unit=unit, ranks=form.ranks(),
+                                   version=form.cleaned_data["version"])
+        except services.ScreeningRefused as refused:
+            return _refused(request, edition, unit, "ranks_form", form, refused)
+        messages.success(request, _("The merit ranks were saved."))
+        return _back_to_unit(edition, unit)
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit, ranks_form=form))
+
+
+@login_required
+@require_POST
+def sheet(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
+    form = SheetForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.upload_summary_sheet(actor=request.user, edition=edition, unit=unit,
+                                          upload=form.cleaned_data["scan"], version=form.cleaned_data["version"])
+        except services.ScreeningRefused as refused:
+            return _refused(request, edition, unit, "sheet_form", form, refused)
+        messages.success(request, _("The stamped summary sheet has been uploaded."))
+        return _back_to_unit(edition, unit)
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit, sheet_form=form))
+
+
+@login_required
+@require_POST
+def submit(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
+    form = SubmitBatchForm(request.POST)
+    if form.is_valid():
+        try:
+            services.submit_batch(actor=request.user, edition=edition, unit=unit, version=form.cleaned_data["version"])
+        except services.ScreeningRefused as refused:
+            return _refused(request, edition, unit, "submit_form", form, refused)
+        messages.success(request, _("The batch has been handed to the committee."))
+        return _back_to_unit(edition, unit)
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit, submit_form=form))
+
+
+@login_required
+@require_POST
+def reopen(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.reopen_batch")
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reopen_batch(actor=request.user, edition=edition, unit=unit, reason=form.cleaned_data["reason"],
+                                  version=form.cleaned_data["version"])
+        except services.ScreeningRefused as refused:
+            return _refused(request, edition, unit, "reopen_form", form, refused)
+        messages.success(request, _("The batch has been reopened; the unit can change it again."))
+        return _back_to_unit(edition, unit)
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit, reopen_form=form))
+
+
+# --- The summary sheet (R26) -----------------------------------------------------------------
+
+def _download(exporter) -> FileResponse:
+    return FileResponse(io.BytesIO(exporter.render()), as_attachment=True, filename=exporter.filename(),
+                        content_type=exporter.content_type)
+
+
+@login_required
+@require_GET
+def summary_xlsx(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
+    return _download(FilledSummaryXlsx(edition, unit))
+
+
+@login_required
+@require_GET
+def summary_pdf(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
+    return _download(FilledSummaryPdf(edition, unit))
+
+
+@login_required
+@require_GET
+def sheet_download(request, slug, unit_pk):
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
+    batch = Batch.objects.filter(edition=edition, unit=unit).exclude(stamped_sheet="").first()
+    if batch is None:
+        raise Http404
+    return FileResponse(batch.stamped_sheet.open("rb"), as_attachment=True, filename=batch.stamped_sheet_name or "scan")
+
+
+# --- One entry -----------------------------------------------------------------------------
+
+def _screenable(request, pk: int) -> Entry:
+    entry = get_object_or_404(Entry.objects.select_related("edition", "declaring_unit", "recommending_unit",
+                                                           "category"), pk=pk)
+    _require(request, "entries.screen", entry)
+    if entry.status == EntryStatus.DRAFT:
+        raise PermissionDenied  # a draft is the declaring unit's own
+    return entry
+
+
+def _entry_page(request, entry: Entry, bound: dict | None = None, status: int = 200):
+    bound = bound or {}
+    possible = {t.action for t in allowed_actions(entry, request.user)}
+    forms = [(slug, action, TRANSITIONS[action].label, bound.get(action) or ACTION_FORMS[action]())
+             for slug, action in ACTION_SLUGS.items() if action in possible or action in bound]
+    return render(request, "screening/entry.html", {
+        "entry": entry, "forms": forms,
+        "history": list(entry.transitions.select_related("actor")),
+        "batch": services.batch_of(entry.edition, entry.recommending_unit),
+        "quota_total": entry.edition.recommendation_quota + services.extra_quota_of(entry.edition,
+                                                                                     entry.recommending_unit),
+        "used": services.used_quota_of(entry.edition, entry.recommending_unit),
+    }, status=status)
+
+
+@login_required
+@require_GET
+def entry(request, pk):
+    return _entry_page(request, _screenable(request, pk))
+
+
+@login_required
+@require_POST
+def entry_action(request, pk, action):
+    if action not in ACTION_SLUGS:
+        raise Http404
+    entry = _screenable(request, pk)
+    name = ACTION_SLUGS[action]
+    form = ACTION_FORMS[name](request.POST)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "reason" and v not in (None, "")}
+        try:
+            services.screen_entry(actor=request.user, entry=entry, action=name,
+                                  reason=form.cleaned_data.get("reason", ""), data=data)
+        except TransitionRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+            entry.refresh_from_db()
+            return _entry_page(request, entry, {name: form}, status=409)
+        messages.success(request, SUCCESS[name])
+        return redirect("screening:unit", slug=entry.edition.slug, unit_pk=entry.recommending_unit_id)
+    return _entry_page(request, entry, {name: form})
+
+
+# --- Quota exceptions (committee) ------------------------------------------------------------
+
+@login_required
+def quota_exceptions_current(request):
+    _require(request, "screening.grant_quota_exception")
+    edition = Edition.objects.current()
+    if edition is None:
+        raise Http404
+    return redirect("screening:quota_exceptions", slug=edition.slug)
+
+
+@login_required
+def quota_exceptions(request, slug):
+    _require(request, "screening.grant_quota_exception")
+    edition = get_object_or_404(Edition, slug=slug)
+    form = QuotaExceptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_quota_exception(actor=request.user, edition=edition, unit=data["unit"],
+                                           extra=data["extra"], reason=data["reason"])
+        except services.ScreeningRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+        else:
+            messages.success(request, _("%(unit)s may now recommend %(extra)d more entries.")
+                             % {"unit": data["unit"].name, "extra": data["extra"]})
+            return redirect("screening:quota_exceptions", slug=edition.slug)
+    exceptions = (QuotaException.objects.filter(edition=edition).select_related("unit", "granted_by")
+                  .order_by("-granted_at", "-id"))
+    return render(request, "screening/quota_exceptions.html",
+                  {"edition": edition, "form": form, "exceptions": exceptions})

@@ -1,0 +1,57 @@
+import inspect
+
+import pytest
+
+from wuxiao.accounts.models import Role
+from wuxiao.entries import services as entry_services
+from wuxiao.notifications.services import notify_transition
+
+from .. import factories
+
+# Until transition_entry calls notify_transition itself, the tests apply it right after, with
+# what the transition recorded; once it does, they exercise the real call.
+HOOKED = "notify_transition" in inspect.getsource(entry_services.transition_entry)
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "https://wuxiao.example"
+
+
+@pytest.fixture
+def people(edition, declaring_unit, recommending_unit, declarer, recommender, committee):
+    """Two staff in each of the entry's units, plus staff of other units who must hear nothing."""
+    other_declaring = factories.DeclaringUnitFactory(parent=recommending_unit)
+    other_recommending = factories.RecommendingUnitFactory()
+    return {
+        "declarer": declarer,
+        "declarer2": factories.user_with_role(Role.DECLARER, declaring_unit),
+        "recommender": recommender,
+        "recommender2": factories.user_with_role(Role.RECOMMENDER, recommending_unit),
+        "committee": committee,
+        "other_declarer": factories.user_with_role(Role.DECLARER, other_declaring),
+        "other_recommender": factories.user_with_role(Role.RECOMMENDER, other_recommending),
+        # A declarer membership in the recommending unit is not the recommending unit's staff.
+        "expert": factories.user_with_role(Role.EXPERT),
+    }
+
+
+@pytest.fixture
+def entry(edition, declaring_unit):
+    return factories.EntryFactory(edition=edition, declaring_unit=declaring_unit, title="数控车床快换刀具工装")
+
+
+@pytest.fixture
+def decide():
+    """Apply a transition the way a view does, and notify as transition_entry will."""
+
+    def apply(entry, action, actor, reason="", data=None):
+        entry_services.transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
+        if not HOOKED:
+            last = entry.transitions.order_by("-id").first()
+            notify_transition(entry=entry, action=action, actor=actor, reason=last.reason, data=last.data)
+        return entry
+
+    return apply
