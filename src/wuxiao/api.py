@@ -18,6 +18,7 @@ from wuxiao.competitions.api import router as competitions_router
 from wuxiao.entries.api import router as entries_router
 from wuxiao.orgs.api import router as orgs_router
 from wuxiao.screening.api import router as screening_router
+from wuxiao.screening.api_review import router as review_router
 
 
 class LocalSwagger(Swagger):
@@ -46,6 +47,7 @@ api.add_router("/", competitions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", entries_router)
 api.add_router("/", screening_router)
+api.add_router("/", review_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -50,3 +50,13 @@ def test_committee_finds_commitments_and_batch_export(client, request, role, exp
     nav = client.get("/accounts/").content.decode().split("<main", 1)[0]
     assert (f'href="/documents/editions/{edition.slug}/commitments/">信用承诺书</a>' in nav) is expected
     assert (f'href="/documents/editions/{edition.slug}/exports/">批量导出</a>' in nav) is expected
+
+
+@pytest.mark.parametrize("role,expected", [("committee", True), ("site_admin", True), ("recommender", False),
+                                           ("declarer", False), ("expert", False)])
+def test_committee_finds_the_eligibility_check_and_overview(client, request, role, expected):
+    edition = create_zhengzhou_2025()
+    client.force_login(request.getfixturevalue(role))
+    nav = client.get("/accounts/").content.decode().split("<main", 1)[0]
+    assert (f'href="/screening/review/{edition.slug}/">形式审查</a>' in nav) is expected
+    assert (f'href="/screening/overview/{edition.slug}/">总览</a>' in nav) is expected

@@ -170,6 +170,60 @@ class FilledSummaryXlsx(FilledSummaryPdf):
         return out.getvalue()
 
 
+class CityWideSummaryXlsx(Exporter):
+    """Every recommended entry of the edition (R26 columns, plus 推荐单位 and 状态), by recommending unit and rank."""
+
+    name, label, file_type = "citywide_summary", _("City-wide summary (Excel)"), "xlsx"
+    COLUMNS = content.SUMMARY_COLUMNS + ("推荐单位", "状态")
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+
+    def filename(self) -> str:
+        return safe_filename(f"{self.edition.title}-全市申报汇总表", 80) + "." + self.file_type
+
+    def rows(self) -> list[list]:
+        from django.db.models import F
+
+        from wuxiao.entries.enums import RECOMMENDED_STATES
+
+        entries = (Entry.objects.filter(edition=self.edition, status__in=RECOMMENDED_STATES)
+                   .select_related("declaring_unit", "recommending_unit", "category")
+                   .prefetch_related("presentation_forms")
+                   .order_by("recommending_unit__kind", "recommending_unit__name", "recommending_unit_id",
+                             F("recommendation_rank").asc(nulls_last=True), "id"))
+        with translation.override(pdf.DOCUMENT_LANGUAGE):
+            return [[n, e.title, e.declaring_unit.name, e.declaring_unit.union_name,
+                     e.category.name if e.category else "",
+                     "、".join(f.name for f in sorted(e.presentation_forms.all(), key=lambda f: (f.position, f.pk))),
+                     e.contact_name, e.contact_mobile, e.recommending_unit.name, str(e.get_status_display())]
+                    for n, e in enumerate(entries, start=1)]
+
+    def render(self) -> bytes:
+        import io
+
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "全市汇总"
+        ws.append(list(self.COLUMNS))
+        for row in self.rows():
+            ws.append(row)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for letter, width in zip("ABCDEFGHIJ", (6, 30, 26, 24, 12, 22, 10, 16, 22, 14), strict=True):
+            ws.column_dimensions[letter].width = width
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        ws.page_setup.orientation = "landscape"
+        ws.oddHeader.center.text = f"{self.edition.title}全市申报汇总表"
+        out = io.BytesIO()
+        wb.save(out)
+        return out.getvalue()
+
+
 # --- Attachment 4: the credit commitment (R27) -----------------------------------------------
 
 class CommitmentPdf(Exporter):

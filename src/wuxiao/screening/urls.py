@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_flags, views
+from . import urls_flags, urls_overview, urls_review, views
 
 app_name = "screening"
 urlpatterns = [
@@ -18,3 +18,5 @@ urlpatterns = [
     path("<slug:slug>/units/<int:unit_pk>/summary.xlsx", views.summary_xlsx, name="summary_xlsx"),
     path("<slug:slug>/units/<int:unit_pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
 ] + urls_flags.urlpatterns  # the automatic flags (views_flags.py)
+urlpatterns += urls_overview.urlpatterns  # the committee's overview (views_overview.py)
+urlpatterns += urls_review.urlpatterns  # the committee office's eligibility check (views_review.py)

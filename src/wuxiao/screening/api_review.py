@@ -1,0 +1,185 @@
+"""API: the committee office's eligibility check (issue 4, items 6–8 and 11).
+
+The same predicate as the pages (is_committee) and the same transition function; a refused
+decision is 409 with the message and the input it belongs to (`field`).
+"""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from wuxiao import api_messages as msg
+from wuxiao.accounts.rules import is_committee
+from wuxiao.competitions.models import Edition
+from wuxiao.entries.api import ENTRY_NOT_FOUND
+from wuxiao.entries.enums import Action, EntryStatus
+from wuxiao.entries.models import Entry
+from wuxiao.entries.services import TransitionRefused, transition_entry
+
+from . import checklist as checks
+from .models import Flag, FlagKind
+from .views_review import PAGE_SIZE, REVIEW_STATES, review_entries
+
+router = Router(tags=["review"])
+
+REVIEW_FORBIDDEN = _("Only the committee office may carry out the eligibility check.")
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class RefusedOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class CheckOut(Schema):
+    key: str
+    label: str
+    ok: bool
+    problems: list[str]
+
+
+class FlagOut(Schema):
+    kind: str
+    label: str
+    other_id: int | None
+    other_title: str | None
+    score: float | None
+    details: dict
+
+
+class ReviewEntryOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    declaring_unit: str
+    recommending_unit_id: int
+    recommending_unit: str
+    category: str | None
+    recommendation_rank: int | None
+    checklist: list[CheckOut]
+    checklist_ok: bool
+    flags: list[FlagOut]
+
+
+class ReviewPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ReviewEntryOut]
+
+
+class DecidedOut(Schema):
+    id: int
+    status: str
+    status_label: str
+
+
+class IneligibleIn(Schema):
+    rule: str = ""
+    reason: str = ""
+
+
+class CorrectionIn(Schema):
+    reason: str = ""
+    due_date: str = ""
+
+
+RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+def _require_committee(request: HttpRequest) -> None:
+    if not is_committee(request.auth):
+        raise HttpError(403, str(REVIEW_FORBIDDEN))
+
+
+def _flag(flag: Flag) -> dict:
+    return {"kind": flag.kind, "label": str(flag.get_kind_display()), "other_id": flag.other_id,
+            "other_title": flag.other.title if flag.other_id else None, "score": flag.score, "details": flag.details}
+
+
+def _entry(entry: Entry) -> dict:
+    return {
+        "id": entry.pk, "title": entry.title, "status": entry.status,
+        "status_label": str(EntryStatus(entry.status).label), "declaring_unit": entry.declaring_unit.name,
+        "recommending_unit_id": entry.recommending_unit_id, "recommending_unit": entry.recommending_unit.name,
+        "category": entry.category.name if entry.category_id else None,
+        "recommendation_rank": entry.recommendation_rank,
+        "checklist": [{"key": i.key, "label": str(i.label), "ok": i.ok, "problems": i.problems} for i in entry.checks],
+        "checklist_ok": not entry.checks_failing,
+        "flags": [_flag(f) for f in entry.flags.all()],
+    }
+
+
+@router.get("/review/{slug}/entries", response={200: ReviewPageOut, **RESPONSES}, url_name="review_entries",
+            summary="The recommended entries of the handed-over batches, with their checklist and flags")
+def list_review_entries(request: HttpRequest, slug: str, unit: int | None = None, category: int | None = None,
+                        status: str = "", flag: str = "", failing: str = "", page: int = 1):
+    _require_committee(request)
+    edition = Edition.objects.filter(slug=slug).first()
+    if edition is None:
+        raise HttpError(404, str(msg.EDITION_NOT_FOUND))
+    status = status if status in REVIEW_STATES else ""
+    flag = flag if flag in FlagKind.values else ""
+    failing = failing if failing == "any" or failing in checks.ITEMS else ""
+    rows = review_entries(edition, unit=unit or "", category=category or "", status=status, flag=flag,
+                          failing=failing)
+    paginator = Paginator(rows, PAGE_SIZE)
+    current = paginator.get_page(page)
+    entries = list(current.object_list)
+    if not failing:
+        checks.annotate(entries, edition)
+    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
+            "items": [_entry(e) for e in entries]}
+
+
+def _entry_or_404(entry_id: int) -> Entry:
+    entry = Entry.objects.select_related("edition").filter(pk=entry_id).first()
+    if entry is None:
+        raise HttpError(404, str(ENTRY_NOT_FOUND))
+    return entry
+
+
+@router.get("/entries/{entry_id}/flags", response={200: list[FlagOut], **RESPONSES}, url_name="entry_flags",
+            summary="The automatic flags of an entry (committee office)")
+def entry_flags(request: HttpRequest, entry_id: int):
+    _require_committee(request)
+    entry = _entry_or_404(entry_id)
+    return [_flag(f) for f in Flag.objects.filter(entry=entry).select_related("other").order_by("kind", "id")]
+
+
+def _decide(request: HttpRequest, entry_id: int, action: str, reason: str = "", data: dict | None = None):
+    _require_committee(request)
+    entry = _entry_or_404(entry_id)
+    try:
+        transition_entry(entry=entry, action=action, actor=request.auth, reason=reason, data=data)
+    except TransitionRefused as refused:
+        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    return {"id": entry.pk, "status": entry.status, "status_label": str(EntryStatus(entry.status).label)}
+
+
+DECISION_RESPONSES = {200: DecidedOut, 409: RefusedOut, **RESPONSES}
+
+
+@router.post("/entries/{entry_id}/accept", response=DECISION_RESPONSES, url_name="entry_accept",
+             summary="Accept a recommended entry into the second round")
+def accept_entry(request: HttpRequest, entry_id: int):
+    return _decide(request, entry_id, Action.ACCEPT)
+
+
+@router.post("/entries/{entry_id}/declare-ineligible", response=DECISION_RESPONSES, url_name="entry_ineligible",
+             summary="Declare a recommended entry ineligible, naming the rule (R1–R4, R4.n) and a reason")
+def declare_ineligible(request: HttpRequest, entry_id: int, payload: IneligibleIn):
+    return _decide(request, entry_id, Action.DECLARE_INELIGIBLE, payload.reason, {"rule": payload.rule})
+
+
+@router.post("/entries/{entry_id}/request-correction", response=DECISION_RESPONSES, url_name="entry_correction",
+             summary="Send a recommended entry back for correction by a date (限期补正, YYYY-MM-DD)")
+def request_correction(request: HttpRequest, entry_id: int, payload: CorrectionIn):
+    return _decide(request, entry_id, Action.REQUEST_CORRECTION, payload.reason, {"due_date": payload.due_date})
+

@@ -1,0 +1,45 @@
+// The committee's overview: draws each [data-chart] from the JSON block #overview-data (no inline script: CSP).
+(function () {
+  "use strict";
+
+  function option(kind, data) {
+    if (kind === "pie") {
+      return {
+        tooltip: { trigger: "item", renderMode: "richText" },
+        series: [{
+          type: "pie", radius: ["35%", "65%"], avoidLabelOverlap: true,
+          label: { formatter: "{b}\n{c}" },
+          data: data.labels.map(function (label, i) { return { name: label, value: data.values[i] }; }),
+        }],
+      };
+    }
+    return {
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", inverse: true, data: data.labels, axisLabel: { width: 120, overflow: "truncate" } },
+      series: [{ type: "bar", data: data.values, label: { show: true, position: "right" } }],
+    };
+  }
+
+  function draw() {
+    var source = document.getElementById("overview-data");
+    if (!source || !window.echarts) return;
+    var charts = JSON.parse(source.textContent);
+    var drawn = [];
+    document.querySelectorAll("[data-chart]").forEach(function (el) {
+      var data = charts[el.dataset.chart];
+      if (!data || !data.values.length) { el.hidden = true; return; }
+      if (el.dataset.kind === "bar") {
+        el.classList.add("overview-chart-rows-" + Math.min(Math.ceil(data.values.length / 5), 8));
+      }
+      var chart = window.echarts.init(el, null, { renderer: "canvas" });
+      chart.setOption(option(el.dataset.kind, data));
+      drawn.push(chart);
+    });
+    window.addEventListener("resize", function () { drawn.forEach(function (c) { c.resize(); }); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
+  else draw();
+})();
