@@ -59,4 +59,4 @@ def test_committee_finds_the_eligibility_check_and_overview(client, request, rol
     client.force_login(request.getfixturevalue(role))
     nav = client.get("/accounts/").content.decode().split("<main", 1)[0]
     assert (f'href="/screening/review/{edition.slug}/">形式审查</a>' in nav) is expected
-    assert (f'href="/screening/overview/{edition.slug}/">总览</a>' in nav) is expected
+    assert (f'href="/screening/overview/{edition.slug}/">统计概览</a>' in nav) is expected

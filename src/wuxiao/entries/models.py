@@ -38,7 +38,7 @@ class Entry(models.Model):
     # --- The entry form, Attachment 2 (R17–R25). Blank while a draft; submission checks them. ---
     affiliation = models.CharField(_("unit (individual) (所属单位（个人）)"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
-    contact_mobile = models.CharField(_("contact mobile"), max_length=20, blank=True)
+    contact_mobile = models.CharField(_("contact phone (mobile number)"), max_length=20, blank=True)
     awards = models.TextField(_("awards received (R19)"), blank=True)
     summary = models.TextField(_("summary (R20)"), blank=True, validators=[MaxZiValidator(500)])
     industry = models.ForeignKey("common.Industry", verbose_name=_("industry (GB/T 4754, R21)"), null=True,
