@@ -278,7 +278,12 @@
 
     form.addEventListener("input", function (event) { if (event.target.name) changed(); });
     form.addEventListener("change", function (event) { if (event.target.name) changed(); });
-    form.addEventListener("focusout", function () { if (dirty) save(); });
+    form.addEventListener("focusout", function (event) {
+      // Moving to "save" or "submit" sends the whole form anyway: an autosave now would race it.
+      var next = event.relatedTarget;
+      if (next && next.closest && next.closest("[data-submit-entry], [data-save-draft]")) return;
+      if (dirty) save();
+    });
     // Enter in a one-line field must not send the form (its first button adds a completer).
     form.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && event.target.tagName === "INPUT" && event.target.type !== "submit") {
