@@ -11,7 +11,7 @@ entries in the check, ranks the entries per unit, completes the parts of the for
 unstamped and adds flags of every kind (pairs of near-duplicates, same first completer, similar titles;
 credit-code and no-commitment flags per entry). Times each page with Django's test client and prints the
 median and 95th percentile and the queries per request; the review queue is timed on its first page, filtered
-by flag kind and with the checklist filter (computed in Python over every filtered entry).
+by flag kind and with the checklist filter (five items in SQL, "complete" over light rows: screening/checklist.py).
 `screening:review` is timed only when that address exists.
 """
 

@@ -10,6 +10,7 @@ from wuxiao.common.validators import (
     USCC_CHARSET,
     MaxZiValidator,
     count_zi,
+    count_zi_slow,
     credit_code_problem,
     is_landline,
     is_mobile,
@@ -87,6 +88,22 @@ def test_zi_counted_as_word_does(text, expected):
 @given(st.text(max_size=200), st.text(max_size=200))
 def test_zi_count_is_additive_across_a_space(a, b):
     assert count_zi(a + " " + b) == count_zi(a) + count_zi(b)
+
+
+@pytest.mark.parametrize("text,expected", WORD_COUNTS)
+def test_zi_reference_definition_agrees(text, expected):
+    assert count_zi_slow(text) == expected
+
+
+# Any text: letters, digits, CJK (BMP and beyond), emoji, every kind of space and punctuation.
+_ANY_TEXT = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("中文，。“”‘’—…· \u3000\u00a0\t\n𠀀😀ＡＢ１２")),
+                    max_size=300)
+
+
+@given(_ANY_TEXT)
+def test_fast_zi_count_equals_the_character_by_character_rule(text):
+    """count_zi (regular expression in C) gives exactly the count of the reference loop."""
+    assert count_zi(text) == count_zi_slow(text)
 
 
 def test_max_zi_validator_reports_the_count():

@@ -3,6 +3,7 @@
 Each rule is written once here; reference-data.md holds the test cases.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -102,8 +103,64 @@ def _is_east_asian(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+def _ranges(predicate, end: int = 0x110000) -> list[tuple[int, int]]:
+    """The ranges of code points below `end` (surrogates left out) whose characters satisfy `predicate`."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for cp in range(end):
+        ok = not (0xD800 <= cp <= 0xDFFF) and predicate(chr(cp))
+        if ok and start is None:
+            start = cp
+        elif not ok and start is not None:
+            out.append((start, cp - 1))
+            start = None
+    if start is not None:
+        out.append((start, end - 1))
+    return out
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@functools.cache
+def _east_asian_bmp() -> re.Pattern:
+    """One East Asian character (`_is_east_asian`) of the Basic Multilingual Plane.
+
+    `re` compiles a class of BMP characters to a bitmap (one lookup per character); the few
+    astral characters are classified one by one in `count_zi`.
+    """
+    ranges = _ranges(lambda ch: _is_east_asian(ch) and not ch.isspace(), 0x10000)  # U+3000 is a space
+    body = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{body}]")
+
+
 def count_zi(text: str) -> int:
-    """字数 as Word/WPS count it: each East Asian character is 1, each run of other non-space characters is 1."""
+    """字数 as Word/WPS count it: each East Asian character is 1, each run of other non-space characters is 1.
+
+    Every East Asian character becomes a space (and is counted); what is left between spaces are
+    the runs. `str.split()` splits on exactly the characters `str.isspace` accepts. Same result
+    as `count_zi_slow`, about three times faster.
+    """
+    if not text:
+        return 0
+    rest, east_asian = _east_asian_bmp().subn(" ", text)
+    if max(rest) > "\uffff":
+        astral = 0
+
+        def classify(match):
+            nonlocal astral
+            if _is_east_asian(match.group()):
+                astral += 1
+                return " "
+            return match.group()
+
+        rest = _ASTRAL.sub(classify, rest)
+        east_asian += astral
+    return east_asian + len(rest.split())
+
+
+def count_zi_slow(text: str) -> int:
+    """The same count, character by character: the definition `count_zi` is tested against."""
     count = 0
     in_run = False
     for ch in text or "":

@@ -127,6 +127,16 @@ def delete_draft(*, actor, entry: Entry) -> None:
 
 def submission_problems(entry: Entry) -> list[Problem]:
     """Everything that stops `entry` from being submitted, each with the field it belongs to."""
+    return _problems(entry, relations=True)
+
+
+def form_problems(entry: Entry) -> list[Problem]:
+    """The problems of `submission_problems` found in the entry's own fields and its completers,
+    leaving out its presentation forms (R22) and R4 answers: for callers that check those in SQL."""
+    return _problems(entry, relations=False)
+
+
+def _problems(entry: Entry, *, relations: bool) -> list[Problem]:
     p: list[Problem] = []
     labels = {f.name: f.verbose_name for f in Entry._meta.fields}
     for name in REQUIRED_TEXT:
@@ -147,9 +157,9 @@ def submission_problems(entry: Entry) -> list[Problem]:
         p.append(Problem("industry", _("Choose the industry down to its class (four-digit code, R21).")))
     p += _date_problems(entry)
     p += _completer_problems(entry)
-    if not entry.presentation_forms.exists():
+    if relations and not entry.presentation_forms.exists():
         p.append(Problem("presentation_forms", _("Choose at least one presentation form (R22).")))
-    p += _eligibility_problems(entry)
+    p += _eligibility_problems(entry, relations=relations)
     if not entry.union_opinion_on:
         p.append(Problem("union_opinion_on", _("Give the date of the trade union's opinion (R23).")))
     return p
@@ -186,10 +196,10 @@ def _completer_problems(entry: Entry) -> list[Problem]:
     return p
 
 
-def _eligibility_problems(entry: Entry) -> list[Problem]:
+def _eligibility_problems(entry: Entry, *, relations: bool = True) -> list[Problem]:
     p = []
-    answers = {a.exclusion_id: a.applies for a in entry.exclusion_answers.all()}
-    for exclusion in entry.edition.exclusions.all():
+    answers = {a.exclusion_id: a.applies for a in entry.exclusion_answers.all()} if relations else {}
+    for exclusion in entry.edition.exclusions.all() if relations else ():
         if exclusion.pk not in answers:
             p.append(Problem("eligibility", _("Answer exclusion %(n)d of R4.") % {"n": exclusion.number}))
         elif answers[exclusion.pk]:

@@ -131,9 +131,7 @@ def list_review_entries(request: HttpRequest, slug: str, unit: int | None = None
                           failing=failing)
     paginator = Paginator(rows, PAGE_SIZE)
     current = paginator.get_page(page)
-    entries = list(current.object_list)
-    if not failing:
-        checks.annotate(entries, edition)
+    entries = checks.annotate(list(current.object_list), edition)
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
             "items": [_entry(e) for e in entries]}
 

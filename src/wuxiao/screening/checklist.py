@@ -1,7 +1,10 @@
 """The committee office's checklist of one recommended entry (形式审查, issue 4 item 6).
 
-`load_entries` fetches a page of entries with everything the checklist and the flags need in a
-fixed number of queries; `checklist` then works on the prefetched data only (no query per entry).
+`with_checklist_data` fetches a page of entries with everything the checklist and the flags need
+in a fixed number of queries; `checklist` then works on the prefetched data only (no query per
+entry). The queue's checklist filter (`filter_failing`) does not run `checklist` over every entry:
+five items are SQL conditions (`failing_conditions`, tested to agree with `checklist`), and the
+"complete" item runs the declaration's own check over light rows (`incomplete_ids`).
 """
 
 from __future__ import annotations
@@ -9,11 +12,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from wuxiao.entries.declaration import submission_problems
-from wuxiao.entries.models import AttachmentKind, CreditCommitment, Entry
+from wuxiao.entries.declaration import EDITABLE_FIELDS, REQUIRED_TEXT, form_problems, submission_problems
+from wuxiao.entries.models import Attachment, AttachmentKind, Completer, CreditCommitment, Entry, ExclusionAnswer
 
 from .models import Flag
 
@@ -64,6 +68,11 @@ def stamped_units(edition, unit_ids) -> set[int]:
                .values_list("unit_id", flat=True))
 
 
+def _measured(value) -> bool:
+    """A measurement recorded by the upload check: a positive number (as `failing_conditions` tests it in SQL)."""
+    return isinstance(value, (int, float)) and value > 0
+
+
 def checklist(entry: Entry, *, stamped: set[int]) -> list[Item]:
     """The checklist of `entry` (loaded by with_checklist_data); `stamped` from stamped_units."""
     problems = submission_problems(entry)
@@ -79,7 +88,7 @@ def checklist(entry: Entry, *, stamped: set[int]) -> list[Item]:
     in_window = day is not None and edition.window_start <= day <= edition.window_end
     kinds = Counter(a.kind for a in entry.attachments.all())
     unchecked = [str(AttachmentKind(a.kind).label) for a in entry.attachments.all()
-                 if a.kind in CHECKED_DETAIL and not (a.details or {}).get(CHECKED_DETAIL[a.kind])]
+                 if a.kind in CHECKED_DETAIL and not _measured((a.details or {}).get(CHECKED_DETAIL[a.kind]))]
     return [
         Item("complete", not problems, [str(p.message) for p in problems]),
         Item("exclusions", not exclusion_problems, [str(p) for p in exclusion_problems]),
@@ -106,3 +115,76 @@ def annotate(entries: list[Entry], edition) -> list[Entry]:
         entry.checks_failing = [item.key for item in entry.checks if not item.ok]
         entry.flag_counts = flag_counts(entry)
     return entries
+
+
+# --- The queue's checklist filter, without loading every entry ---------------------------------
+
+def failing_conditions(edition) -> dict[str, Q]:
+    """For each item but "complete", the SQL condition under which an entry of `edition` fails it.
+
+    Each says in SQL what `checklist` says in Python (tests/screening/test_review.py checks that
+    both agree entry by entry).
+    """
+    answers = ExclusionAnswer.objects.filter(entry_id=OuterRef("pk"), exclusion__edition_id=edition.pk)
+    answered = Coalesce(Subquery(answers.order_by().values("entry_id").annotate(n=Count("exclusion_id", distinct=True))
+                                 .values("n")[:1], output_field=IntegerField()), Value(0))
+    exclusions = edition.exclusions.count()
+    unchecked = Q()
+    for kind, key in CHECKED_DETAIL.items():
+        # Not `~Q(details__key__gt=0)`: a missing key makes that NULL, and NOT NULL is not true.
+        measured = Attachment.objects.filter(kind=kind, **{f"details__{key}__gt": 0}).values("pk")
+        unchecked |= Q(kind=kind) & ~Q(pk__in=measured)
+    return {
+        "exclusions": Q(Exists(answers.filter(applies=True))) | Q(checklist_answered__lt=exclusions),
+        "r2_date": (Q(completed_on__isnull=True) | Q(completed_on__lt=edition.window_start)
+                    | Q(completed_on__gt=edition.window_end)),
+        "stamped_form": ~Q(Exists(Attachment.objects.filter(entry_id=OuterRef("pk"),
+                                                            kind=AttachmentKind.STAMPED_FORM))),
+        "commitment": ~Q(Exists(CreditCommitment.objects.filter(edition_id=edition.pk,
+                                                                unit_id=OuterRef("declaring_unit_id"))
+                                .exclude(scan=""))),
+        "attachments": Q(Exists(Attachment.objects.filter(unchecked, entry_id=OuterRef("pk")))),
+        "checklist_answered": answered,
+    }
+
+
+def incomplete_ids(queryset: QuerySet[Entry], edition) -> set[int]:
+    """The entries of `queryset` that fail the "complete" item (entries.declaration.submission_problems).
+
+    Its checks of related rows are SQL conditions: no presentation form (R22), an R4 exclusion
+    unanswered or applying (the "exclusions" item). The rest of the declaration's check
+    (`form_problems`) runs over the remaining entries, loaded with only the fields it reads.
+    """
+    conditions = failing_conditions(edition)
+    queryset = queryset.order_by()
+    if "checklist_answered" not in queryset.query.annotations:
+        queryset = queryset.annotate(checklist_answered=conditions["checklist_answered"])
+    related = ~Q(Exists(Entry.presentation_forms.through.objects.filter(entry_id=OuterRef("pk")))) | \
+        conditions["exclusions"]
+    out = set(queryset.filter(related).values_list("pk", flat=True))
+    fields = {"pk", "edition_id", "category_id", "industry_id", *REQUIRED_TEXT, *EDITABLE_FIELDS}
+    rows = queryset.exclude(related).only(*fields).prefetch_related(
+        Prefetch("completers", queryset=Completer.objects.only("entry_id", "position", "name", "post", "workplace",
+                                                                "phone", "age")))
+    for entry in rows:
+        entry.edition = edition  # one shared edition, not one per row
+        if form_problems(entry):
+            out.add(entry.pk)
+    return out
+
+
+def filter_failing(queryset: QuerySet[Entry], edition, failing: str) -> QuerySet[Entry]:
+    """The entries of `queryset` failing the checklist item `failing` ("any": at least one item)."""
+    conditions = failing_conditions(edition)
+    queryset = queryset.annotate(checklist_answered=conditions.pop("checklist_answered"))
+    if failing in conditions:
+        return queryset.filter(conditions[failing])
+    if failing == "complete":
+        return queryset.filter(pk__in=incomplete_ids(queryset, edition))
+    if failing == "any":
+        any_sql = Q()
+        for condition in conditions.values():
+            any_sql |= condition
+        # The Python check only for the entries that pass every SQL item (no condition is ever NULL).
+        return queryset.filter(any_sql | Q(pk__in=incomplete_ids(queryset.exclude(any_sql), edition)))
+    raise ValueError(failing)

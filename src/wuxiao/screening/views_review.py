@@ -43,7 +43,7 @@ def handed_over(edition: Edition):
 
 
 def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing=""):
-    """The entries of the handed-over batches, filtered; a list when the checklist filter is used."""
+    """The entries of the handed-over batches, filtered (the checklist filter in SQL, see checklist.filter_failing)."""
     units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
     qs = Entry.objects.filter(edition=edition, recommending_unit_id__in=units, status__in=REVIEW_STATES)
     if unit:
@@ -54,11 +54,9 @@ def review_entries(edition: Edition, *, unit="", category="", status="", flag=""
         qs = qs.filter(status=status)
     if flag:
         qs = qs.filter(pk__in=Flag.objects.filter(edition=edition, kind=flag).values("entry_id"))
-    qs = checks.with_checklist_data(qs.order_by("recommending_unit__name", "recommendation_rank", "pk"))
     if failing:
-        rows = checks.annotate(list(qs), edition)
-        return [e for e in rows if (failing == "any" and e.checks_failing) or failing in e.checks_failing]
-    return qs
+        qs = checks.filter_failing(qs, edition, failing)
+    return checks.with_checklist_data(qs.order_by("recommending_unit__name", "recommendation_rank", "pk"))
 
 
 class QueueFilter(forms.Form):
@@ -89,9 +87,7 @@ def review_queue(request, slug):
     filters = form.cleaned_data if form.is_valid() else {}
     rows = review_entries(edition, **{k: v for k, v in filters.items() if v not in ("", None)})
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = list(page.object_list)
-    if not hasattr(entries[0] if entries else None, "checks"):
-        checks.annotate(entries, edition)
+    entries = checks.annotate(list(page.object_list), edition)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "screening/review/queue.html", {
