@@ -4,13 +4,15 @@ import itertools
 
 import pytest
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 
 from wuxiao.common.models import AuditLog
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Completer, CreditCommitment
 from wuxiao.orgs.models import CreditCodeStatus
-from wuxiao.screening.flags import compute_flags, title_similarity
+from wuxiao.screening import duplicates
+from wuxiao.screening.flags import TEXT_FIELDS, compute_flags, title_similarity
 from wuxiao.screening.models import Flag, FlagKind
 
 from ..factories import DeclaringUnitFactory, EntryFactory
@@ -55,6 +57,31 @@ def _found(edition, kind):
     return sorted((f.entry_id, f.other_id) for f in Flag.objects.filter(edition=edition, kind=kind))
 
 
+def _shingles(text):
+    return duplicates.shingles(duplicates.normalise(text))
+
+
+def _similarity(a, b, a_field=None, b_field=None):
+    """The exact Jaccard similarity of two entries' whole texts, or of one field of each."""
+    if a_field is None:
+        return duplicates.jaccard(_shingles(entry_text_of(a)), _shingles(entry_text_of(b)))
+    return duplicates.jaccard(_shingles(getattr(a, a_field)), _shingles(getattr(b, b_field)))
+
+
+def entry_text_of(entry):
+    return "\n".join(getattr(entry, name) for name in TEXT_FIELDS)
+
+
+def _expected_fields(a, b):
+    """The details["fields"] of a's flag against b, worked out field by field from the texts."""
+    long = [f for f in TEXT_FIELDS if len(duplicates.normalise(getattr(a, f))) >= duplicates.MIN_CHARS]
+    other_long = [f for f in TEXT_FIELDS if len(duplicates.normalise(getattr(b, f))) >= duplicates.MIN_CHARS]
+    found = [{"field": f, "other_field": g, "similarity": round(_similarity(a, b, f, g), 4)}
+             for f in long for g in other_long if _similarity(a, b, f, g) >= duplicates.THRESHOLD]
+    return sorted(found, key=lambda m: (-m["similarity"], TEXT_FIELDS.index(m["field"]),
+                                        TEXT_FIELDS.index(m["other_field"])))
+
+
 def test_near_duplicate_across_units(edition, units, committee):
     original = _entry(edition, units[0], text_seed=1, title="数控车床快换刀具")
     copy = _entry(edition, units[2], text=near_copy(entry_text(1), 3, edits=15, swaps=4), title="一种新型焊接夹具")
@@ -65,10 +92,85 @@ def test_near_duplicate_across_units(edition, units, committee):
     counts = compute_flags(edition=edition, actor=committee)
     assert _found(edition, FlagKind.NEAR_DUPLICATE) == sorted([(original.pk, copy.pk), (copy.pk, original.pk)])
     flag = Flag.objects.get(entry=original, kind=FlagKind.NEAR_DUPLICATE)
-    assert 0.5 <= flag.score < 1 and flag.details == {"similarity": flag.score}
+    assert 0.5 <= flag.score < 1 and flag.details["similarity"] == flag.score == round(_similarity(original, copy), 4)
+    # The whole text was cut into three fields: each is a near-copy of the same field of the other.
+    assert flag.details["fields"] == _expected_fields(original, copy) != []
+    assert {(m["field"], m["other_field"]) for m in flag.details["fields"]} <= {
+        ("summary", "summary"), ("background", "background"), ("goals", "goals")}
+    back = Flag.objects.get(entry=copy, kind=FlagKind.NEAR_DUPLICATE)
+    assert (back.score, back.details) == (flag.score, flag.details)  # same fields both ways: nothing to swap
     assert counts[FlagKind.NEAR_DUPLICATE] == 2
     log = AuditLog.objects.get(action="screening.compute_flags")
     assert (log.actor, log.edition, log.data["near_duplicate"]) == (committee, edition, 2)
+
+
+def _fielded(edition, unit, seed, *, title, **texts):
+    """An entry whose five descriptive fields are different texts of about 300 characters, but for `texts`."""
+    values = {name: entry_text(100 * seed + k, chars=300) for k, name in enumerate(TEXT_FIELDS)}
+    return EntryFactory(edition=edition, declaring_unit=unit, status=EntryStatus.SUBMITTED, title=title,
+                        **(values | texts))
+
+
+@pytest.mark.parametrize(("field", "other_field", "a_says", "b_says"), [
+    ("benefits", "benefits", "“经济效益和社会效益”（相似度 {}）", "“经济效益和社会效益”（相似度 {}）"),
+    ("benefits", "innovation_points", "本作品“经济效益和社会效益”与对方“创新点”（相似度 {}）",
+     "本作品“创新点”与对方“经济效益和社会效益”（相似度 {}）"),
+])
+def test_one_copied_field_is_flagged_both_ways_naming_the_fields(
+        edition, units, client_as, field, other_field, a_says, b_says):
+    paragraph = entry_text(900, chars=300)
+    a = _fielded(edition, units[0], 1, title="数控车床快换刀具", **{field: paragraph})
+    b = _fielded(edition, units[1], 2, title="焊接烟尘收集装置",
+                 **{other_field: near_copy(paragraph, 5, edits=3, swaps=1)})
+    _fielded(edition, units[2], 3, title="输送带跑偏纠正装置")  # different texts: never flagged
+    counts = compute_flags(edition=edition)
+    assert _found(edition, FlagKind.NEAR_DUPLICATE) == sorted([(a.pk, b.pk), (b.pk, a.pk)])
+    whole, copied = round(_similarity(a, b), 4), round(_similarity(a, b, field, other_field), 4)
+    assert whole < duplicates.THRESHOLD <= copied < 1  # the whole texts alone would not have been flagged
+    flag = Flag.objects.get(entry=a, kind=FlagKind.NEAR_DUPLICATE)
+    assert (flag.other_id, flag.score) == (b.pk, copied)
+    assert flag.details == {"similarity": whole,
+                            "fields": [{"field": field, "other_field": other_field, "similarity": copied}]}
+    back = Flag.objects.get(entry=b, kind=FlagKind.NEAR_DUPLICATE)
+    assert (back.other_id, back.score) == (a.pk, copied)
+    assert back.details == {"similarity": whole,
+                            "fields": [{"field": other_field, "other_field": field, "similarity": copied}]}
+    assert counts[FlagKind.NEAR_DUPLICATE] == 2
+
+    html = client_as("committee").get(
+        reverse("screening:flags", args=[edition.slug]) + "?kind=near_duplicate").content.decode()
+    similarity, copied_2 = floatformat(whole, 2), floatformat(copied, 2)
+    assert f"与《焊接烟尘收集装置》全文相似度 {similarity}，其中高度相似的栏目：{a_says.format(copied_2)}。" in html
+    assert f"与《数控车床快换刀具》全文相似度 {similarity}，其中高度相似的栏目：{b_says.format(copied_2)}。" in html
+
+
+def test_an_entry_never_matches_itself_and_one_flag_per_pair(edition, units):
+    paragraph, own = entry_text(901, chars=300), entry_text(902, chars=300)
+    # a repeats one paragraph in two of its own fields, c another in three: neither is flagged for that.
+    a = _fielded(edition, units[0], 4, title="甲", summary=paragraph, innovation_points=paragraph)
+    _fielded(edition, units[1], 5, title="乙")
+    c = _fielded(edition, units[2], 6, title="丙", background=own, goals=own, benefits=own)
+    compute_flags(edition=edition)
+    assert not Flag.objects.filter(kind=FlagKind.NEAR_DUPLICATE).exists()
+
+    # d takes a's paragraph once: one flag each way, listing both of a's fields that match it.
+    d = _fielded(edition, units[1], 7, title="丁", benefits=paragraph)
+    compute_flags(edition=edition)
+    assert _found(edition, FlagKind.NEAR_DUPLICATE) == sorted([(a.pk, d.pk), (d.pk, a.pk)])
+    assert Flag.objects.get(entry=a, kind=FlagKind.NEAR_DUPLICATE).details["fields"] == [
+        {"field": "summary", "other_field": "benefits", "similarity": 1.0},
+        {"field": "innovation_points", "other_field": "benefits", "similarity": 1.0}]
+    assert Flag.objects.get(entry=d, kind=FlagKind.NEAR_DUPLICATE).details["fields"] == [
+        {"field": "benefits", "other_field": "summary", "similarity": 1.0},
+        {"field": "benefits", "other_field": "innovation_points", "similarity": 1.0}]
+    assert Flag.objects.get(entry=d, kind=FlagKind.NEAR_DUPLICATE).score == 1.0
+    assert not Flag.objects.filter(kind=FlagKind.NEAR_DUPLICATE, entry=c).exists()
+
+
+def test_different_entries_are_not_flagged(edition, units):
+    for i in range(30):
+        _fielded(edition, units[i % 3], 10 + i, title=f"作品{i}")
+    assert compute_flags(edition=edition)[FlagKind.NEAR_DUPLICATE] == 0
 
 
 def test_drafts_and_other_editions_are_left_out(edition, units):
@@ -186,6 +288,27 @@ def test_compare_page_permissions(role, client_as, pair):
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
     else:
         assert response.status_code == 403
+
+
+def test_compare_page_highlights_a_copied_field(edition, units, client_as):
+    paragraph = entry_text(903, chars=300)
+    a = _fielded(edition, units[0], 8, title="甲作品", benefits=paragraph)
+    b = _fielded(edition, units[1], 9, title="乙作品", innovation_points=paragraph.replace("。", "；"))
+    compute_flags(edition=edition)
+    response = client_as("committee").get(reverse("screening:compare", args=[a.pk, b.pk]))
+    html = response.content.decode()
+    # The copied paragraph is one highlighted passage on each side (its last "。"/"；" is not compared).
+    assert f'data-field="benefits" data-side="a"><mark>{paragraph[:-1]}</mark>。</div>' in html
+    pasted = paragraph[:-1].replace("。", "；")
+    assert f'data-field="innovation_points" data-side="b"><mark>{pasted}</mark>；</div>' in html
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert rows["benefits"]["a_marked"] == rows["innovation_points"]["b_marked"] == len(paragraph) - 1
+    assert sum(row["a_marked"] for row in rows.values()) < 1.1 * (len(paragraph) - 1)  # little else marked
+    # Each side says which field of the other entry it matches, and the flag names both.
+    assert '<p class="compare-match" data-side="a"><strong>与《乙作品》的“创新点”相似度 1.00。</strong></p>' in html
+    assert '<p class="compare-match" data-side="b"><strong>与《甲作品》的“经济效益和社会效益”相似度 1.00。</strong></p>' in html
+    assert html.count('class="compare-match"') == 2
+    assert "其中高度相似的栏目：本作品“经济效益和社会效益”与对方“创新点”（相似度 1.00）。" in html
 
 
 def test_compare_refuses_entries_of_different_editions(client_as, pair, recommending_unit):

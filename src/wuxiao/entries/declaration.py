@@ -147,7 +147,10 @@ def _problems(entry: Entry, *, relations: bool) -> list[Problem]:
     if entry.contact_mobile and not is_mobile(entry.contact_mobile):
         p.append(Problem("contact_mobile", _("The contact's phone must be a mobile number (R17).")))
     for name, limit in ZI_LIMITS.items():
-        n = count_zi(getattr(entry, name))
+        text = getattr(entry, name) or ""
+        if len(text) <= limit:
+            continue  # each 字 is at least one character: nothing to count
+        n = count_zi(text)
         if n > limit:
             p.append(Problem(name, _("%(field)s has %(count)d 字; at most %(limit)d are allowed.")
                              % {"field": labels[name], "count": n, "limit": limit}))

@@ -117,8 +117,14 @@ def _complete(entry: Entry, actor, data: dict) -> None:
 
 
 def _recommendation_open(entry: Entry, actor, data: dict) -> None:
-    """R6: recommendations follow the edition's time limit."""
-    deadline = _deadline(entry, entry.edition.recommendation_deadline)
+    """R6: recommendations follow the time limit: the edition's, or the later one granted to the unit.
+
+    The unit's batch closes with its deadline (screening.services.recommendation_deadline_of); an
+    open correction request (限期补正) keeps the entry open until the end of its date.
+    """
+    from wuxiao.screening.services import recommendation_deadline_of
+
+    deadline = _deadline(entry, recommendation_deadline_of(entry.edition, entry.recommending_unit))
     if timezone.now() >= deadline:
         raise TransitionRefused(
             _("The recommendation deadline (R6), %(deadline)s, has passed; entries can no longer be "

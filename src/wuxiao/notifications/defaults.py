@@ -118,6 +118,12 @@ _EVENTS = [
      _("The registration of {{ unit }} has been rejected"),
      _body(_("The registration of {{ unit }} has been rejected. Please correct the unit's data and "
              "submit it again."), reason=True)),
+    # The committee office keeps a recommending unit's batch open after the deadline (R6).
+    ("unit.deadline_extension", _("Recommendation deadline extended"),
+     _("The recommendation deadline of {{ unit }} has been extended to {{ until }}"),
+     _body(_("The committee office has extended the recommendation deadline of {{ unit }} ({{ edition }}) to "
+             "{{ until }}. Until then the unit can still screen its entries and hand its batch to the committee."),
+           reason=True)),
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}

@@ -1,4 +1,4 @@
-"""Admin pages for looking into batches, quota exceptions and flags.
+"""Admin pages for looking into batches, quota exceptions, deadline extensions and flags.
 
 Read-only: a batch is handed over and reopened, and an exception granted, only through
 services.py, which checks the rules and writes the audit log.
@@ -6,7 +6,7 @@ services.py, which checks the rules and writes the audit log.
 
 from django.contrib import admin
 
-from .models import Batch, Flag, QuotaException
+from .models import Batch, DeadlineExtension, Flag, QuotaException
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +30,13 @@ class BatchAdmin(ReadOnlyAdmin):
 @admin.register(QuotaException)
 class QuotaExceptionAdmin(ReadOnlyAdmin):
     list_display = ("unit", "edition", "extra", "granted_by", "granted_at")
+    list_filter = ("edition",)
+    search_fields = ("unit__name", "reason")
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "edition", "until", "granted_by", "granted_at")
     list_filter = ("edition",)
     search_fields = ("unit__name", "reason")
 

@@ -70,6 +70,8 @@ class BatchOut(Schema):
     quota: int
     extra_quota: int
     used: int
+    recommendation_deadline: dt.datetime  # the unit's own: the edition's, or the committee's extension (R6)
+    deadline_extended: bool
     locked: bool
     submitted_at: dt.datetime | None
     reopened_at: dt.datetime | None
@@ -154,9 +156,11 @@ def _edition_and_unit(request: HttpRequest, slug: str, unit_id: int, perm: str, 
 def _batch(edition: Edition, unit: Organisation) -> dict:
     batch = services.batch_of(edition, unit)
     extra = services.extra_quota_of(edition, unit)
+    deadline = services.recommendation_deadline_of(edition, unit)
     return {
         "edition": edition.slug, "unit_id": unit.pk, "unit": unit.name,
         "quota": edition.recommendation_quota, "extra_quota": extra, "used": services.used_quota_of(edition, unit),
+        "recommendation_deadline": deadline, "deadline_extended": deadline > edition.recommendation_deadline,
         "locked": batch.is_locked, "submitted_at": batch.submitted_at, "reopened_at": batch.reopened_at,
         "reopen_reason": batch.reopen_reason, "has_stamped_sheet": bool(batch.stamped_sheet),
         "version": batch.version,

@@ -20,7 +20,7 @@ from wuxiao.entries.services import TransitionRefused, transition_entry
 
 from . import checklist as checks
 from .models import Flag, FlagKind
-from .views_review import PAGE_SIZE, REVIEW_STATES, review_entries
+from .views_review import CORRECTION, PAGE_SIZE, REVIEW_STATES, mark_corrections, review_entries
 
 router = Router(tags=["review"])
 
@@ -64,6 +64,7 @@ class ReviewEntryOut(Schema):
     recommendation_rank: int | None
     checklist: list[CheckOut]
     checklist_ok: bool
+    correction_due: str | None = None  # 限期补正: the date the open correction request is due (ISO)
     flags: list[FlagOut]
 
 
@@ -112,6 +113,7 @@ def _entry(entry: Entry) -> dict:
         "recommendation_rank": entry.recommendation_rank,
         "checklist": [{"key": i.key, "label": str(i.label), "ok": i.ok, "problems": i.problems} for i in entry.checks],
         "checklist_ok": not entry.checks_failing,
+        "correction_due": entry.correction_due.isoformat() if getattr(entry, "correction_due", None) else None,
         "flags": [_flag(f) for f in entry.flags.all()],
     }
 
@@ -124,14 +126,14 @@ def list_review_entries(request: HttpRequest, slug: str, unit: int | None = None
     edition = Edition.objects.filter(slug=slug).first()
     if edition is None:
         raise HttpError(404, str(msg.EDITION_NOT_FOUND))
-    status = status if status in REVIEW_STATES else ""
+    status = status if status in REVIEW_STATES or status == CORRECTION else ""
     flag = flag if flag in FlagKind.values else ""
     failing = failing if failing == "any" or failing in checks.ITEMS else ""
     rows = review_entries(edition, unit=unit or "", category=category or "", status=status, flag=flag,
                           failing=failing)
     paginator = Paginator(rows, PAGE_SIZE)
     current = paginator.get_page(page)
-    entries = checks.annotate(list(current.object_list), edition)
+    entries = mark_corrections(checks.annotate(list(current.object_list), edition))
     return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
             "items": [_entry(e) for e in entries]}
 

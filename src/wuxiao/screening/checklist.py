@@ -156,7 +156,7 @@ def incomplete_ids(queryset: QuerySet[Entry], edition) -> set[int]:
     (`form_problems`) runs over the remaining entries, loaded with only the fields it reads.
     """
     conditions = failing_conditions(edition)
-    queryset = queryset.order_by()
+    queryset = queryset.order_by().select_related(None).prefetch_related(None)
     if "checklist_answered" not in queryset.query.annotations:
         queryset = queryset.annotate(checklist_answered=conditions["checklist_answered"])
     related = ~Q(Exists(Entry.presentation_forms.through.objects.filter(entry_id=OuterRef("pk")))) | \

@@ -3,7 +3,8 @@
 `compute_flags` replaces an edition's flags with a fresh look at its entries that have been
 submitted (every status but draft), across all units:
 
-* near-duplicate text (the finder of duplicates.py over the entry's descriptive fields);
+* near-duplicate text (the finder of duplicates.py over the entry's descriptive fields, as a whole
+  and field by field, so that one copied paragraph is found in an otherwise different entry);
 * the same first completer (name and workplace, or phone) on more than one entry;
 * the same or nearly the same title;
 * a declaring unit whose credit code fails its check (status neither valid nor confirmed);
@@ -21,6 +22,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,31 +50,42 @@ def screened_entries(edition):
     return Entry.objects.filter(edition=edition).exclude(status=EntryStatus.DRAFT)
 
 
+def entry_texts(values: dict) -> tuple[str, ...]:
+    """The entry's TEXT_FIELDS, in order, from a dict of its values."""
+    return tuple(values.get(name) or "" for name in TEXT_FIELDS)
+
+
 def entry_text(values: dict) -> str:
-    return "\n".join(values.get(name) or "" for name in TEXT_FIELDS)
+    return "\n".join(entry_texts(values))
+
+
+def _near_duplicate_details(pair: duplicates.RecordPair) -> dict:
+    """What the flag of `pair.a` says: the whole texts' similarity and the similar fields, a's field first."""
+    return {"similarity": pair.similarity,
+            "fields": [{"field": m.field, "other_field": m.other_field, "similarity": m.score} for m in pair.fields]}
 
 
 def _near_duplicate_flags(edition, *, workers: int) -> list[Flag]:
+    """One flag each way per pair of entries whose whole texts, or any two of whose long fields
+    (a paragraph pasted from one entry into another), are near-duplicates."""
     entries = screened_entries(edition).order_by("pk")
 
     def items():
         for row in entries.values("pk", *TEXT_FIELDS).iterator(chunk_size=FETCH_CHUNK):
-            yield row["pk"], entry_text(row)
+            yield row["pk"], entry_texts(row)
 
     def fetch(ids):
         texts = {}
         for start in range(0, len(ids), FETCH_CHUNK):
             for row in Entry.objects.filter(pk__in=ids[start:start + FETCH_CHUNK]).values("pk", *TEXT_FIELDS):
-                texts[row["pk"]] = entry_text(row)
+                texts[row["pk"]] = entry_texts(row)
         return texts
 
     flags = []
-    for pair in duplicates.find_near_duplicates(items(), workers=workers, fetch=fetch):
-        details = {"similarity": pair.score}
-        flags += [Flag(edition=edition, entry_id=pair.a, other_id=pair.b, kind=FlagKind.NEAR_DUPLICATE,
-                       score=pair.score, details=details),
-                  Flag(edition=edition, entry_id=pair.b, other_id=pair.a, kind=FlagKind.NEAR_DUPLICATE,
-                       score=pair.score, details=details)]
+    for pair in duplicates.find_near_duplicate_records(items(), TEXT_FIELDS, workers=workers, fetch=fetch):
+        for seen in (pair, pair.reversed()):
+            flags.append(Flag(edition=edition, entry_id=seen.a, other_id=seen.b, kind=FlagKind.NEAR_DUPLICATE,
+                              score=seen.score, details=_near_duplicate_details(seen)))
     return flags
 
 
@@ -264,8 +277,20 @@ def highlight(text: str, spans: list[Span]) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece of the text is escaped above
 
 
-def compare_fields(a: Entry, b: Entry, *, fields=("title",) + TEXT_FIELDS) -> list[dict]:
-    """For each field: its label and both entries' texts with the passages found anywhere in the other entry marked."""
+def field_label(name: str) -> str:
+    """The verbose name of an entry field (translated when shown), or the name itself if there is no such field."""
+    try:
+        return Entry._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+def compare_fields(a: Entry, b: Entry, *, fields=("title",) + TEXT_FIELDS, matches=()) -> list[dict]:
+    """For each field: its label and both entries' texts with the passages found anywhere in the other entry marked.
+
+    `matches` are the similar fields of a near-duplicate flag of `a` ({"field": a's field,
+    "other_field": b's field, "similarity"}): each row lists those of its field on either side.
+    """
     a_all = "\n".join(getattr(a, f) or "" for f in fields)
     b_all = "\n".join(getattr(b, f) or "" for f in fields)
     a_windows, b_windows = _windows(a_all, duplicates.SHINGLE), _windows(b_all, duplicates.SHINGLE)
@@ -274,7 +299,11 @@ def compare_fields(a: Entry, b: Entry, *, fields=("title",) + TEXT_FIELDS) -> li
         a_text, b_text = getattr(a, name) or "", getattr(b, name) or ""
         a_spans = _spans(a_text, b_windows, size=duplicates.SHINGLE, min_chars=8)
         b_spans = _spans(b_text, a_windows, size=duplicates.SHINGLE, min_chars=8)
-        rows.append({"name": name, "label": Entry._meta.get_field(name).verbose_name,
+        rows.append({"name": name, "label": field_label(name),
                      "a": highlight(a_text, a_spans), "b": highlight(b_text, b_spans),
-                     "a_marked": sum(s.end - s.start for s in a_spans), "b_marked": sum(s.end - s.start for s in b_spans)})
+                     "a_marked": sum(s.end - s.start for s in a_spans), "b_marked": sum(s.end - s.start for s in b_spans),
+                     "a_matches": [{"label": field_label(m["other_field"]), "similarity": m["similarity"]}
+                                   for m in matches if m["field"] == name],
+                     "b_matches": [{"label": field_label(m["field"]), "similarity": m["similarity"]}
+                                   for m in matches if m["other_field"] == name]})
     return rows

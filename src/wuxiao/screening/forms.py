@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuxiao.competitions.forms import DATETIME_INPUT, DateTimeLocalInput
 from wuxiao.documents.forms import check_scan
 from wuxiao.entries.enums import Action
 from wuxiao.entries.services import TRANSITIONS
@@ -100,5 +101,24 @@ class QuotaExceptionForm(forms.Form):
                              error_messages={"required": _("Please give the reason for the exception.")})
 
     def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Organisation.objects.recommending().order_by("name")
+
+
+class DeadlineExtensionForm(forms.Form):
+    """The committee office extends a recommending unit's recommendation deadline (R6); prefixed on its page."""
+
+    unit = forms.ModelChoiceField(label=_("Recommending unit"), queryset=Organisation.objects.none(),
+                                  error_messages={"required": _("Please choose the recommending unit.")})
+    until = forms.DateTimeField(
+        label=_("New deadline (Beijing time)"), widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        error_messages={"required": _("Please give the new deadline."),
+                        "invalid": _("Enter a date and time such as 2025-04-10 17:30.")})
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Please give the reason for the extension.")})
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "deadline")
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Organisation.objects.recommending().order_by("name")

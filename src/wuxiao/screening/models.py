@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -47,6 +48,28 @@ class QuotaException(models.Model):
     class Meta:
         verbose_name = _("quota exception (R6)")
         verbose_name_plural = _("quota exceptions (R6)")
+
+
+class DeadlineExtension(models.Model):
+    """The committee office keeps a unit's batch open after the recommendation deadline, with a reason (R6).
+
+    The unit's latest extension decides (screening.services.recommendation_deadline_of), so a
+    date granted by mistake is corrected by granting again, and every grant stays on record.
+    """
+
+    edition = models.ForeignKey("competitions.Edition", on_delete=models.PROTECT, related_name="deadline_extensions")
+    unit = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="deadline_extensions")
+    until = models.DateTimeField(_("extended until"))
+    reason = models.TextField(_("reason"))
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension of the recommendation deadline (R6)")
+        verbose_name_plural = _("extensions of the recommendation deadline (R6)")
+
+    def __str__(self):
+        return f"{self.unit} · {timezone.localtime(self.until):%Y-%m-%d %H:%M}"
 
 
 class FlagKind(models.TextChoices):

@@ -20,3 +20,4 @@ rules.add_perm("screening.screen_unit", is_unit_recommender)  # reorder ranks, u
 rules.add_perm("screening.view_batch", is_unit_recommender | is_committee)
 rules.add_perm("screening.reopen_batch", is_committee)
 rules.add_perm("screening.grant_quota_exception", is_committee)
+rules.add_perm("screening.grant_deadline_extension", is_committee)  # R6: keep a unit's batch open longer

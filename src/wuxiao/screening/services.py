@@ -2,24 +2,30 @@
 
 A unit's decisions on entries go through entries.services.transition_entry (the one function
 that changes a status); this module adds what belongs to the unit's batch: the merit ranks, the
-stamped summary sheet, the hand-over to the committee, its reopening and quota exceptions.
+stamped summary sheet, the hand-over to the committee, its reopening, quota exceptions and
+extensions of a unit's recommendation deadline.
 Every change bumps Batch.version, so that a form sent from a page that is no longer up to date
 is refused instead of overwriting a colleague's work.
 """
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import F, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wuxiao.accounts.models import Role, User
 from wuxiao.common import audit
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
+from wuxiao.notifications.services import notify_users
 from wuxiao.orgs.models import Organisation
 
-from .models import Batch, QuotaException
+from .models import Batch, DeadlineExtension, QuotaException
 
 # The transitions a recommending unit applies on this stage's pages and API.
 SCREEN_ACTIONS = (Action.RETURN, Action.RECOMMEND, Action.NOT_RECOMMEND, Action.UNRECOMMEND)
@@ -50,6 +56,35 @@ def batch_of(edition: Edition, unit: Organisation) -> Batch:
 
 def extra_quota_of(edition: Edition, unit: Organisation) -> int:
     return QuotaException.objects.filter(edition=edition, unit=unit).aggregate(n=Sum("extra"))["n"] or 0
+
+
+def deadline_extension_of(edition: Edition, unit: Organisation) -> DeadlineExtension | None:
+    """The unit's latest extension of the recommendation deadline in `edition`, or None."""
+    return (DeadlineExtension.objects.filter(edition=edition, unit=unit).select_related("granted_by")
+            .order_by("-granted_at", "-id").first())
+
+
+def deadline_extensions_by_unit(edition: Edition) -> dict[int, DeadlineExtension]:
+    """Each unit's latest extension in `edition`, by unit id (one query, for lists of units)."""
+    latest = {}
+    for extension in DeadlineExtension.objects.filter(edition=edition).order_by("granted_at", "id"):
+        latest[extension.unit_id] = extension
+    return latest
+
+
+def effective_deadline(edition: Edition, extension: DeadlineExtension | None) -> dt.datetime:
+    """The edition's recommendation deadline, or the later date of the unit's extension."""
+    if extension is None:
+        return edition.recommendation_deadline
+    return max(edition.recommendation_deadline, extension.until)
+
+
+def recommendation_deadline_of(edition: Edition, unit: Organisation) -> dt.datetime:
+    """When the unit's batch closes (R6): the edition's deadline, or the later date the committee granted.
+
+    The latest grant decides, so the committee office corrects a mistaken date by granting again.
+    """
+    return effective_deadline(edition, deadline_extension_of(edition, unit))
 
 
 def used_quota_of(edition: Edition, unit: Organisation) -> int:
@@ -88,9 +123,13 @@ def _refuse_if_locked(batch: Batch) -> None:
                                  "unless the committee reopens it."))
 
 
-def _refuse_after_deadline(edition: Edition) -> None:
-    if timezone.now() >= edition.recommendation_deadline:
-        raise ScreeningRefused(_("The recommendation deadline (R6) has passed; the batch is closed."))
+def _refuse_after_deadline(edition: Edition, unit: Organisation) -> None:
+    """R6: after the unit's deadline (extensions included) its batch is closed, the sheet and hand-over too."""
+    deadline = recommendation_deadline_of(edition, unit)
+    if timezone.now() >= deadline:
+        raise ScreeningRefused(
+            _("The recommendation deadline (R6), %(deadline)s, has passed; the batch is closed. Only the committee "
+              "office can extend it.") % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")})
 
 
 # --- A decision on one entry ---------------------------------------------------------------
@@ -115,7 +154,7 @@ def reorder_ranks(*, actor, edition: Edition, unit: Organisation, ranks: dict[in
     with transaction.atomic():
         batch = _locked_batch(edition, unit, version)
         _refuse_if_locked(batch)
-        _refuse_after_deadline(edition)
+        _refuse_after_deadline(edition, unit)
         entries = {e.pk: e for e in recommended_entries(edition, unit).select_for_update()}
         if set(ranks) != set(entries):
             raise StaleVersion()
@@ -143,6 +182,7 @@ def upload_summary_sheet(*, actor, edition: Edition, unit: Organisation, upload,
     with transaction.atomic():
         batch = _locked_batch(edition, unit, version)
         _refuse_if_locked(batch)
+        _refuse_after_deadline(edition, unit)
         old_name = batch.stamped_sheet.name if batch.stamped_sheet else ""
         batch.stamped_sheet.save(upload.name, upload, save=False)
         batch.stamped_sheet_name = upload.name[:255]
@@ -161,6 +201,7 @@ def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int) -
         batch = _locked_batch(edition, unit, version)
         if batch.is_locked:
             raise ScreeningRefused(_("The batch has already been handed to the committee."))
+        _refuse_after_deadline(edition, unit)
         ids = list(recommended_entries(edition, unit).values_list("pk", flat=True))
         if not ids:
             raise ScreeningRefused(_("Recommend at least one entry before handing the batch to the committee."))
@@ -211,3 +252,40 @@ def grant_quota_exception(*, actor, edition: Edition, unit: Organisation, extra:
         audit.record(actor=actor, action="screening.quota_exception", obj=exception, edition=edition, reason=reason,
                      data={"unit": unit.pk, "extra": extra})
     return exception
+
+
+def grant_deadline_extension(*, actor, edition: Edition, unit: Organisation, until: dt.datetime,
+                             reason: str) -> DeadlineExtension:
+    """Keep `unit`'s batch open until `until`, after the edition's recommendation deadline (R6), and tell it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ScreeningRefused(_("Please give the reason for the extension."), field="reason")
+    if until is None:
+        raise ScreeningRefused(_("Please give the new deadline."), field="until")
+    if timezone.is_naive(until):  # a time without its zone is Beijing time, as on the pages
+        until = timezone.make_aware(until)
+    if until <= edition.recommendation_deadline:
+        raise ScreeningRefused(
+            _("The new deadline must be later than the edition's recommendation deadline, %(deadline)s.")
+            % {"deadline": timezone.localtime(edition.recommendation_deadline).strftime("%Y-%m-%d %H:%M")},
+            field="until")
+    if until <= timezone.now():
+        raise ScreeningRefused(_("The new deadline must be in the future."), field="until")
+    if not unit.is_recommending:
+        raise ScreeningRefused(_("Only a recommending unit's deadline can be extended."), field="unit")
+    with transaction.atomic():
+        # The unit's row first, as _locked_batch does: a hand-over checking the deadline waits for the grant.
+        list(Organisation.objects.select_for_update().filter(pk=unit.pk).values_list("pk"))
+        previous = recommendation_deadline_of(edition, unit)
+        extension = DeadlineExtension.objects.create(edition=edition, unit=unit, until=until, reason=reason,
+                                                     granted_by=actor)
+        audit.record(actor=actor, action="screening.deadline_extension", obj=extension, edition=edition,
+                     reason=reason, data={"unit": unit.pk, "until": until.isoformat(),
+                                          "previous": previous.isoformat()})
+        staff = User.objects.filter(memberships__organisation=unit, memberships__role=Role.RECOMMENDER,
+                                    memberships__is_active=True, is_active=True).distinct().order_by("pk")
+        notify_users(users=staff, event="unit.deadline_extension",
+                     context={"unit": unit.name, "edition": edition.title, "actor": getattr(actor, "name", ""),
+                              "reason": reason, "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
+                     url=reverse("screening:unit", args=[edition.slug, unit.pk]))
+    return extension

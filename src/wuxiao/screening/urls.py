@@ -9,6 +9,7 @@ urlpatterns = [
     path("entries/<int:pk>/<slug:action>/", views.entry_action, name="entry_action"),
     path("quota-exceptions/", views.quota_exceptions_current, name="quota_exceptions_current"),
     path("<slug:slug>/quota-exceptions/", views.quota_exceptions, name="quota_exceptions"),
+    path("<slug:slug>/quota-exceptions/deadline/", views.deadline_extension, name="deadline_extension"),
     path("<slug:slug>/units/<int:unit_pk>/", views.unit, name="unit"),
     path("<slug:slug>/units/<int:unit_pk>/ranks/", views.ranks, name="ranks"),
     path("<slug:slug>/units/<int:unit_pk>/sheet/", views.sheet, name="sheet"),

@@ -1,4 +1,4 @@
-"""The recommending unit's screening pages (R5, R6, R23, R26) and the committee's quota exceptions."""
+"""The recommending unit's screening pages (R5, R6, R23, R26) and the committee's quota and deadline exceptions."""
 
 import io
 
@@ -24,8 +24,16 @@ from wuxiao.orgs.models import Organisation
 
 from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
 from . import services
-from .forms import ACTION_FORMS, QuotaExceptionForm, RanksForm, ReopenForm, SheetForm, SubmitBatchForm
-from .models import Batch, QuotaException
+from .forms import (
+    ACTION_FORMS,
+    DeadlineExtensionForm,
+    QuotaExceptionForm,
+    RanksForm,
+    ReopenForm,
+    SheetForm,
+    SubmitBatchForm,
+)
+from .models import Batch, DeadlineExtension, QuotaException
 
 # The groups of the work queue, in the order a unit works through them.
 QUEUE_GROUPS = (EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.RECOMMENDED, EntryStatus.NOT_RECOMMENDED)
@@ -71,9 +79,12 @@ def queue(request):
     if units:
         return render(request, "screening/choose.html", {"edition": edition, "units": units})
     batches = {b.unit_id: b for b in Batch.objects.filter(edition=edition)}
+    extensions = services.deadline_extensions_by_unit(edition)
     rows = []
     for unit in Organisation.objects.recommending().order_by("name"):
-        rows.append({"unit": unit, "batch": batches.get(unit.pk)})
+        extension = extensions.get(unit.pk)
+        rows.append({"unit": unit, "batch": batches.get(unit.pk), "extension": extension,
+                     "deadline": services.effective_deadline(edition, extension)})
     return render(request, "screening/batches.html", {"edition": edition, "rows": rows})
 
 
@@ -86,6 +97,9 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
     later = [e for e in entries if e.status not in QUEUE_GROUPS]
     recommended = [e for e in entries if e.status == EntryStatus.RECOMMENDED]
     extra = services.extra_quota_of(edition, unit)
+    extension = services.deadline_extension_of(edition, unit)
+    deadline = services.effective_deadline(edition, extension)
+    deadline_passed = timezone.now() >= deadline
     may_screen = rules.has_perm("screening.screen_unit", request.user, unit)
     may_reopen = rules.has_perm("screening.reopen_batch", request.user, unit)
     open_ = not batch.is_locked
@@ -95,11 +109,12 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
         "recommended": recommended,
         "quota": edition.recommendation_quota, "extra": extra, "quota_total": edition.recommendation_quota + extra,
         "used": services.used_quota_of(edition, unit),
-        "deadline_passed": timezone.now() >= edition.recommendation_deadline,
+        "deadline": deadline, "deadline_passed": deadline_passed, "extension": extension,
         "may_screen": may_screen, "may_reopen": may_reopen,
+        "may_extend": rules.has_perm("screening.grant_deadline_extension", request.user, unit),
         "exceptions": QuotaException.objects.filter(edition=edition, unit=unit).order_by("granted_at"),
     }
-    if may_screen and open_:
+    if may_screen and open_ and not deadline_passed:  # a closed batch offers no forms that would be refused
         context["ranks_form"] = forms.get("ranks_form") or RanksForm(initial=initial, entries=recommended)
         context["sheet_form"] = forms.get("sheet_form") or SheetForm(initial=initial)
         context["submit_form"] = forms.get("submit_form") or SubmitBatchForm(initial=initial)
@@ -274,7 +289,7 @@ def entry_action(request, pk, action):
     return _entry_page(request, entry, {name: form})
 
 
-# --- Quota exceptions (committee) ------------------------------------------------------------
+# --- Quota and deadline exceptions (committee, R6) --------------------------------------------
 
 @login_required
 def quota_exceptions_current(request):
@@ -283,6 +298,18 @@ def quota_exceptions_current(request):
     if edition is None:
         raise Http404
     return redirect("screening:quota_exceptions", slug=edition.slug)
+
+
+def _exceptions_page(request, edition: Edition, quota_form=None, deadline_form=None):
+    exceptions = (QuotaException.objects.filter(edition=edition).select_related("unit", "granted_by")
+                  .order_by("-granted_at", "-id"))
+    extensions = (DeadlineExtension.objects.filter(edition=edition).select_related("unit", "granted_by")
+                  .order_by("-granted_at", "-id"))
+    return render(request, "screening/quota_exceptions.html", {
+        "edition": edition, "form": quota_form if quota_form is not None else QuotaExceptionForm(),
+        "deadline_form": deadline_form if deadline_form is not None else DeadlineExtensionForm(),
+        "exceptions": exceptions, "extensions": extensions,
+    })
 
 
 @login_required
@@ -301,7 +328,25 @@ def quota_exceptions(request, slug):
             messages.success(request, _("%(unit)s may now recommend %(extra)d more entries.")
                              % {"unit": data["unit"].name, "extra": data["extra"]})
             return redirect("screening:quota_exceptions", slug=edition.slug)
-    exceptions = (QuotaException.objects.filter(edition=edition).select_related("unit", "granted_by")
-                  .order_by("-granted_at", "-id"))
-    return render(request, "screening/quota_exceptions.html",
-                  {"edition": edition, "form": form, "exceptions": exceptions})
+    return _exceptions_page(request, edition, quota_form=form)
+
+
+@login_required
+@require_POST
+def deadline_extension(request, slug):
+    _require(request, "screening.grant_deadline_extension")
+    edition = get_object_or_404(Edition, slug=slug)
+    form = DeadlineExtensionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_deadline_extension(actor=request.user, edition=edition, unit=data["unit"],
+                                              until=data["until"], reason=data["reason"])
+        except services.ScreeningRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+        else:
+            messages.success(request, _("The recommendation deadline of %(unit)s has been extended to %(until)s.")
+                             % {"unit": data["unit"].name,
+                                "until": timezone.localtime(data["until"]).strftime("%Y-%m-%d %H:%M")})
+            return redirect("screening:quota_exceptions", slug=edition.slug)
+    return _exceptions_page(request, edition, deadline_form=form)

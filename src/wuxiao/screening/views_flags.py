@@ -60,7 +60,10 @@ def compare(request, pk, other_pk):
     other = get_object_or_404(Entry.objects.select_related("declaring_unit", "recommending_unit"), pk=other_pk)
     if entry.edition_id != other.edition_id or entry.pk == other.pk:
         raise Http404
-    found = (Flag.objects.filter(entry=entry, other=other).order_by("kind"))
+    found = list(Flag.objects.filter(entry=entry, other=other).order_by("kind"))
+    matches = [match for flag in found if flag.kind == FlagKind.NEAR_DUPLICATE
+               for match in flag.details.get("fields", [])]
     return render(request, "screening/compare.html", {
-        "entry": entry, "other": other, "flags": found, "rows": flag_services.compare_fields(entry, other),
+        "entry": entry, "other": other, "flags": found,
+        "rows": flag_services.compare_fields(entry, other, matches=matches),
     })

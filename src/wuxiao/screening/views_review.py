@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from wuxiao.accounts.rules import is_committee
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import Action, EntryStatus
-from wuxiao.entries.models import Entry
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.models import Entry, EntryTransition
+from wuxiao.entries.services import TransitionRefused, correction_due, transition_entry
 
 from . import checklist as checks
 from .models import Batch, Flag, FlagKind
@@ -26,6 +26,20 @@ from .models import Batch, Flag, FlagKind
 PAGE_SIZE = 50
 # The states an entry of a handed-over batch goes through in this check.
 REVIEW_STATES = (EntryStatus.RECOMMENDED, EntryStatus.IN_REVIEW, EntryStatus.INELIGIBLE)
+# The status filter's value for entries sent back for correction by a date (限期补正) and not yet
+# recommended again: they stay in the queue, so that the office sees what it is waiting for.
+CORRECTION = "correction"
+CORRECTION_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
+
+
+def _last_step():
+    """The entry's latest correction request or recommendation (the open request is the later one)."""
+    steps = EntryTransition.objects.filter(entry_id=OuterRef("pk"),
+                                           action__in=[Action.REQUEST_CORRECTION, Action.RECOMMEND])
+    return Subquery(steps.order_by("-id").values("action")[:1])
+
+
+UNDER_CORRECTION = Q(status__in=CORRECTION_STATES, last_step=Action.REQUEST_CORRECTION)
 
 
 def _require_committee(request) -> None:
@@ -45,18 +59,36 @@ def handed_over(edition: Edition):
 def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing=""):
     """The entries of the handed-over batches, filtered (the checklist filter in SQL, see checklist.filter_failing)."""
     units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
-    qs = Entry.objects.filter(edition=edition, recommending_unit_id__in=units, status__in=REVIEW_STATES)
+    qs = (Entry.objects.filter(edition=edition, recommending_unit_id__in=units)
+          .annotate(last_step=_last_step()).filter(Q(status__in=REVIEW_STATES) | UNDER_CORRECTION))
     if unit:
         qs = qs.filter(recommending_unit_id=unit)
     if category:
         qs = qs.filter(category_id=category)
-    if status:
+    if status == CORRECTION:
+        qs = qs.filter(UNDER_CORRECTION)
+    elif status:
         qs = qs.filter(status=status)
     if flag:
         qs = qs.filter(pk__in=Flag.objects.filter(edition=edition, kind=flag).values("entry_id"))
     if failing:
         qs = checks.filter_failing(qs, edition, failing)
     return checks.with_checklist_data(qs.order_by("recommending_unit__name", "recommendation_rank", "pk"))
+
+
+def mark_corrections(entries: list[Entry]) -> list[Entry]:
+    """Set `correction_due` (date or None) and `correction_overdue` on entries of the queue (one query)."""
+    waiting = [e.pk for e in entries if getattr(e, "last_step", None) == Action.REQUEST_CORRECTION
+               and e.status in CORRECTION_STATES]
+    due = {}
+    for step in EntryTransition.objects.filter(entry_id__in=waiting, action=Action.REQUEST_CORRECTION).order_by("id"):
+        due[step.entry_id] = step.data.get("due_date")
+    today = timezone.localdate()
+    for entry in entries:
+        value = due.get(entry.pk)
+        entry.correction_due = dt.date.fromisoformat(value) if value else None
+        entry.correction_overdue = entry.correction_due is not None and entry.correction_due < today
+    return entries
 
 
 class QueueFilter(forms.Form):
@@ -71,7 +103,8 @@ class QueueFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].choices = [("", _("all"))] + [(b.unit_id, b.unit.name) for b in batches]
         self.fields["category"].choices = [("", _("all"))] + list(edition.categories.values_list("pk", "name"))
-        self.fields["status"].choices = [("", _("all"))] + [(s.value, s.label) for s in REVIEW_STATES]
+        self.fields["status"].choices = ([("", _("all"))] + [(s.value, s.label) for s in REVIEW_STATES]
+                                         + [(CORRECTION, _("sent back for correction (限期补正)"))])
         self.fields["failing"].choices = ([("", _("all")), ("any", _("any item failing"))]
                                           + [(key, _("failing: %(item)s") % {"item": label})
                                              for key, label in checks.ITEMS.items()])
@@ -87,7 +120,7 @@ def review_queue(request, slug):
     filters = form.cleaned_data if form.is_valid() else {}
     rows = review_entries(edition, **{k: v for k, v in filters.items() if v not in ("", None)})
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = checks.annotate(list(page.object_list), edition)
+    entries = mark_corrections(checks.annotate(list(page.object_list), edition))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "screening/review/queue.html", {
@@ -162,6 +195,7 @@ def _render_entry(request, edition, entry, *, forms_=None, status=200):
     return render(request, "screening/review/entry.html", {
         "edition": edition, "entry": entry, "explained": explained, "flags": list(entry.flags.all()),
         "forms": decision_forms, "may_decide": entry.status == EntryStatus.RECOMMENDED,
+        "correction_due": correction_due(entry) if entry.status in CORRECTION_STATES else None,
         "history": entry.transitions.select_related("actor").order_by("at", "id"),
     }, status=status)
 
