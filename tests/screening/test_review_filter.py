@@ -76,7 +76,7 @@ def faulty(edition, recommended, recommending_unit):
 
 
 def _python_failing(edition) -> dict[int, set[str]]:
-    entries = list(review_entries(edition))  # loaded with the checklist data
+    entries = list(checklist.with_checklist_data(review_entries(edition)))
     checklist.annotate(entries, edition)
     return {e.pk: set(e.checks_failing) for e in entries}
 

@@ -4,7 +4,6 @@ The same predicate as the pages (is_committee) and the same transition function;
 decision is 409 with the message and the input it belongs to (`field`).
 """
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
@@ -20,7 +19,7 @@ from wuxiao.entries.services import TransitionRefused, transition_entry
 
 from . import checklist as checks
 from .models import Flag, FlagKind
-from .views_review import CORRECTION, PAGE_SIZE, REVIEW_STATES, mark_corrections, review_entries
+from .views_review import CORRECTION, REVIEW_STATES, review_entries, review_page
 
 router = Router(tags=["review"])
 
@@ -131,11 +130,9 @@ def list_review_entries(request: HttpRequest, slug: str, unit: int | None = None
     failing = failing if failing == "any" or failing in checks.ITEMS else ""
     rows = review_entries(edition, unit=unit or "", category=category or "", status=status, flag=flag,
                           failing=failing)
-    paginator = Paginator(rows, PAGE_SIZE)
-    current = paginator.get_page(page)
-    entries = mark_corrections(checks.annotate(list(current.object_list), edition))
-    return {"count": paginator.count, "page": current.number, "pages": paginator.num_pages,
-            "items": [_entry(e) for e in entries]}
+    current = review_page(rows, page, edition)
+    return {"count": current.paginator.count, "page": current.number, "pages": current.paginator.num_pages,
+            "items": [_entry(e) for e in current.object_list]}
 
 
 def _entry_or_404(entry_id: int) -> Entry:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,14 +32,19 @@ CORRECTION = "correction"
 CORRECTION_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
 
 
-def _last_step():
-    """The entry's latest correction request or recommendation (the open request is the later one)."""
-    steps = EntryTransition.objects.filter(entry_id=OuterRef("pk"),
-                                           action__in=[Action.REQUEST_CORRECTION, Action.RECOMMEND])
-    return Subquery(steps.order_by("-id").values("action")[:1])
+def _open_correction() -> Exists:
+    """The entry has a correction request with no recommendation after it (a WHERE condition only:
+    as a SELECT column it would be computed for every row before the page is cut)."""
+    later = EntryTransition.objects.filter(entry_id=OuterRef(OuterRef("pk")), action=Action.RECOMMEND,
+                                           id__gt=OuterRef("id"))
+    return Exists(EntryTransition.objects.filter(entry_id=OuterRef("pk"), action=Action.REQUEST_CORRECTION)
+                  .exclude(Exists(later)))
 
 
-UNDER_CORRECTION = Q(status__in=CORRECTION_STATES, last_step=Action.REQUEST_CORRECTION)
+# The few entries ever sent back first (a set SQLite builds once), then the correlated check.
+UNDER_CORRECTION = (Q(status__in=CORRECTION_STATES)
+                    & Q(pk__in=EntryTransition.objects.filter(action=Action.REQUEST_CORRECTION).values("entry_id"))
+                    & Q(_open_correction()))
 
 
 def _require_committee(request) -> None:
@@ -59,8 +64,8 @@ def handed_over(edition: Edition):
 def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing=""):
     """The entries of the handed-over batches, filtered (the checklist filter in SQL, see checklist.filter_failing)."""
     units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
-    qs = (Entry.objects.filter(edition=edition, recommending_unit_id__in=units)
-          .annotate(last_step=_last_step()).filter(Q(status__in=REVIEW_STATES) | UNDER_CORRECTION))
+    qs = Entry.objects.filter(Q(status__in=REVIEW_STATES) | UNDER_CORRECTION, edition=edition,
+                              recommending_unit_id__in=units)
     if unit:
         qs = qs.filter(recommending_unit_id=unit)
     if category:
@@ -73,16 +78,29 @@ def review_entries(edition: Edition, *, unit="", category="", status="", flag=""
         qs = qs.filter(pk__in=Flag.objects.filter(edition=edition, kind=flag).values("entry_id"))
     if failing:
         qs = checks.filter_failing(qs, edition, failing)
-    return checks.with_checklist_data(qs.order_by("recommending_unit__name", "recommendation_rank", "pk"))
+    return qs.order_by("recommending_unit__name", "recommendation_rank", "pk")
+
+
+def review_page(rows, number, edition: Edition):
+    """A page of `rows` (review_entries): the ids are paged, a light sort, and only the page's entries
+    are then loaded with the checklist data, annotated and marked (sorting whole rows with their long
+    texts made late pages several times slower)."""
+    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
+    ids = list(page.object_list)
+    loaded = {e.pk: e for e in checks.with_checklist_data(Entry.objects.filter(pk__in=ids))}
+    page.object_list = mark_corrections(checks.annotate([loaded[pk] for pk in ids], edition))
+    return page
 
 
 def mark_corrections(entries: list[Entry]) -> list[Entry]:
     """Set `correction_due` (date or None) and `correction_overdue` on entries of the queue (one query)."""
-    waiting = [e.pk for e in entries if getattr(e, "last_step", None) == Action.REQUEST_CORRECTION
-               and e.status in CORRECTION_STATES]
-    due = {}
-    for step in EntryTransition.objects.filter(entry_id__in=waiting, action=Action.REQUEST_CORRECTION).order_by("id"):
-        due[step.entry_id] = step.data.get("due_date")
+    waiting = [e.pk for e in entries if e.status in CORRECTION_STATES]
+    due: dict[int, str | None] = {}
+    steps = (EntryTransition.objects.filter(entry_id__in=waiting,
+                                            action__in=[Action.REQUEST_CORRECTION, Action.RECOMMEND])
+             .order_by("id").values_list("entry_id", "action", "data"))
+    for entry_id, action, data in steps:  # the later step wins: a recommendation closes the request
+        due[entry_id] = (data or {}).get("due_date") if action == Action.REQUEST_CORRECTION else None
     today = timezone.localdate()
     for entry in entries:
         value = due.get(entry.pk)
@@ -119,8 +137,8 @@ def review_queue(request, slug):
     form = QueueFilter(request.GET or None, edition=edition, batches=batches)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = review_entries(edition, **{k: v for k, v in filters.items() if v not in ("", None)})
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    entries = mark_corrections(checks.annotate(list(page.object_list), edition))
+    page = review_page(rows, request.GET.get("page"), edition)
+    entries = page.object_list
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "screening/review/queue.html", {
