@@ -63,6 +63,21 @@ def test_entries_in_every_state_with_history():
     assert all(a[1] == b[0] for a, b in zip(chain, chain[1:]))
 
 
+def test_entries_have_their_own_texts_and_no_warnings():
+    """Each demo entry is written apart: no soft 字数 warning, and the duplicate check flags no pair."""
+    from wuxiao.entries.declaration import submission_warnings
+    from wuxiao.screening.flags import compute_flags
+    from wuxiao.screening.models import Flag, FlagKind
+
+    load_demo()
+    practice = Edition.objects.get(slug=PRACTICE_SLUG)
+    entries = list(Entry.objects.filter(edition=practice))
+    assert len({e.benefits for e in entries}) == len(entries) == len(EntryStatus.values)
+    assert all(submission_warnings(e) == [] for e in entries)
+    compute_flags(edition=practice, workers=1)
+    assert not Flag.objects.filter(edition=practice, kind=FlagKind.NEAR_DUPLICATE).exists()
+
+
 def test_users_for_every_role_can_log_in(client):
     load_demo()
     roles = set()
