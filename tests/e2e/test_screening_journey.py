@@ -1,10 +1,12 @@
 """Return → revise → resubmit → recommend → summary sheet → committee accepts, in Debian's chromium (issue 4, item 12)."""
 
+import datetime as dt
 import io
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -153,6 +155,29 @@ def test_return_revise_resubmit_recommend_sheet_and_accept(live_server, page, jo
     assert "CK6140数控车床快换工装" in page.inner_text("main")
     entry_url = base + reverse("screening:review_entry", kwargs={"slug": edition.slug, "pk": entry.pk})
     page.goto(entry_url)
+    # First sent back for correction by a date (限期补正): it stays in the queue, marked with the date.
+    due = timezone.localdate() + dt.timedelta(days=5)
+    correction = page.locator(".review-decisions form[action$='/correction/']")
+    correction.locator("textarea[name='correction-reason']").fill("请补充盖章的申报表扫描件。")
+    correction.locator("input[name='correction-due_date']").fill(due.isoformat())
+    correction.locator("button[type=submit]").click()
+    page.wait_for_url(entry_url)
+    page.locator(f".correction-pending[data-due='{due.isoformat()}']").wait_for()
+    assert page.locator(".review-decisions").count() == 0
+    page.goto(base + reverse("screening:review", kwargs={"slug": edition.slug}) + "?status=correction")
+    pending = page.locator(".review-entry", has_text="CK6140数控车床快换工装")
+    assert "限期补正中" in pending.locator(".correction-pending").inner_text()
+    # The recommending unit recommends it again, its batch still handed over.
+    log_in(page, base, journey["recommender"])
+    page.goto(base + reverse("screening:entry", args=[entry.pk]))
+    form = page.locator(".screening-action-recommend form")
+    form.locator("textarea[name=opinion]").fill("已补充盖章申报表，同意推荐。")
+    form.locator("input[name=rank]").fill("1")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(unit_url)
+    assert "作品已推荐。" in page.inner_text("body")
+    log_in(page, base, journey["committee"])
+    page.goto(entry_url)
     page.locator(".review-decisions form[action$='/accept/']").get_by_role("button", name="受理进入复赛").click()
     page.wait_for_url(entry_url)
     assert "该作品已受理进入复赛。" in page.inner_text("body")
@@ -162,7 +187,7 @@ def test_return_revise_resubmit_recommend_sheet_and_accept(live_server, page, jo
     entry.refresh_from_db()
     assert entry.status == EntryStatus.IN_REVIEW == "in_review"
     actions = list(Entry.objects.get(pk=entry.pk).transitions.order_by("at", "id").values_list("action", flat=True))
-    assert actions == ["submit", "return", "submit", "recommend", "accept"]
+    assert actions == ["submit", "return", "submit", "recommend", "request_correction", "recommend", "accept"]
     batch.refresh_from_db()
     assert batch.submitted_at is not None and batch.is_locked
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
