@@ -14,7 +14,7 @@ from wuxiao.entries.services import transition_entry
 from wuxiao.screening.models import DeadlineExtension
 
 from .. import factories
-from .test_screening_journey import log_in
+from .test_screening_journey import log_in, recommend_in_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -45,12 +45,7 @@ def test_closed_batch_then_extension_by_the_committee(live_server, page, late):
     page.goto(unit_url)
     assert "只有组委会办公室可以延长推荐期限" in page.inner_text(".batch-closed + br + small")
     assert page.locator("form[action$='/submit/']").count() == 0
-    page.goto(base + reverse("screening:entry", args=[entry.pk]))
-    assert page.locator(".screening-action-recommend form").count() == 1  # shown, refused on the server
-    form = page.locator(".screening-action-recommend form")
-    form.locator("textarea[name=opinion]").fill("同意推荐。")
-    form.locator("input[name=rank]").fill("1")
-    form.locator("button[type=submit]").click()
+    recommend_in_browser(page, base, entry, "同意推荐。")  # the form is shown; the server refuses it
     assert "已过" in page.inner_text("main")
     entry.refresh_from_db()
     assert entry.status == EntryStatus.SUBMITTED
@@ -75,11 +70,7 @@ def test_closed_batch_then_extension_by_the_committee(live_server, page, late):
 
     # The unit recommends the entry again and its page shows the extension.
     log_in(page, base, late["recommender"])
-    page.goto(base + reverse("screening:entry", args=[entry.pk]))
-    form = page.locator(".screening-action-recommend form")
-    form.locator("textarea[name=opinion]").fill("同意推荐。")
-    form.locator("input[name=rank]").fill("1")
-    form.locator("button[type=submit]").click()
+    recommend_in_browser(page, base, entry, "同意推荐。")
     page.wait_for_url(unit_url)
     assert "该单位因疫情封控未能按时报送。" in page.inner_text(".deadline-extension")
     assert page.locator("form[action$='/submit/']").count() == 1

@@ -51,6 +51,15 @@ def log_in(page, base, user):
     page.wait_for_url("**/accounts/")
 
 
+def recommend_in_browser(page, base, entry, opinion: str, rank: int = 1) -> None:
+    """On the entry's screening page, recommend it with the unit's opinion (R23) and a merit rank."""
+    page.goto(base + reverse("screening:entry", args=[entry.pk]))
+    form = page.locator(".screening-action-recommend form")
+    form.locator("textarea[name=opinion]").fill(opinion)
+    form.locator("input[name=rank]").fill(str(rank))
+    form.locator("button[type=submit]").click()
+
+
 def test_return_revise_resubmit_recommend_sheet_and_accept(live_server, page, journey):
     base = live_server.url
     edition, unit, entry = journey["edition"], journey["unit"], journey["entry"]
@@ -169,11 +178,7 @@ def test_return_revise_resubmit_recommend_sheet_and_accept(live_server, page, jo
     assert "限期补正中" in pending.locator(".correction-pending").inner_text()
     # The recommending unit recommends it again, its batch still handed over.
     log_in(page, base, journey["recommender"])
-    page.goto(base + reverse("screening:entry", args=[entry.pk]))
-    form = page.locator(".screening-action-recommend form")
-    form.locator("textarea[name=opinion]").fill("已补充盖章申报表，同意推荐。")
-    form.locator("input[name=rank]").fill("1")
-    form.locator("button[type=submit]").click()
+    recommend_in_browser(page, base, entry, "已补充盖章申报表，同意推荐。")
     page.wait_for_url(unit_url)
     assert "作品已推荐。" in page.inner_text("body")
     log_in(page, base, journey["committee"])

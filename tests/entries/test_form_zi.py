@@ -15,26 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from wuxiao.common.validators import _is_east_asian, count_zi
+from wuxiao.common.validators import _is_east_asian, _ranges, count_zi
 
 TARGET = Path(__file__).resolve().parents[2] / "src" / "wuxiao" / "static" / "entries" / "zi.js"
 
 REFERENCE = [("Hello World", 2), ("中文测试", 4), ("Hello 世界", 3), ("東京2024オリンピック", 9), ("ＡＢＣＤＥ", 5),
              ("Hello、World。", 4), ("①②③④⑤", 1), ("我们在2024年研发了AI质检系统，效率提升30%。", 20)]
-
-
-def _ranges(predicate) -> list[tuple[int, int]]:
-    out, start = [], None
-    for cp in range(0x110000):
-        ok = not (0xD800 <= cp <= 0xDFFF) and predicate(chr(cp))
-        if ok and start is None:
-            start = cp
-        elif not ok and start is not None:
-            out.append((start, cp - 1))
-            start = None
-    if start is not None:
-        out.append((start, 0x10FFFF))
-    return out
 
 
 def _flat(ranges) -> str:
