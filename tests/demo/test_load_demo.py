@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from wuxiao.accounts.models import Role, User
 from wuxiao.competitions.models import Edition
-from wuxiao.demo.data import DEMO_PASSWORD, PRACTICE_SLUG, REAL_SLUG, load_demo
+from wuxiao.demo.data import DEMO_PASSWORD, HANDED_OVER, PRACTICE_SLUG, REAL_SLUG, load_demo
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry, EntryTransition
 from wuxiao.orgs.models import CreditCodeStatus, Organisation, RegistrationStatus
@@ -72,10 +72,34 @@ def test_entries_have_their_own_texts_and_no_warnings():
     load_demo()
     practice = Edition.objects.get(slug=PRACTICE_SLUG)
     entries = list(Entry.objects.filter(edition=practice))
-    assert len({e.benefits for e in entries}) == len(entries) == len(EntryStatus.values)
+    assert len({e.benefits for e in entries}) == len(entries) == len(EntryStatus.values) + len(HANDED_OVER)
     assert all(submission_warnings(e) == [] for e in entries)
     compute_flags(edition=practice, workers=1)
     assert not Flag.objects.filter(edition=practice, kind=FlagKind.NEAR_DUPLICATE).exists()
+    # One pair shares its first completer on purpose, so that the flag has something to show.
+    repeated = Flag.objects.filter(edition=practice, kind=FlagKind.SAME_FIRST_COMPLETER)
+    assert sorted(repeated.values_list("entry__status", flat=True)) == ["finalist", "recommended"]
+
+
+def test_a_batch_is_handed_over_for_the_eligibility_check(client):
+    """The office's queue has work: the 能源化学工会 batch, one entry of it sent back for correction."""
+    from django.urls import reverse
+
+    from wuxiao.screening.models import Batch
+
+    load_demo()
+    practice = Edition.objects.get(slug=PRACTICE_SLUG)
+    [batch] = Batch.objects.filter(edition=practice, submitted_at__isnull=False)
+    assert batch.unit.name == "郑州市能源化学工会（演示）" and batch.stamped_sheet
+    client.force_login(User.objects.get(username="office"))
+    response = client.get(reverse("screening:review", args=[practice.slug]))
+    shown = {e.title: e for e in response.context["entries"]}
+    assert set(shown) == set(HANDED_OVER)
+    waiting = shown[HANDED_OVER[2]]
+    assert waiting.status == EntryStatus.SUBMITTED and waiting.correction_due is not None
+    checks = {e.title: {i.key: i.ok for i in e.checks} for e in shown.values()}
+    assert checks[HANDED_OVER[0]]["stamped_form"] and not checks[HANDED_OVER[2]]["stamped_form"]
+    assert not checks[HANDED_OVER[0]]["commitment"]  # R27 not stamped yet: something for the office to see
 
 
 def test_users_for_every_role_can_log_in(client):

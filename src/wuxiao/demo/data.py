@@ -177,6 +177,29 @@ DEMO_TEXTS = {
         "改造的六十余面配电柜运行以来未发生误操作事件，通过了供电部门的安全检查，为同类老旧设备改造提供了低成本方案。"),
 }
 
+# The batch the 能源化学工会 hands to the committee, so that its eligibility check has work.
+HANDED_OVER = ["燃气调压站远程巡检终端", "储能电池舱温度预警装置", "风机叶片螺栓力矩校验工具"]
+DEMO_TEXTS.update({
+    "燃气调压站远程巡检终端": (
+        "城镇燃气输配，调压工",
+        "分布在郊区的燃气调压站数量多、距离远，调压工每天驾车逐站抄录压力和流量，遇到雨雪天气巡检难以按时完成。",
+        "自制一种低功耗远程巡检终端，定时上传调压器进出口压力、门禁和可燃气体浓度，异常时立即向值班手机报警。",
+        "1.采用本安型压力变送器和窄带物联网模块，满足防爆要求。2.终端由太阳能板供电，无需另行布线。3.报警阈值可在手机端远程修改。",
+        "四十二座调压站接入后，人工巡检由每天一次改为每周一次，年节约车辆和人工费用约三十六万元，两次管线异常均在十分钟内发现并处置。"),
+    "储能电池舱温度预警装置": (
+        "新型储能电站运维，电池运维工",
+        "储能电池舱内单体电池数量大，原有温度监测点少，局部过热时管理系统不能及早发现，存在热失控的隐患。",
+        "在电池模组间加装柔性测温带和烟雾传感器，建立分级预警规则，在温升异常的早期发出告警并联动通风。",
+        "1.柔性测温带贴附在模组侧面，不改动电池结构。2.按温升速率而非单一温度值判断异常。3.预警信息同步推送至集控中心和运维人员手机。",
+        "装置投运半年内发出早期预警三次，均在电池温度达到保护值之前处置完毕，未发生停运事件，保障了电站的安全稳定运行。"),
+    "风机叶片螺栓力矩校验工具": (
+        "风力发电场检修，风电检修工",
+        "风机叶根螺栓需要定期校验紧固力矩，检修人员在轮毂狭小空间内使用液压扳手，定位困难、劳动强度大，漏检时有发生。",
+        "设计一种带定位支架和计数功能的力矩校验辅助工具，使一人即可完成扳手定位，并自动记录每颗螺栓的校验结果。",
+        "1.弧形定位支架卡在叶根法兰上，可沿圆周滑动。2.计数器与扳手压力开关联动，每完成一颗自动记数。3.校验记录可导出存档。",
+        "单台风机叶根螺栓校验时间由约四小时缩短到两个半小时，漏检现象消除，每年为风电场节约检修工时约六百小时。"),
+})
+
 
 def demo_form(title: str, unit_name: str) -> dict:
     """A filled-in entry form (Attachment 2) for a demo entry, with the entry's own texts."""
@@ -193,6 +216,22 @@ def demo_form(title: str, unit_name: str) -> dict:
         "union_opinion": "经审核，申报材料真实，同意申报。", "union_opinion_by": "工会主席 王某",
         "union_opinion_on": timezone.localdate(), "confirms_scope": True, "confirms_recent": True,
     }
+
+
+# Each entry's first completer: a different worker, but for one pair that repeats on purpose (so the
+# committee's "same first completer" flag has something to show).
+FIRST_COMPLETERS = ["吴国庆", "王志强", "刘海波", "陈晓东", "张建国", "赵立新", "孙志勇", "周明亮", "张建国", "郑永胜",
+                    "冯学军", "韩东升", "杨振华", "朱红军", "马卫东"]
+
+
+def demo_completers(key, unit_name: str) -> list[dict]:
+    """The completers (R18) of the demo entry `key` (a state or a title)."""
+    keys = list(TITLES) + HANDED_OVER
+    n = keys.index(key)
+    first = FIRST_COMPLETERS[n]
+    phone = "13700000005" if first == "张建国" else f"1390371{n:04d}"
+    return [{"name": first, "age": 30 + n, "post": "高级技师", "workplace": unit_name, "phone": phone},
+            {"name": f"{first[0]}助理", "age": 27, "post": "技师", "workplace": unit_name, "phone": f"1380371{n:04d}"}]
 
 
 def practice_shift(now=None) -> dt.timedelta:
@@ -260,11 +299,7 @@ def load_demo(now=None) -> dict:
                                          created_by=declarer)
             save_entry(actor=declarer, entry=entry, fields=demo_form(TITLES[status], unit.name),
                        industry_code="3421", presentation_form_ids=forms,
-                       completers=[{"name": "张工", "age": 38, "post": "高级技师（车工）", "workplace": unit.name,
-                                    "phone": "13700000005"},
-                                   {"name": "李工", "age": 29, "post": "技师（维修电工）", "workplace": unit.name,
-                                    "phone": "0371-67885139"}],
-                       exclusion_answers={pk: False for pk in exclusions})
+                       completers=demo_completers(status, unit.name), exclusion_answers={pk: False for pk in exclusions})
             for action in path:
                 actor = {Action.SUBMIT: declarer, Action.RETURN: recommender, Action.RECOMMEND: recommender,
                          Action.NOT_RECOMMEND: recommender}.get(action, office)
@@ -273,7 +308,50 @@ def load_demo(now=None) -> dict:
                     data = {**data, "rank": i + 1}
                 transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
             created["entries"] += 1
+        created["entries"] += _handed_over_batch(practice, users)
     return created
+
+
+def _handed_over_batch(practice: Edition, users: dict) -> int:
+    """The 能源化学工会's batch, recommended and handed to the committee (R26), as the units would do it
+    through the pages: two entries with their stamped forms, one without, which the office has sent
+    back for correction (限期补正); the declaring unit's commitment (R27) is not stamped yet."""
+    from django.core.files.base import ContentFile
+
+    from wuxiao.documents.exporters import EntryFormPdf, FilledSummaryPdf
+    from wuxiao.entries.models import AttachmentKind
+    from wuxiao.entries.services_attachments import add_attachment
+    from wuxiao.screening import services as screening
+
+    declarer, recommender, office = users["lvneng"], users["nenghua"], users["office"]
+    unit = _unit(DECLARING[1][0])
+    categories = list(practice.categories.all())
+    forms = list(practice.presentation_forms.values_list("pk", flat=True)[:1])
+    exclusions = list(practice.exclusions.values_list("pk", flat=True))
+    entries = []
+    for i, title in enumerate(HANDED_OVER):
+        entry = Entry.objects.create(edition=practice, declaring_unit=unit, recommending_unit=unit.parent,
+                                     title=title, category=categories[(i + 2) % len(categories)], created_by=declarer)
+        save_entry(actor=declarer, entry=entry, fields=demo_form(title, unit.name), industry_code="4411",
+                   presentation_form_ids=forms, completers=demo_completers(title, unit.name),
+                   exclusion_answers={pk: False for pk in exclusions})
+        if i < 2:  # the scan of the stamped entry form (here: the form the system printed)
+            add_attachment(actor=declarer, entry=entry, kind=AttachmentKind.STAMPED_FORM,
+                           uploaded_file=ContentFile(EntryFormPdf(entry).render(), name=f"{title}-申报表（盖章）.pdf"))
+        transition_entry(entry=entry, action=Action.SUBMIT, actor=declarer)
+        transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommender,
+                         data={"opinion": "经审核，同意推荐。", "rank": i + 1})
+        entries.append(entry)
+    batch = screening.batch_of(practice, unit.parent)
+    sheet = FilledSummaryPdf(practice, unit.parent)
+    batch = screening.upload_summary_sheet(actor=recommender, edition=practice, unit=unit.parent,
+                                           upload=ContentFile(sheet.render(), name="申报汇总表（盖章）.pdf"),
+                                           version=batch.version)
+    screening.submit_batch(actor=recommender, edition=practice, unit=unit.parent, version=batch.version)
+    transition_entry(entry=entries[2], action=Action.REQUEST_CORRECTION, actor=office,
+                     reason="未上传盖章的申报表扫描件，请补充后重新推荐。",
+                     data={"due_date": (timezone.localdate() + dt.timedelta(days=7)).isoformat()})
+    return len(entries)
 
 
 def logins() -> list[tuple[str, str, str, str]]:
