@@ -100,6 +100,8 @@ def test_a_batch_is_handed_over_for_the_eligibility_check(client):
     checks = {e.title: {i.key: i.ok for i in e.checks} for e in shown.values()}
     assert checks[HANDED_OVER[0]]["stamped_form"] and not checks[HANDED_OVER[2]]["stamped_form"]
     assert not checks[HANDED_OVER[0]]["commitment"]  # R27 not stamped yet: something for the office to see
+    # The flags are computed already, as the office's "check again" would.
+    assert all("no_commitment" in [kind for kind, _label, _n in e.flag_counts] for e in shown.values())
 
 
 def test_users_for_every_role_can_log_in(client):
