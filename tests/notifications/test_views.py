@@ -180,3 +180,13 @@ def test_reset_to_default(client_as):
 
 def test_unknown_event_is_404(client_as):
     assert client_as("committee").get(reverse("notifications:template_edit", args=["nothing"])).status_code == 404
+
+
+def test_deadline_extension_text_lists_its_own_variables(client_as):
+    """The R6 extension's message may use the new deadline and the competition; its editor says so."""
+    page = client_as("committee").get(reverse("notifications:template_edit", args=["unit.deadline_extension"]))
+    text = page.content.decode()
+    assert "{{ until }}" in text and "新的推荐截止时间（R6）" in text
+    assert "{{ edition }}" in text
+    other = client_as("committee").get(reverse("notifications:template_edit", args=["unit.registration_rejected"]))
+    assert "{{ until }}" not in other.content.decode()

@@ -47,6 +47,9 @@ def test_entry_under_correction_stays_in_the_queue_until_recommended_again(clien
     body = response.content.decode()
     assert f'data-due="{due.isoformat()}"' in body and "限期补正" in body
     assert _titles(client.get(url, {"status": "correction"})) == [waiting.title]
+    [batch] = response.context["batches"]
+    assert (batch.n, batch.waiting) == (1, 1)
+    assert "另有 1 件限期补正中" in body
     assert _titles(client.get(url, {"status": "recommended"})) == [other.title]
     page = client.get(reverse("screening:review_entry", args=[edition.slug, waiting.pk])).content.decode()
     assert "correction-pending" in page

@@ -22,6 +22,8 @@ class Event:
 ENTRY_VARIABLES = ("entry_title", "declaring_unit", "recommending_unit", "edition", "action", "status",
                    "actor", "reason", "rank", "opinion", "rule", "due_date", "tier", "url")
 UNIT_VARIABLES = ("unit", "recommending_unit", "actor", "reason", "url")
+# Variables that only some events have, on top of their kind's list.
+EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -37,6 +39,7 @@ VARIABLE_LABELS = {
     "due_date": _("correction due by"),
     "tier": _("prize tier (R11)"),
     "unit": _("unit"),
+    "until": _("new recommendation deadline (R6)"),
     "url": _("link to the page"),
 }
 
@@ -132,6 +135,11 @@ EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject,
 FALLBACK_SUBJECT = _("{{ action }}: “{{ entry_title }}”")
 FALLBACK_BODY = _body(_("“{{ action }}” concerns the entry “{{ entry_title }}” ({{ declaring_unit }})."), reason=True)
 FALLBACK_LABEL = _("Other event")
+
+
+def variables_of(event: str) -> tuple[str, ...]:
+    """The variables a message template of `event` can use, as its editor lists them."""
+    return (UNIT_VARIABLES if event.startswith("unit.") else ENTRY_VARIABLES) + EVENT_VARIABLES.get(event, ())
 
 
 def default_for(event: str) -> Event:

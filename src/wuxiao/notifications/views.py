@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import services
-from .defaults import ENTRY_VARIABLES, EVENTS, UNIT_VARIABLES, VARIABLE_LABELS, default_for, label_of
+from .defaults import EVENTS, VARIABLE_LABELS, default_for, label_of, variables_of
 from .forms import MessageTemplateForm
 from .models import MessageTemplate, Notification
 
@@ -94,7 +94,7 @@ def template_edit(request, event: str):
         services.update_message_template(actor=request.user, event=event, **form.cleaned_data)
         messages.success(request, _("The message template has been saved."))
         return redirect("notifications:templates")
-    variables = UNIT_VARIABLES if event.startswith("unit.") else ENTRY_VARIABLES
+    variables = variables_of(event)
     return render(request, "notifications/template_edit.html", {
         "form": form, "event": event, "label": label_of(event), "customised": template.pk is not None,
         "variables": [(name, VARIABLE_LABELS[name]) for name in variables], "default": default_for(event),

@@ -52,13 +52,20 @@ def _require_committee(request) -> None:
         raise PermissionDenied
 
 
-def handed_over(edition: Edition):
-    """The batches handed to the committee, with the count of their entries in this check."""
-    return (Batch.objects.filter(edition=edition, submitted_at__isnull=False).select_related("unit")
-            .annotate(n=Count("unit__recommended_entries",
-                              filter=Q(unit__recommended_entries__edition=edition,
-                                       unit__recommended_entries__status__in=REVIEW_STATES)))
-            .order_by("submitted_at", "pk"))
+def handed_over(edition: Edition) -> list[Batch]:
+    """The batches handed to the committee, with the count of their entries in this check (`n`) and of
+    those sent back for correction and not yet recommended again (`waiting`)."""
+    batches = list(Batch.objects.filter(edition=edition, submitted_at__isnull=False).select_related("unit")
+                   .annotate(n=Count("unit__recommended_entries",
+                                     filter=Q(unit__recommended_entries__edition=edition,
+                                              unit__recommended_entries__status__in=REVIEW_STATES)))
+                   .order_by("submitted_at", "pk"))
+    waiting = dict(Entry.objects.filter(UNDER_CORRECTION, edition=edition,
+                                        recommending_unit_id__in=[b.unit_id for b in batches])
+                   .order_by().values_list("recommending_unit_id").annotate(w=Count("pk")))
+    for batch in batches:
+        batch.waiting = waiting.get(batch.unit_id, 0)
+    return batches
 
 
 def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing=""):
@@ -133,7 +140,7 @@ class QueueFilter(forms.Form):
 def review_queue(request, slug):
     _require_committee(request)
     edition = get_object_or_404(Edition, slug=slug)
-    batches = list(handed_over(edition))
+    batches = handed_over(edition)
     form = QueueFilter(request.GET or None, edition=edition, batches=batches)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = review_entries(edition, **{k: v for k, v in filters.items() if v not in ("", None)})
