@@ -119,23 +119,36 @@ def annotate(entries: list[Entry], edition) -> list[Entry]:
 
 # --- The queue's checklist filter, without loading every entry ---------------------------------
 
-def failing_conditions(edition) -> dict[str, Q]:
-    """For each item but "complete", the SQL condition under which an entry of `edition` fails it.
+def _answers(edition) -> QuerySet[ExclusionAnswer]:
+    """The outer entry's answers to the R4 exclusions of `edition`."""
+    return ExclusionAnswer.objects.filter(entry_id=OuterRef("pk"), exclusion__edition_id=edition.pk)
 
-    Each says in SQL what `checklist` says in Python (tests/screening/test_review.py checks that
-    both agree entry by entry).
+
+def with_answered(queryset: QuerySet[Entry], edition) -> QuerySet[Entry]:
+    """`queryset` with `checklist_answered`, the number of R4 exclusions of `edition` each entry answered,
+    which the "exclusions" condition of `failing_conditions` reads."""
+    if "checklist_answered" in queryset.query.annotations:
+        return queryset
+    counted = _answers(edition).order_by().values("entry_id").annotate(n=Count("exclusion_id", distinct=True))
+    return queryset.annotate(checklist_answered=Coalesce(
+        Subquery(counted.values("n")[:1], output_field=IntegerField()), Value(0)))
+
+
+def failing_conditions(edition) -> dict[str, Q]:
+    """For each item but "complete", the SQL condition under which an entry of `edition` fails it,
+    on a queryset prepared by `with_answered`.
+
+    Each says in SQL what `checklist` says in Python (tests/screening/test_review_filter.py checks
+    that both agree entry by entry).
     """
-    answers = ExclusionAnswer.objects.filter(entry_id=OuterRef("pk"), exclusion__edition_id=edition.pk)
-    answered = Coalesce(Subquery(answers.order_by().values("entry_id").annotate(n=Count("exclusion_id", distinct=True))
-                                 .values("n")[:1], output_field=IntegerField()), Value(0))
-    exclusions = edition.exclusions.count()
     unchecked = Q()
     for kind, key in CHECKED_DETAIL.items():
         # Not `~Q(details__key__gt=0)`: a missing key makes that NULL, and NOT NULL is not true.
         measured = Attachment.objects.filter(kind=kind, **{f"details__{key}__gt": 0}).values("pk")
         unchecked |= Q(kind=kind) & ~Q(pk__in=measured)
     return {
-        "exclusions": Q(Exists(answers.filter(applies=True))) | Q(checklist_answered__lt=exclusions),
+        "exclusions": (Q(Exists(_answers(edition).filter(applies=True)))
+                       | Q(checklist_answered__lt=edition.exclusions.count())),
         "r2_date": (Q(completed_on__isnull=True) | Q(completed_on__lt=edition.window_start)
                     | Q(completed_on__gt=edition.window_end)),
         "stamped_form": ~Q(Exists(Attachment.objects.filter(entry_id=OuterRef("pk"),
@@ -144,7 +157,6 @@ def failing_conditions(edition) -> dict[str, Q]:
                                                                 unit_id=OuterRef("declaring_unit_id"))
                                 .exclude(scan=""))),
         "attachments": Q(Exists(Attachment.objects.filter(unchecked, entry_id=OuterRef("pk")))),
-        "checklist_answered": answered,
     }
 
 
@@ -155,12 +167,9 @@ def incomplete_ids(queryset: QuerySet[Entry], edition) -> set[int]:
     unanswered or applying (the "exclusions" item). The rest of the declaration's check
     (`form_problems`) runs over the remaining entries, loaded with only the fields it reads.
     """
-    conditions = failing_conditions(edition)
-    queryset = queryset.order_by().select_related(None).prefetch_related(None)
-    if "checklist_answered" not in queryset.query.annotations:
-        queryset = queryset.annotate(checklist_answered=conditions["checklist_answered"])
+    queryset = with_answered(queryset.order_by().select_related(None).prefetch_related(None), edition)
     related = ~Q(Exists(Entry.presentation_forms.through.objects.filter(entry_id=OuterRef("pk")))) | \
-        conditions["exclusions"]
+        failing_conditions(edition)["exclusions"]
     out = set(queryset.filter(related).values_list("pk", flat=True))
     fields = {"pk", "edition_id", "category_id", "industry_id", *REQUIRED_TEXT, *EDITABLE_FIELDS}
     rows = queryset.exclude(related).only(*fields).prefetch_related(
@@ -176,7 +185,7 @@ def incomplete_ids(queryset: QuerySet[Entry], edition) -> set[int]:
 def filter_failing(queryset: QuerySet[Entry], edition, failing: str) -> QuerySet[Entry]:
     """The entries of `queryset` failing the checklist item `failing` ("any": at least one item)."""
     conditions = failing_conditions(edition)
-    queryset = queryset.annotate(checklist_answered=conditions.pop("checklist_answered"))
+    queryset = with_answered(queryset, edition)
     if failing in conditions:
         return queryset.filter(conditions[failing])
     if failing == "complete":
