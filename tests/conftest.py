@@ -1,10 +1,36 @@
 import os
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from wuxiao.accounts.models import Role
 
 from . import factories
+
+
+class _OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The browser tests' live server, handling one request at a time.
+
+    On SQLite the tests' in-memory database is one connection that every server thread shares
+    (Django passes it to them): two requests at once (an autosave beside a click, the bell's
+    refresh beside a page) interleave their transactions on it and fail with "no such savepoint"
+    or "database table is locked", which then breaks every later test of that worker. The
+    threads stay (browsers keep connections open); only the application runs one at a time.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = _OneRequestAtATimeServer
 
 
 @pytest.fixture(autouse=True)
