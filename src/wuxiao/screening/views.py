@@ -136,8 +136,13 @@ def _back_to_unit(edition: Edition, unit: Organisation):
     return redirect("screening:unit", slug=edition.slug, unit_pk=unit.pk)
 
 
-def _refused(request, edition, unit, name: str, form, refused: services.ScreeningRefused):
+def _add_refusal(form, refused: services.ScreeningRefused) -> None:
+    """The service's refusal beside its field, or above the form when it names none of the form's fields."""
     form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+
+
+def _refused(request, edition, unit, name: str, form, refused: services.ScreeningRefused):
+    _add_refusal(form, refused)
     return render(request, "screening/unit.html", _unit_context(request, edition, unit, **{name: form}), status=409)
 
 
@@ -281,7 +286,7 @@ def entry_action(request, pk, action):
             services.screen_entry(actor=request.user, entry=entry, action=name,
                                   reason=form.cleaned_data.get("reason", ""), data=data)
         except TransitionRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+            _add_refusal(form, refused)
             entry.refresh_from_db()
             return _entry_page(request, entry, {name: form}, status=409)
         messages.success(request, SUCCESS[name])
@@ -323,7 +328,7 @@ def quota_exceptions(request, slug):
             services.grant_quota_exception(actor=request.user, edition=edition, unit=data["unit"],
                                            extra=data["extra"], reason=data["reason"])
         except services.ScreeningRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+            _add_refusal(form, refused)
         else:
             messages.success(request, _("%(unit)s may now recommend %(extra)d more entries.")
                              % {"unit": data["unit"].name, "extra": data["extra"]})
@@ -343,7 +348,7 @@ def deadline_extension(request, slug):
             services.grant_deadline_extension(actor=request.user, edition=edition, unit=data["unit"],
                                               until=data["until"], reason=data["reason"])
         except services.ScreeningRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
+            _add_refusal(form, refused)
         else:
             messages.success(request, _("The recommendation deadline of %(unit)s has been extended to %(until)s.")
                              % {"unit": data["unit"].name,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,8 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from wuxiao.accounts.rules import is_committee
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import Action, EntryStatus
-from wuxiao.entries.models import Entry, EntryTransition
-from wuxiao.entries.services import TransitionRefused, correction_due, transition_entry
+from wuxiao.entries.models import Entry
+from wuxiao.entries.services import (
+    TransitionRefused,
+    correction_due,
+    corrections_due,
+    open_correction,
+    transition_entry,
+)
 
 from . import checklist as checks
 from .models import Batch, Flag, FlagKind
@@ -32,19 +38,7 @@ CORRECTION = "correction"
 CORRECTION_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
 
 
-def _open_correction() -> Exists:
-    """The entry has a correction request with no recommendation after it (a WHERE condition only:
-    as a SELECT column it would be computed for every row before the page is cut)."""
-    later = EntryTransition.objects.filter(entry_id=OuterRef(OuterRef("pk")), action=Action.RECOMMEND,
-                                           id__gt=OuterRef("id"))
-    return Exists(EntryTransition.objects.filter(entry_id=OuterRef("pk"), action=Action.REQUEST_CORRECTION)
-                  .exclude(Exists(later)))
-
-
-# The few entries ever sent back first (a set SQLite builds once), then the correlated check.
-UNDER_CORRECTION = (Q(status__in=CORRECTION_STATES)
-                    & Q(pk__in=EntryTransition.objects.filter(action=Action.REQUEST_CORRECTION).values("entry_id"))
-                    & Q(_open_correction()))
+UNDER_CORRECTION = Q(status__in=CORRECTION_STATES) & open_correction()
 
 
 def _require_committee(request) -> None:
@@ -101,17 +95,10 @@ def review_page(rows, number, edition: Edition):
 
 def mark_corrections(entries: list[Entry]) -> list[Entry]:
     """Set `correction_due` (date or None) and `correction_overdue` on entries of the queue (one query)."""
-    waiting = [e.pk for e in entries if e.status in CORRECTION_STATES]
-    due: dict[int, str | None] = {}
-    steps = (EntryTransition.objects.filter(entry_id__in=waiting,
-                                            action__in=[Action.REQUEST_CORRECTION, Action.RECOMMEND])
-             .order_by("id").values_list("entry_id", "action", "data"))
-    for entry_id, action, data in steps:  # the later step wins: a recommendation closes the request
-        due[entry_id] = (data or {}).get("due_date") if action == Action.REQUEST_CORRECTION else None
+    due = corrections_due(e.pk for e in entries if e.status in CORRECTION_STATES)
     today = timezone.localdate()
     for entry in entries:
-        value = due.get(entry.pk)
-        entry.correction_due = dt.date.fromisoformat(value) if value else None
+        entry.correction_due = due.get(entry.pk)
         entry.correction_overdue = entry.correction_due is not None and entry.correction_due < today
     return entries
 
