@@ -6,19 +6,33 @@ in the caller's language (Chinese by default). Interactive docs at /api/docs loa
 from our own static files, with no inline script, so they work offline under the site's CSP.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
+from ninja.parser import Parser
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.api import router as accounts_router
 from wuxiao.common.api_auth import API_AUTH
+from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.competitions.api import router as competitions_router
 from wuxiao.entries.api import router as entries_router
 from wuxiao.orgs.api import router as orgs_router
 from wuxiao.screening.api import router as screening_router
 from wuxiao.screening.api_review import router as review_router
+
+
+class ObjectParser(Parser):
+    """Every JSON body of this API is an object: a list or a bare value is refused (ninja would
+    otherwise fill a schema's defaults from it, and `POST /api/entries` with `[]` made a draft)."""
+
+    def parse_body(self, request: HttpRequest):
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise ValueError("the body is not a JSON object")
+        return data
 
 
 class LocalSwagger(Swagger):
@@ -38,6 +52,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=API_AUTH,
+    parser=ObjectParser(),
     # validatorUrl null: Swagger UI would otherwise load a badge from validator.swagger.io.
     docs=LocalSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
@@ -62,6 +77,22 @@ def not_found(request: HttpRequest, exc: Http404):
     return api.create_response(request, {"detail": str(msg.NOT_FOUND)}, status=404)
 
 
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied):
+    """common.permissions.require refused: its message, or the general one."""
+    return api.create_response(request, {"detail": str(exc) or str(msg.FORBIDDEN)}, status=403)
+
+
+@api.exception_handler(Refused)
+def refused(request: HttpRequest, exc: Refused):
+    """A domain rule said no (common.exceptions.Refused): 409 with the message and its input; input
+    that failed its form (InvalidInput): 422 with every message by input name."""
+    body = {"detail": str(exc.message), "field": exc.field}
+    if isinstance(exc, InvalidInput):
+        return api.create_response(request, {**body, "errors": exc.errors}, status=422)
+    return api.create_response(request, body, status=409)
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError):
     detail = str(exc)
@@ -70,6 +101,8 @@ def http_error(request: HttpRequest, exc: HttpError):
         detail = str(msg.CSRF_FAILED)
     elif exc.status_code == 403 and detail == "Forbidden":
         detail = str(msg.FORBIDDEN)
+    elif exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = str(msg.BAD_BODY)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 

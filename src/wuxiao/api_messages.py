@@ -21,3 +21,4 @@ UNITS_FORBIDDEN = _(
     "your account has none of these roles."
 )
 INVALID_INPUT = _("Some values have the wrong form or are missing: %(fields)s.")
+BAD_BODY = _("The request body must be a JSON object, such as {\"title\": \"…\"}.")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "wuxiao.entries",
     "wuxiao.documents",
     "wuxiao.screening",
+    "wuxiao.awards",
     "wuxiao.notifications",
     "wuxiao.demo",
 ]

@@ -1,4 +1,4 @@
-"""The admin shows entries and their history, but never changes a status or a history row."""
+"""The admin shows entries and their history, but never changes an entry or a history row."""
 
 import pytest
 from django.urls import reverse
@@ -35,7 +35,8 @@ def test_entry_list_and_page_show_status_and_history(admin_client, moved_entry):
     assert 'name="transitions-0-reason"' not in html
 
 
-def test_posting_a_status_in_the_admin_changes_nothing(admin_client, moved_entry):
+def test_posting_in_the_admin_changes_nothing(admin_client, moved_entry):
+    """The admin is read-only: neither the title nor the status changes (common/admin.py)."""
     url = reverse("admin:entries_entry_change", args=[moved_entry.pk])
     response = admin_client.post(url, {
         "title": "改过的名称", "declaring_unit": moved_entry.declaring_unit_id,
@@ -45,9 +46,9 @@ def test_posting_a_status_in_the_admin_changes_nothing(admin_client, moved_entry
         "transitions-MIN_NUM_FORMS": "0", "transitions-MAX_NUM_FORMS": "1000",
         "transitions-0-id": moved_entry.transitions.get().pk, "transitions-0-entry": moved_entry.pk,
     })
-    assert response.status_code == 302
+    assert response.status_code == 403
     fresh = Entry.objects.get(pk=moved_entry.pk)
-    assert (fresh.title, fresh.status) == ("改过的名称", "submitted")
+    assert (fresh.title, fresh.status) == (moved_entry.title, "submitted")
     assert EntryTransition.objects.filter(entry=moved_entry).count() == 1
 
 

@@ -7,9 +7,10 @@ import pytest
 from django.db import close_old_connections, connection
 
 from wuxiao.accounts.models import Role, User
+from wuxiao.common.exceptions import Refused
 from wuxiao.entries import services
 from wuxiao.entries.models import Entry, EntryTransition
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.services import transition_entry
 
 from .. import factories
 
@@ -30,7 +31,7 @@ def race(calls) -> list:
         try:
             start.wait(timeout=10)
             results[i] = call()
-        except TransitionRefused as refused:
+        except Refused as refused:
             results[i] = refused
         finally:
             connection.close()
@@ -79,7 +80,7 @@ def test_twentieth_and_twenty_first_recommended_at_once_only_one_succeeds(slow_q
     results = race([recommend(a, recommender), recommend(b, colleague)])
 
     succeeded = [r for r in results if isinstance(r, Entry)]
-    refused = [r for r in results if isinstance(r, TransitionRefused)]
+    refused = [r for r in results if isinstance(r, Refused)]
     assert len(succeeded) == 1 and len(refused) == 1, results
     assert "推荐名额已满（R6）" in str(refused[0].message) and "现已推荐 20 项" in str(refused[0].message)
     assert Entry.objects.filter(edition=edition, status="recommended").count() == 20
@@ -100,6 +101,6 @@ def test_double_click_moves_the_entry_once(slow_quota_check):
 
     results = race([click, click])
 
-    assert sorted(type(r).__name__ for r in results) == ["Entry", "TransitionRefused"], results
+    assert sorted(type(r).__name__ for r in results) == ["Entry", "Refused"], results
     assert EntryTransition.objects.filter(entry=entry).count() == 1
     assert Entry.objects.get(pk=entry.pk).status == "recommended"

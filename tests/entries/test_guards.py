@@ -6,10 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import Exclusion, PrizeTier
 from wuxiao.competitions.presets import beijing
 from wuxiao.entries.models import Entry, EntryTransition
-from wuxiao.entries.services import TransitionRefused, correction_due, transition_entry
+from wuxiao.entries.services import transition_entry
+from wuxiao.screening.queries import correction_due
 
 from .. import factories
 from .test_transitions import assert_unchanged, audit_rows, history, refuse
@@ -302,7 +304,7 @@ def test_open_correction_extends_the_deadlines_until_its_date(zz_entry, declarer
     assert correction_due(entry) is None  # answered: the correction is closed
 
     # once answered, the normal deadline applies again
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         transition_entry(entry=entry, action="unrecommend", actor=recommender, reason="调整")
 
 
@@ -313,7 +315,7 @@ def test_correction_date_passed_closes_the_extension(zz_entry, recommender, comm
                      data={"due_date": "2025-04-04"})
     clock.now = beijing(2025, 4, 5)
     before = EntryTransition.objects.filter(entry=entry).count()
-    with pytest.raises(TransitionRefused) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         transition_entry(entry=entry, action="recommend", actor=recommender, data={"opinion": "同意推荐"})
     assert str(excinfo.value.message) == "推荐截止时间（R6）2025-04-05 00:00 已过，不能再退回、推荐或撤回推荐。"
     assert EntryTransition.objects.filter(entry=entry).count() == before

@@ -81,7 +81,19 @@ def test_each_role_sees_its_entries_newest_submission_first(client_as, role, vis
     assert titles(response) == visible
 
 
-@pytest.mark.parametrize("role", ["declarer", "other_declarer", "expert", "outsider"])
+@pytest.mark.parametrize("role, visible", [
+    ("declarer", ["数控车床快换刀具", "焊接烟尘收集装置"]),  # its own, once submitted (drafts: its own page)
+    ("other_declarer", ["外区节能改造"]),
+])
+def test_declaring_units_see_only_their_own_submitted_entries(client_as, role, visible, world):
+    """The same permission as the API's list (entries.list_entries), narrowed to the unit's rows."""
+    response = client_as(role).get(LIST)
+    assert response.status_code == 200
+    assert titles(response) == visible
+    assert "草稿作品" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["expert", "outsider"])
 def test_other_roles_are_refused(client_as, role, world):
     assert client_as(role).get(LIST).status_code == 403
     assert client_as(role).get(CSV).status_code == 403
@@ -117,11 +129,15 @@ def test_drafts_are_never_shown_to_the_recommending_unit(client_as, world):
     assert "draft" not in [value for value, _ in response.context["form"].fields["status"].choices]
 
 
-def test_committee_sees_drafts_only_when_asking_for_them(client_as, world):
+def test_committee_never_sees_a_draft_even_when_asking(client_as, world):
+    """A draft is its declaring unit's own until submitted; the office sees counts (entries:drafts)."""
     client = client_as("committee")
 
     assert "草稿作品" not in titles(client.get(LIST))
-    assert titles(client.get(LIST, {"status": "draft"})) == ["草稿作品"]
+    response = client.get(LIST, {"status": "draft"})
+    assert "草稿作品" not in response.content.decode()
+    assert "draft" not in [value for value, _ in response.context["form"].fields["status"].choices]
+    assert "草稿作品" not in b"".join(client.get(CSV, {"status": "draft"}).streaming_content).decode("utf-8-sig")
 
 
 def test_committee_chooses_the_edition_default_current(client_as, world):
@@ -237,11 +253,11 @@ def test_titles_link_to_the_entry_page_when_it_exists(client_as, world):
 def test_counts_by_status_at_the_top(client_as, world):
     committee = client_as("committee").get(LIST)
     counts = dict((status.value, n) for status, n in committee.context["counts"])
-    assert counts == {"draft": 1, "submitted": 1, "returned": 1, "not_recommended": 0, "recommended": 1,
+    # A draft is its declaring unit's own: not even counted here (entries:drafts counts them).
+    assert counts == {"submitted": 1, "returned": 1, "not_recommended": 0, "recommended": 1,
                       "ineligible": 0, "in_review": 0, "not_finalist": 0, "finalist": 0, "not_awarded": 0,
                       "awarded": 0, "revoked": 0}
     assert committee.context["total"] == 3
-    assert "全部（不含草稿）" in committee.content.decode()
 
     recommender = client_as("recommender").get(LIST)
     counts = dict((status.value, n) for status, n in recommender.context["counts"])
@@ -272,8 +288,9 @@ def test_no_edition_yet(client_as):
 
 
 def test_nav_link_only_for_those_who_may_list(client_as, world):
-    assert 'href="/entries/list/">作品列表</a>' in client_as("committee").get("/accounts/").content.decode()
-    assert 'href="/entries/list/">作品列表</a>' not in client_as("declarer").get("/accounts/").content.decode()
+    for role in ("committee", "recommender", "declarer"):
+        assert 'href="/entries/list/">作品列表</a>' in client_as(role).get("/accounts/").content.decode(), role
+    assert 'href="/entries/list/">作品列表</a>' not in client_as("expert").get("/accounts/").content.decode()
 
 
 def test_list_writes_nothing(client_as, world):

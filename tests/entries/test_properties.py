@@ -5,10 +5,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry, EntryTransition
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.services import transition_entry
 
 from .. import factories
 from .conftest import ROLES, valid_input
@@ -57,7 +58,7 @@ def test_random_actions_follow_the_table_and_keep_a_consistent_history(draws, le
             try:
                 transition_entry(entry=entry, action=action, actor=actors[role],
                                  reason=reason if with_reason else "", data=data)
-            except TransitionRefused:
+            except Refused:
                 assert expected is None, (status, action, role, with_reason)
             else:
                 assert expected is not None, (status, action, role, with_reason)

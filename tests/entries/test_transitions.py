@@ -4,10 +4,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry, EntryTransition
-from wuxiao.entries.services import TRANSITIONS, TransitionRefused, allowed_actions, transition_entry
+from wuxiao.entries.services import allowed_actions, transition_entry
+from wuxiao.entries.transitions import TRANSITIONS
 
 from .. import factories
 from .conftest import ROLES, valid_input
@@ -77,11 +79,11 @@ def snapshot(entry):
             [t.pk for t in history(entry)], sorted(a.pk for a in audit_rows(entry)))
 
 
-def refuse(entry, action, actor, reason=None, data=None) -> TransitionRefused:
+def refuse(entry, action, actor, reason=None, data=None) -> Refused:
     """Try `action` (with valid input unless given), expect a refusal, and check it changed nothing."""
     default_reason, default_data = valid_input(action)
     status, before = entry.status, snapshot(entry)
-    with pytest.raises(TransitionRefused) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         transition_entry(entry=entry, action=action, actor=actor,
                          reason=default_reason if reason is None else reason,
                          data=default_data if data is None else data)
@@ -215,7 +217,7 @@ def test_stale_entry_object_is_checked_against_the_database(actors, entry_of):
     entry = entry_of("submitted")
     stale = Entry.objects.get(pk=entry.pk)
     transition_entry(entry=entry, action="recommend", actor=actors["recommender"], data={"opinion": "同意推荐"})
-    with pytest.raises(TransitionRefused) as excinfo:
+    with pytest.raises(Refused) as excinfo:
         transition_entry(entry=stale, action="recommend", actor=actors["recommender"], data={"opinion": "同意推荐"})
     assert str(excinfo.value.message) == "作品当前状态为“已推荐”，不能执行“推荐”操作。"
     assert stale.status == "submitted"  # not touched by the refusal

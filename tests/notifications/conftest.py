@@ -1,16 +1,9 @@
-import inspect
-
 import pytest
 
 from wuxiao.accounts.models import Role
 from wuxiao.entries import services as entry_services
-from wuxiao.notifications.services import notify_transition
 
 from .. import factories
-
-# Until transition_entry calls notify_transition itself, the tests apply it right after, with
-# what the transition recorded; once it does, they exercise the real call.
-HOOKED = "notify_transition" in inspect.getsource(entry_services.transition_entry)
 
 
 @pytest.fixture(autouse=True)
@@ -45,13 +38,10 @@ def entry(edition, declaring_unit):
 
 @pytest.fixture
 def decide():
-    """Apply a transition the way a view does, and notify as transition_entry will."""
+    """Apply a transition the way a view does (transition_entry notifies)."""
 
     def apply(entry, action, actor, reason="", data=None):
         entry_services.transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
-        if not HOOKED:
-            last = entry.transitions.order_by("-id").first()
-            notify_transition(entry=entry, action=action, actor=actor, reason=last.reason, data=last.data)
         return entry
 
     return apply

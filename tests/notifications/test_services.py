@@ -3,12 +3,12 @@
 
 import pytest
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.services import transition_entry
+from wuxiao.entries.transitions import TRANSITIONS
 from wuxiao.notifications import services
 from wuxiao.notifications.models import MessageTemplate, Notification
-
-from .conftest import HOOKED
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_inactive_staff_are_not_notified(entry, decide, people):
 
 
 def test_a_refused_transition_notifies_nobody(entry, people):
-    with pytest.raises(TransitionRefused):
+    with pytest.raises(Refused):
         transition_entry(entry=entry, action="return", actor=people["recommender"], reason="")
     assert not Notification.objects.exists()
 
@@ -192,7 +192,6 @@ def test_reset_brings_back_the_default(people):
     assert AuditLog.objects.filter(action="notifications.template_reset").count() == 1
 
 
-@pytest.mark.skipif(not HOOKED, reason="transition_entry does not call notify_transition yet (see the report)")
 def test_transition_entry_itself_notifies_once(entry, people):
     transition_entry(entry=entry, action="submit", actor=people["declarer"])
     assert recipients("entry.submit") == names(people, "recommender", "recommender2")
@@ -202,8 +201,10 @@ def test_the_text_is_chinese_whatever_the_actors_language(entry, people):
     from django.utils import translation
 
     with translation.override("en"):
-        services.notify_transition(entry=entry, action="not_award", actor=people["committee"])
+        services.notify_transition(entry=entry, action="not_award", audience=TRANSITIONS["not_award"].notify,
+                                   actor=people["committee"])
         MessageTemplate.objects.create(event="entry.not_select", subject="{{ action }}（{{ status }}）", body="")
-        services.notify_transition(entry=entry, action="not_select", actor=people["committee"])
+        services.notify_transition(entry=entry, action="not_select", audience=TRANSITIONS["not_select"].notify,
+                                   actor=people["committee"])
     assert Notification.objects.filter(event="entry.not_award").first().title == f"作品《{TITLE}》未获奖"
     assert Notification.objects.filter(event="entry.not_select").first().title == "未入围决赛（草稿）"

@@ -2,6 +2,7 @@
 
 import pytest
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
 from wuxiao.orgs import services
 from wuxiao.orgs.models import CreditCodeStatus, RegistrationStatus, UnitKind
@@ -19,14 +20,14 @@ def test_reject_then_accept(committee, declaring_unit):
 
 
 def test_reject_without_reason_is_refused(committee, declaring_unit):
-    with pytest.raises(services.UnitActionRefused):
+    with pytest.raises(Refused):
         services.reject_registration(actor=committee, unit=declaring_unit, reason="  ")
     declaring_unit.refresh_from_db()
     assert declaring_unit.registration_status == RegistrationStatus.NEW
 
 
 def test_create_unit_refuses_declaring_kinds(committee):
-    with pytest.raises(services.UnitActionRefused):
+    with pytest.raises(Refused):
         services.create_unit(actor=committee, values={"kind": UnitKind.ENTERPRISE, "name": "某企业"})
 
 

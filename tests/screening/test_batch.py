@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.services import transition_entry
 from wuxiao.screening import services
 from wuxiao.screening.models import Batch
 
@@ -112,7 +113,7 @@ def test_only_the_units_staff_upload_and_submit(client, actor_of, edition, recom
 ])
 def test_a_locked_batch_refuses_every_screening_action(handed_over, recommender, entry_of, action, status, data):
     entry = entry_of(status, recommendation_rank=2 if status == "recommended" else None)
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.screen_entry(actor=recommender, entry=entry, action=action, reason=data.get("reason", ""),
                               data={k: v for k, v in data.items() if k != "reason"})
     assert str(refused.value) == LOCKED

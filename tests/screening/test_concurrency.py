@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 
 from wuxiao.accounts.models import Role
+from wuxiao.common.exceptions import Refused
 from wuxiao.entries.models import Entry
-from wuxiao.entries.services import TransitionRefused
 from wuxiao.screening import services
 from wuxiao.screening.models import Batch
 
@@ -24,7 +24,7 @@ def _catching(call):
     def run():
         try:
             return call()
-        except (TransitionRefused, services.ScreeningRefused) as refused:
+        except Refused as refused:
             return refused
     return run
 

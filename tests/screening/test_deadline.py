@@ -9,8 +9,9 @@ from django.utils import formats, timezone, translation
 
 from wuxiao.accounts.models import Role
 from wuxiao.common import api_auth
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.services import transition_entry
 from wuxiao.notifications.models import Notification
 from wuxiao.screening import services
 from wuxiao.screening.models import Batch, DeadlineExtension
@@ -73,7 +74,7 @@ def extend(committee, edition, unit, days=3, reason="受疫情影响，材料盖
 # --- After the deadline the whole batch is closed --------------------------------------------
 
 def test_after_the_deadline_the_sheet_cannot_be_uploaded(closed, recommending_unit, recommender):
-    with pytest.raises(services.ScreeningRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.upload_summary_sheet(actor=recommender, edition=closed, unit=recommending_unit,
                                       upload=pdf_upload(), version=0)
     assert str(refused.value) == BATCH_CLOSED.format(when=minute(closed.recommendation_deadline))
@@ -82,7 +83,7 @@ def test_after_the_deadline_the_sheet_cannot_be_uploaded(closed, recommending_un
 
 
 def test_after_the_deadline_the_batch_cannot_be_handed_over(ready, closed, recommending_unit, recommender):
-    with pytest.raises(services.ScreeningRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_batch(actor=recommender, edition=closed, unit=recommending_unit, version=ready.version)
     assert str(refused.value) == BATCH_CLOSED.format(when=minute(closed.recommendation_deadline))
     ready.refresh_from_db()
@@ -104,7 +105,7 @@ def test_after_the_deadline_the_pages_refuse_upload_and_hand_over(client, ready,
 
 def test_after_the_deadline_ranks_cannot_be_reordered(ready, closed, recommending_unit, recommender):
     entry = services.recommended_entries(closed, recommending_unit).get()
-    with pytest.raises(services.ScreeningRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.reorder_ranks(actor=recommender, edition=closed, unit=recommending_unit, ranks={entry.pk: 2},
                                version=ready.version)
     assert str(refused.value) == BATCH_CLOSED.format(when=minute(closed.recommendation_deadline))
@@ -137,9 +138,9 @@ def test_another_units_extension_does_not_open_this_batch(ready, closed, committ
                                                           recommender):
     extend(committee, closed, factories.RecommendingUnitFactory())
     assert services.recommendation_deadline_of(closed, recommending_unit) == closed.recommendation_deadline
-    with pytest.raises(services.ScreeningRefused):
+    with pytest.raises(Refused):
         services.submit_batch(actor=recommender, edition=closed, unit=recommending_unit, version=ready.version)
-    with pytest.raises(services.ScreeningRefused):
+    with pytest.raises(Refused):
         services.upload_summary_sheet(actor=recommender, edition=closed, unit=recommending_unit,
                                       upload=pdf_upload(), version=ready.version)
 
@@ -162,7 +163,7 @@ def test_screening_after_the_deadline_needs_an_extension_of_the_own_unit(
         closed, committee, recommending_unit, recommender, entry_of, action, status, reason, data, target):
     entry = entry_of(status, recommendation_rank=1 if status == "recommended" else None)
     extend(committee, closed, factories.RecommendingUnitFactory())  # another unit's: no help
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.screen_entry(actor=recommender, entry=entry, action=action, reason=reason, data=data)
     assert str(refused.value) == SCREEN_CLOSED.format(when=minute(closed.recommendation_deadline))
     entry.refresh_from_db()
@@ -189,10 +190,10 @@ def test_reordering_ranks_works_again_with_an_extension(ready, closed, committee
 def test_a_passed_extension_closes_the_batch_again(ready, closed, recommending_unit, recommender, entry_of):
     until = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(minutes=1)
     DeadlineExtension.objects.create(edition=closed, unit=recommending_unit, until=until, reason="已过期的延期")
-    with pytest.raises(services.ScreeningRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_batch(actor=recommender, edition=closed, unit=recommending_unit, version=ready.version)
     assert str(refused.value) == BATCH_CLOSED.format(when=minute(until))
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.screen_entry(actor=recommender, entry=entry_of("submitted"), action="recommend",
                               data={"opinion": "同意推荐"})
     assert str(refused.value) == SCREEN_CLOSED.format(when=minute(until))
@@ -219,7 +220,7 @@ def test_a_correction_request_passes_after_the_deadline(closed, committee, recom
     entry.refresh_from_db()
     assert entry.status == "recommended"
     # answered: the unit's deadline applies again
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.screen_entry(actor=recommender, entry=entry, action="unrecommend", reason="调整")
     assert str(refused.value) == SCREEN_CLOSED.format(when=minute(closed.recommendation_deadline))
 
@@ -267,7 +268,7 @@ def test_grant_validation(closed, committee, recommending_unit, declaring_unit, 
         until = closed.recommendation_deadline + dt.timedelta(minutes=30)
     elif case == "declaring_unit":
         unit = declaring_unit
-    with pytest.raises(services.ScreeningRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.grant_deadline_extension(actor=committee, edition=closed, unit=unit, until=until, reason=reason)
     assert refused.value.field == field
     assert str(refused.value) == message.format(deadline=minute(closed.recommendation_deadline))
@@ -467,7 +468,7 @@ def test_reopening_after_the_deadline_needs_an_extension_too(client, ready, clos
     assert "该单位推荐截止时间已过：退回重开后，还须延长其推荐期限，否则该单位既不能修改推荐批次，也不能重新提交组委会。" in html
     batch = services.reopen_batch(actor=committee, edition=closed, unit=recommending_unit, reason="汇总表盖章不清晰",
                                   version=ready.version + 1)
-    with pytest.raises(services.ScreeningRefused):
+    with pytest.raises(Refused):
         services.upload_summary_sheet(actor=recommender, edition=closed, unit=recommending_unit,
                                       upload=pdf_upload("清晰版.pdf"), version=batch.version)
     extend(committee, closed, recommending_unit, days=2, reason="重新上传清晰的汇总表")

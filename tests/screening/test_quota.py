@@ -3,10 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
-from wuxiao.entries.services import TransitionRefused, extra_quota
 from wuxiao.screening import services
 from wuxiao.screening.models import QuotaException
+from wuxiao.screening.services import extra_quota_of
 
 from .. import factories
 from .screen_fixtures import ROLES, _media, actor_of, entry_of, other_recommender  # noqa: F401
@@ -14,6 +15,11 @@ from .screen_fixtures import ROLES, _media, actor_of, entry_of, other_recommende
 pytestmark = pytest.mark.django_db
 
 FULL = "推荐名额已满（R6）：每个推荐单位原则上最多推荐 {quota} 项作品，现已推荐 {used} 项。超出名额须经组委会同意。"
+
+
+def extra_quota(entry) -> int:
+    """The places granted to the entry's recommending unit beyond the quota (R6)."""
+    return extra_quota_of(entry.edition, entry.recommending_unit)
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def test_an_exception_lets_the_unit_recommend_more(committee, recommender, recom
     assert extra_quota(first) == 1
     services.screen_entry(actor=recommender, entry=first, action="recommend", data={"opinion": "同意推荐"})
     assert first.status == "recommended" and first.recommendation_rank == 21
-    with pytest.raises(TransitionRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.screen_entry(actor=recommender, entry=second, action="recommend", data={"opinion": "同意推荐"})
     assert str(refused.value) == FULL.format(quota=21, used=21)
 

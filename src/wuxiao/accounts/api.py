@@ -9,7 +9,7 @@ from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts import services
-from wuxiao.accounts.rules import is_site_admin
+from wuxiao.accounts.rules import is_administrator
 from wuxiao.common import api_auth
 
 router = Router(tags=["accounts"])
@@ -112,6 +112,6 @@ def me(request: HttpRequest):
         "name": user.name,
         "mobile": user.mobile,
         "email": user.email,
-        "is_site_admin": bool(is_site_admin(user)),
+        "is_site_admin": bool(is_administrator(user)),
         "roles": roles,
     }

@@ -46,6 +46,21 @@ class User(AbstractUser):
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
+    def has_perm(self, perm, obj=None) -> bool:
+        """The rules predicate named `perm` (common.permissions.allowed), with no superuser shortcut."""
+        from wuxiao.common.permissions import allowed
+
+        return allowed(self, perm, obj)
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label) -> bool:
+        """Only the Django admin asks this: the site administrator's read-only view (common/admin.py)."""
+        from .rules import is_administrator
+
+        return bool(self.is_active and is_administrator(self))
+
     def active_memberships(self):
         """The user's active memberships with their units, loaded once per request."""
         if not hasattr(self, "_memberships_cache"):

@@ -6,7 +6,10 @@ from .models import Role
 
 
 @rules.predicate
-def is_site_admin(user) -> bool:
+def is_administrator(user) -> bool:
+    """The site administrator (pretalx's is_administrator). Stored in Django's is_superuser flag, but
+    granting only what the rules give it (User.has_perm has no superuser shortcut): the committee
+    office's powers and the read-only admin, never a unit's."""
     return bool(user and user.is_authenticated and user.is_superuser)
 
 
@@ -24,7 +27,7 @@ has_committee_role = _has_role(Role.COMMITTEE)
 has_expert_role = _has_role(Role.EXPERT)
 
 # Site administrators can do whatever the committee office can.
-is_committee = has_committee_role | is_site_admin
+is_committee = has_committee_role | is_administrator
 is_declarer = has_declarer_role
 is_recommender = has_recommender_role
 is_expert = has_expert_role

@@ -1,10 +1,30 @@
+"""The Django admin is a read-only window for the site administrator.
+
+Every write of the domain (entries, units, memberships, decisions, commitments, editions,
+accounts) goes through a service that checks the rules and writes the audit log; the admin
+would bypass both, so it only shows. Who may look is a predicate (accounts.rules.is_administrator),
+not Django's superuser shortcut.
+"""
+
 from django.contrib import admin
+
+from wuxiao.accounts.rules import is_administrator
 
 from .models import AuditLog, Industry
 
 
+def _administrator(request) -> bool:
+    return bool(request.user.is_active and is_administrator(request.user))
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that are never changed by hand: the audit log is append-only, the industry table is data."""
+    """Shown to the site administrator; never added, changed or deleted here."""
+
+    def has_module_permission(self, request):
+        return _administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request)
 
     def has_add_permission(self, request):
         return False
@@ -14,6 +34,30 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return _administrator(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _site_permission(request) -> bool:
+    return bool(request.user.is_staff and _administrator(request))
+
+
+admin.site.has_permission = _site_permission
 
 
 @admin.register(AuditLog)

@@ -1,10 +1,14 @@
+"""Editions and their configuration, read-only (common/admin.py): the committee office edits them
+on its own pages, through competitions.services, audited."""
+
 from django.contrib import admin
+
+from wuxiao.common.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Category, CommitteeMember, Criterion, Edition, Exclusion, PresentationForm, PrizeTier
 
 
-class _ItemInline(admin.TabularInline):
-    extra = 0
+class _ItemInline(ReadOnlyInline):
     ordering = ["position", "id"]
 
 
@@ -39,10 +43,9 @@ class CommitteeMemberInline(_ItemInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(ReadOnlyAdmin):
     list_display = ["title", "year", "slug", "is_practice", "is_current", "declaration_deadline"]
     list_filter = ["is_practice", "is_current", "year"]
     search_fields = ["title", "slug", "document_number"]
-    readonly_fields = ["copied_from", "created_at", "updated_at"]
     inlines = [CategoryInline, PresentationFormInline, ExclusionInline, CriterionInline, PrizeTierInline,
                CommitteeMemberInline]

@@ -10,7 +10,7 @@ Lists use the page's query (views_lists), so pages and API show the same rows.
 import datetime as dt
 import io
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -22,16 +22,17 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.models import Role
-from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
-from wuxiao.common.models import Industry
+from wuxiao.accounts.rules import is_committee
+from wuxiao.common.exceptions import InvalidInput, Refused
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.orgs.models import Organisation
 
 from . import declaration, services
 from .enums import EntryStatus
-from .models import Attachment, AttachmentKind, Completer, Entry, EntryTransition, ExclusionAnswer
-from .rules import is_entry_declarer, is_entry_recommender
-from .views_lists import (
+from .forms import NewEntryForm, validate_api_input
+from .models import Attachment, AttachmentKind, Entry, EntryTransition, ExclusionAnswer
+from .queries import (
     DEFAULT_SORT,
     PAGE_SIZE,
     SEARCH_MAX,
@@ -42,10 +43,10 @@ from .views_lists import (
     visible_entries,
     with_list_columns,
 )
+from .rules import is_entry_declarer, is_entry_recommender
 
 router = Router(tags=["entries"])
 
-may_list_entries = is_committee | is_recommender | is_declarer
 
 # What the API says, in English msgids (zh-hans in the entries catalogue).
 ENTRY_NOT_FOUND = _("There is no entry with this number.")
@@ -59,23 +60,25 @@ UNIT_NOT_YOURS = _("You are not staff of this declaring unit.")
 CHOOSE_UNIT = _("You work for several declaring units; give unit_id to say for which one.")
 NOT_EDITABLE = _("This entry has been submitted and can no longer be changed; it can be edited again if it is "
                  "returned for revision.")
-TOO_LONG = _("“%(field)s” may have at most %(max)d characters (now %(count)d).")
-NO_SUCH_INDUSTRY = _("There is no industry with the code “%(code)s” in GB/T 4754.")
-BAD_AGE = _("Completer %(n)d: the age must be a whole number between 0 and 150.")
 ATTACHMENT_NOT_FOUND = _("This entry has no attachment with this number.")
 NO_FILE = _("Please send the file in the form field “file” (multipart/form-data).")
 UPLOAD_UNAVAILABLE = _("Uploading attachments is not available yet.")
 DOCUMENTS_UNAVAILABLE = _("Printing the entry form is not available yet.")
 ATTACHMENTS_CLOSED = _("The entry is “%(status)s”; its attachments can no longer be changed.")
 
-TEXT_MAX = 20000  # characters; far above any 字数 limit of the form, enough to refuse a flood
-COMPLETER_LIMITS = {f: Completer._meta.get_field(f).max_length for f in ("name", "post", "workplace", "phone")}
 
 
 # --- Schemas --------------------------------------------------------------------------------
 
 class ErrorOut(Schema):
     detail: str
+
+
+class InvalidInputOut(Schema):
+    detail: str
+    field: str | None = Field(None, description="The first input that is wrong.")
+    errors: dict[str, list[str]] = Field(..., description="Each wrong input (completers.0.age …) and its messages, "
+                                                          "the same as the entry form's page shows beside it.")
 
 
 class NamedOut(Schema):
@@ -286,7 +289,7 @@ class EntryCreateIn(Schema):
 
 class CompleterIn(Schema):
     name: str = ""
-    age: int | None = None
+    age: int | str | None = Field(None, description="Whole years (R18); checked as the page checks it.")
     post: str = ""
     workplace: str = ""
     phone: str = ""
@@ -305,11 +308,11 @@ class EntryPatchIn(Schema):
     goals: str | None = None
     innovation_points: str | None = None
     benefits: str | None = None
-    completed_on: dt.date | None = None
+    completed_on: str | None = Field(None, description="YYYY-MM-DD; not in the future.")
     other_circumstances: str | None = None
     union_opinion: str | None = None
     union_opinion_by: str | None = None
-    union_opinion_on: dt.date | None = None
+    union_opinion_on: str | None = Field(None, description="YYYY-MM-DD; not in the future.")
     confirms_scope: bool | None = None
     confirms_recent: bool | None = None
     completers: list[CompleterIn] | None = Field(None, description="The whole list, in order (R18).")
@@ -334,7 +337,7 @@ def _detail(entry_id: int) -> Entry:
 
 
 def may_view(user, entry: Entry) -> bool:
-    """entries.view_entry: a draft is the declaring unit's own (and the committee's)."""
+    """entries.view_entry: a draft is the declaring unit's own."""
     return user.has_perm("entries.view_entry", entry)
 
 
@@ -343,8 +346,9 @@ def _viewable(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
     if entry is None:
         raise HttpError(404, str(ENTRY_NOT_FOUND))
     if not may_view(request.auth, entry):
-        draft_of_own_unit = entry.status == EntryStatus.DRAFT and is_entry_recommender(request.auth, entry)
-        raise HttpError(403, str(DRAFT_FORBIDDEN if draft_of_own_unit else ENTRY_FORBIDDEN))
+        concerned = is_entry_recommender(request.auth, entry) or is_committee(request.auth)
+        draft = entry.status == EntryStatus.DRAFT and concerned
+        raise HttpError(403, str(DRAFT_FORBIDDEN if draft else ENTRY_FORBIDDEN))
     return entry
 
 
@@ -366,49 +370,19 @@ def _problems(problems) -> list[dict]:
     return [{"field": p.field, "message": str(p.message), "missing": p.missing} for p in problems]
 
 
-def _check_length(label, value: str, limit: int) -> None:
-    if value is not None and len(value) > limit:
-        raise HttpError(400, str(TOO_LONG % {"field": label, "max": limit, "count": len(value)}))
+def _form_input(entry: Entry, payload: EntryPatchIn) -> dict:
+    """The keyword arguments of declaration.save_entry for the fields sent, checked by the page's own
+    forms (entries.forms.validate_api_input): the same rules and messages as the page; InvalidInput
+    (422, every message by input name) when any is wrong, and then nothing is saved."""
+    return validate_api_input(payload.dict(exclude_unset=True), entry)
 
 
-def _form_input(payload: EntryPatchIn) -> dict:
-    """The keyword arguments of declaration.save_entry for the fields sent; refuses what storage cannot hold."""
-    sent = payload.dict(exclude_unset=True)
-    fields = {}
-    for name in declaration.EDITABLE_FIELDS:
-        if name not in sent:
-            continue
-        value = sent[name]
-        model_field = Entry._meta.get_field(name)
-        if model_field.get_internal_type() in ("CharField", "TextField"):
-            value = value or ""
-            _check_length(model_field.verbose_name, value, model_field.max_length or TEXT_MAX)
-        elif model_field.get_internal_type() == "BooleanField":
-            value = bool(value)
-        fields[name] = value
-    kwargs: dict = {"fields": fields}
-    if "completers" in sent:
-        rows = []
-        for n, row in enumerate(payload.completers or [], start=1):
-            if row.age is None or not 0 <= row.age <= 150:
-                raise HttpError(400, str(BAD_AGE % {"n": n}))
-            for name, limit in COMPLETER_LIMITS.items():
-                _check_length(Completer._meta.get_field(name).verbose_name, getattr(row, name), limit)
-            rows.append({"name": row.name.strip(), "age": row.age, "post": row.post.strip(),
-                         "workplace": row.workplace.strip(), "phone": row.phone.strip()})
-        kwargs["completers"] = rows
-    if "exclusion_answers" in sent:
-        kwargs["exclusion_answers"] = payload.exclusion_answers or {}
-    if "presentation_form_ids" in sent:
-        kwargs["presentation_form_ids"] = payload.presentation_form_ids or []
-    if "industry_code" in sent:
-        code = (payload.industry_code or "").strip()
-        if code and not Industry.objects.filter(code=code).exists():
-            raise HttpError(400, str(NO_SUCH_INDUSTRY % {"code": code[:10]}))
-        kwargs["industry_code"] = code
-    if "category_id" in sent:
-        kwargs["category_id"] = payload.category_id or 0
-    return kwargs
+def _title(raw: str) -> str:
+    """The title as the page's new-entry form cleans it (control characters out, at most 200)."""
+    try:
+        return NewEntryForm.base_fields["title"].clean(raw)
+    except ValidationError as error:
+        raise InvalidInput({"title": [str(m) for m in error.messages]}) from None
 
 
 def _declaring_unit(user, unit_id: int | None) -> Organisation:
@@ -444,7 +418,7 @@ ENTRY_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
     summary="List the entries the caller may see", url_name="entry_list",
     description=(
         "The filters of the entry list page. Committee office and site administrators: every entry of the "
-        "edition (drafts only with status=draft); recommending-unit staff: the submitted entries of their "
+        "edition but drafts (a draft is its declaring unit's own until submitted); recommending-unit staff: the submitted entries of their "
         "declaring units; declaring-unit staff: their own entries, drafts included. Experts and accounts "
         "without a role: 403. 50 per page."
     ),
@@ -452,30 +426,30 @@ ENTRY_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 @paginate(EntryPagination, page_size=PAGE_SIZE)
 def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
     user = request.auth
-    if not may_list_entries(user):
-        raise HttpError(403, str(ENTRIES_FORBIDDEN))
+    require(user, "entries.list_entries", message=ENTRIES_FORBIDDEN)
     edition = _edition(filters.edition)
     entries = filter_entries(
         visible_entries(user).filter(edition=edition), status=filters.status or "", category_id=filters.category,
         unit=filters.unit or "", recommending_unit_id=filters.recommending_unit, division=filters.industry or "",
-        q=filters.q or "", hide_drafts=bool(is_committee(user)))
+        q=filters.q or "")
     return sort_entries(entries, filters.sort)
 
 
 @router.post(
-    "/entries", response={201: EntryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    "/entries", response={201: EntryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
+                          422: InvalidInputOut},
     summary="Start a draft entry for your declaring unit", url_name="entry_create",
 )
 def create_entry(request: HttpRequest, payload: EntryCreateIn):
     user = request.auth
     edition = _edition(payload.edition)
     unit = _declaring_unit(user, payload.unit_id)
-    _check_length(Entry._meta.get_field("title").verbose_name, payload.title, Entry._meta.get_field("title").max_length)
+    title = _title(payload.title)
     try:
-        entry = declaration.create_entry(actor=user, unit=unit, edition=edition, title=payload.title)
+        entry = declaration.create_entry(actor=user, unit=unit, edition=edition, title=title)
     except PermissionDenied:
         raise HttpError(403, str(UNIT_NOT_YOURS)) from None
-    except declaration.DeclarationRefused as refused:
+    except Refused as refused:
         raise HttpError(409, str(refused.message)) from None
     return Status(201, _detail(entry.pk))
 
@@ -487,7 +461,8 @@ def entry_detail(request: HttpRequest, entry_id: int):
 
 
 @router.patch(
-    "/entries/{entry_id}", response={200: EntryOut, 400: ErrorOut, 409: ErrorOut, **ENTRY_RESPONSES},
+    "/entries/{entry_id}", response={200: EntryOut, 400: ErrorOut, 409: ErrorOut, 422: InvalidInputOut,
+                                     **ENTRY_RESPONSES},
     summary="Save fields of a draft entry", url_name="entry_update",
     description="Only the fields sent change. Refused with 409 once the entry is submitted (until returned).",
 )
@@ -495,12 +470,12 @@ def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
     entry = _declarable(request, entry_id)
     if not entry.is_editable:
         raise HttpError(409, str(NOT_EDITABLE))
-    kwargs = _form_input(payload)
+    kwargs = _form_input(entry, payload)
     try:
         declaration.save_entry(actor=request.auth, entry=entry, **kwargs)
     except PermissionDenied:
         raise HttpError(403, str(DECLARE_FORBIDDEN)) from None
-    except declaration.DeclarationRefused as refused:
+    except Refused as refused:
         status = 409 if not Entry.objects.get(pk=entry.pk).is_editable else 400
         raise HttpError(status, str(refused.message)) from None
     return _detail(entry.pk)
@@ -525,7 +500,7 @@ def submit_entry(request: HttpRequest, entry_id: int):
     entry = _declarable(request, entry_id)
     try:
         services.transition_entry(entry=entry, action="submit", actor=request.auth)
-    except services.TransitionRefused as refused:
+    except Refused as refused:
         entry.refresh_from_db()
         problems = declaration.submission_problems(entry) if entry.is_editable else []
         return Status(409, {"detail": str(refused.message), "problems": _problems(problems)})

@@ -6,3 +6,8 @@ class EntriesConfig(AppConfig):
     name = "wuxiao.entries"
     label = "entries"
     verbose_name = _("Entries")
+
+    def ready(self):
+        from . import guards
+
+        guards.register()

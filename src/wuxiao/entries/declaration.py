@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.accounts.models import Role
 from wuxiao.common import audit
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
 from wuxiao.orgs.models import RegistrationStatus
 
@@ -33,11 +34,6 @@ EDITABLE_FIELDS = ["title", "affiliation", "contact_name", "contact_mobile", "aw
                    "goals", "innovation_points", "benefits", "completed_on", "other_circumstances",
                    "union_opinion", "union_opinion_by", "union_opinion_on", "confirms_scope", "confirms_recent"]
 
-
-class DeclarationRefused(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -59,12 +55,12 @@ def create_entry(*, actor, unit, edition, title: str = "") -> Entry:
     if unit.pk not in actor.unit_ids_with_role(Role.DECLARER):
         raise PermissionDenied
     if unit.registration_status == RegistrationStatus.REJECTED:
-        raise DeclarationRefused(_("Your unit's registration was rejected by the recommending unit; correct the "
+        raise Refused(_("Your unit's registration was rejected by the recommending unit; correct the "
                                    "unit's data first."))
     if unit.parent_id is None:
-        raise DeclarationRefused(_("Your unit has no recommending unit; choose one in the unit's data first."))
+        raise Refused(_("Your unit has no recommending unit; choose one in the unit's data first."))
     if timezone.now() >= edition.declaration_deadline:
-        raise DeclarationRefused(_("The declaration deadline (R15) has passed; no new entry can be started."))
+        raise Refused(_("The declaration deadline (R15) has passed; no new entry can be started."))
     entry = Entry.objects.create(
         edition=edition, declaring_unit=unit, recommending_unit_id=unit.parent_id, title=title.strip(),
         affiliation=unit.name, contact_name=actor.display_name or unit.contact_name,
@@ -82,7 +78,7 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
     if not may_declare(actor, locked):
         raise PermissionDenied
     if not locked.is_editable:
-        raise DeclarationRefused(_("This entry has been submitted and can no longer be changed; it can be edited "
+        raise Refused(_("This entry has been submitted and can no longer be changed; it can be edited "
                                    "again if it is returned for revision."))
     for name in EDITABLE_FIELDS:
         if name in fields:
@@ -93,7 +89,7 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         locked.industry_id = industry_code or None
     if category_id is not None:
         if category_id and not locked.edition.categories.filter(pk=category_id).exists():
-            raise DeclarationRefused(_("Choose a category of this edition (R3)."))
+            raise Refused(_("Choose a category of this edition (R3)."))
         locked.category_id = category_id or None
     locked.save()
     if presentation_form_ids is not None:
@@ -120,7 +116,7 @@ def delete_draft(*, actor, entry: Entry) -> None:
     if not may_declare(actor, locked):
         raise PermissionDenied
     if locked.status != EntryStatus.DRAFT or locked.transitions.exists():
-        raise DeclarationRefused(_("Only a draft that was never submitted can be deleted."))
+        raise Refused(_("Only a draft that was never submitted can be deleted."))
     audit.record(actor=actor, action="entry.delete", obj=locked, edition=locked.edition)
     locked.delete()
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wuxiao.common.exceptions import InvalidInput
 from wuxiao.common.models import Industry
 from wuxiao.common.validators import validate_mobile, validate_phone
 
@@ -23,6 +24,9 @@ from .models import Completer, Entry
 # Control characters that Word or a web page may paste along (everything of category Cc but
 # tab and newline), plus the byte-order mark and the zero-width space.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\u200b]")
+
+# Far above any 字数 limit of the form (those are checked on submission), enough to refuse a flood.
+TEXT_MAX = 20000
 
 TEXTAREA_ROWS = {"awards": 3, "summary": 8, "background": 4, "goals": 4, "innovation_points": 8, "benefits": 8,
                  "other_circumstances": 3, "union_opinion": 3}
@@ -95,29 +99,38 @@ class EntryForm(forms.Form):
 
     title = PlainTextField(label=_label("title"), max_length=200, required=False)
     category = forms.ModelChoiceField(label=_("category (R3)"), queryset=None, required=False,
-                                      widget=forms.RadioSelect, empty_label=None)
+                                      widget=forms.RadioSelect, empty_label=None,
+                                      error_messages={"invalid_choice": _("Choose a category of this edition (R3).")})
     affiliation = PlainTextField(label=_label("affiliation"), max_length=200, required=False)
     contact_name = PlainTextField(label=_label("contact_name"), max_length=50, required=False)
     contact_mobile = PlainTextField(label=_("contact phone (mobile number)"), max_length=20, required=False,
                                     validators=[validate_mobile],
                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    awards = PlainTextField(label=_label("awards"), required=False, widget=forms.Textarea)
-    summary = PlainTextField(label=_label("summary"), required=False, widget=forms.Textarea)
+    awards = PlainTextField(label=_label("awards"), required=False, max_length=TEXT_MAX,
+                            widget=forms.Textarea)
+    summary = PlainTextField(label=_label("summary"), required=False, max_length=TEXT_MAX,
+                             widget=forms.Textarea)
     industry = forms.CharField(label=_label("industry"), max_length=4, required=False)
-    background = PlainTextField(label=_label("background"), required=False, widget=forms.Textarea)
-    goals = PlainTextField(label=_label("goals"), required=False, widget=forms.Textarea)
-    innovation_points = PlainTextField(label=_label("innovation_points"), required=False, widget=forms.Textarea)
-    benefits = PlainTextField(label=_label("benefits"), required=False, widget=forms.Textarea)
+    background = PlainTextField(label=_label("background"), required=False, max_length=TEXT_MAX,
+                                widget=forms.Textarea)
+    goals = PlainTextField(label=_label("goals"), required=False, max_length=TEXT_MAX,
+                           widget=forms.Textarea)
+    innovation_points = PlainTextField(label=_label("innovation_points"), required=False, max_length=TEXT_MAX,
+                                       widget=forms.Textarea)
+    benefits = PlainTextField(label=_label("benefits"), required=False, max_length=TEXT_MAX,
+                              widget=forms.Textarea)
     presentation_forms = forms.ModelMultipleChoiceField(label=_label("presentation_forms"), queryset=None,
                                                         required=False, widget=forms.CheckboxSelectMultiple)
     completed_on = forms.DateField(label=_label("completed_on"), required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    other_circumstances = PlainTextField(label=_label("other_circumstances"), required=False, widget=forms.Textarea)
+    other_circumstances = PlainTextField(label=_label("other_circumstances"), required=False, max_length=TEXT_MAX,
+                                         widget=forms.Textarea)
     confirms_scope = forms.BooleanField(
         label=_("The declaring unit's trade union belongs to Zhengzhou, and the completers are front-line workers "
                 "of organs, enterprises or institutions (R1)."), required=False)
     confirms_recent = forms.BooleanField(label=_label("confirms_recent"), required=False)
-    union_opinion = PlainTextField(label=_label("union_opinion"), required=False, widget=forms.Textarea)
+    union_opinion = PlainTextField(label=_label("union_opinion"), required=False, max_length=TEXT_MAX,
+                                   widget=forms.Textarea)
     union_opinion_by = PlainTextField(label=_label("union_opinion_by"), max_length=50, required=False)
     union_opinion_on = forms.DateField(label=_label("union_opinion_on"), required=False,
                                        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
@@ -303,3 +316,85 @@ class NewEntryForm(forms.Form):
             self.fields["edition"].widget = forms.HiddenInput()
             self.fields["edition"].initial = editions.first().pk
         self.fields["title"].widget.attrs["placeholder"] = _("Title of the innovation (can be filled in later)")
+
+
+# --- The API's input, through the same forms ---------------------------------------------------
+# The REST API's PATCH of an entry sends JSON; it is turned into the page's form data and
+# validated by EntryForm and the completers' formset, so page and API accept and refuse the same
+# input with the same messages (no second set of rules). The API's names of the inputs that the
+# page names differently:
+API_NAMES = {"category": "category_id", "industry": "industry_code", "presentation_forms": "presentation_form_ids"}
+FORM_NAMES = {api: page for page, api in API_NAMES.items()}
+
+
+def api_form_data(sent: dict, entry: Entry) -> dict:
+    """The page's form data (as a browser would post it) for the fields sent to the API."""
+    data: dict = {}
+    for name, value in sent.items():
+        if name in ("completers", "exclusion_answers"):
+            continue
+        page = FORM_NAMES.get(name, name)
+        if isinstance(value, bool):
+            if value:
+                data[page] = "on"
+        elif isinstance(value, list):
+            data[page] = [str(v) for v in value]
+        elif isinstance(value, dt.date):
+            data[page] = value.isoformat()
+        else:
+            data[page] = "" if value is None else str(value)
+    for pk, applies in (sent.get("exclusion_answers") or {}).items():
+        data[f"exclusion_{pk}"] = {True: "1", False: "0"}.get(applies, "")
+    rows = sent.get("completers") or []
+    if "completers" in sent:
+        data.update({f"{COMPLETER_PREFIX}-TOTAL_FORMS": str(len(rows)), f"{COMPLETER_PREFIX}-INITIAL_FORMS": "0"})
+        for i, row in enumerate(rows):
+            for key in ("name", "age", "post", "workplace", "phone"):
+                value = row.get(key)
+                data[f"{COMPLETER_PREFIX}-{i}-{key}"] = "" if value is None else str(value)
+            data[f"{COMPLETER_PREFIX}-{i}-ORDER"] = str(i + 1)
+    return data
+
+
+def validate_api_input(sent: dict, entry: Entry) -> dict:
+    """The keyword arguments of declaration.save_entry for the fields sent, validated by the page's
+    forms; raises InvalidInput with every message, by the API's input names, when any is wrong."""
+    data = api_form_data(sent, entry)
+    form = EntryForm(data, entry=entry)
+    errors: dict[str, list[str]] = {}
+    known = {x.pk for x in form.exclusions}
+    for pk in (sent.get("exclusion_answers") or {}):
+        if pk not in known:
+            errors[f"exclusion_answers.{pk}"] = [str(_("This edition has no exclusion with this number."))]
+    labels: dict[str, str] = {}
+    form.is_valid()
+    for name, messages in form.errors.items():
+        key = f"exclusion_answers.{name.removeprefix('exclusion_')}" if name.startswith("exclusion_") else (
+            API_NAMES.get(name, name))
+        errors[key] = [str(m) for m in messages]
+        labels[key] = str(form.fields[name].label) if name in form.fields else key
+    kwargs = form.save_arguments()
+    kwargs["fields"] = {name: value for name, value in kwargs["fields"].items() if name in sent}
+    for optional in ("category_id", "presentation_form_ids", "industry_code"):
+        if optional not in sent:
+            kwargs.pop(optional, None)
+    if "exclusion_answers" not in sent:
+        kwargs.pop("exclusion_answers", None)
+    if "completers" in sent:
+        formset = completer_formset(entry, data=data)
+        if formset.is_valid():
+            kwargs["completers"] = formset.rows()
+        else:
+            for i, row_errors in enumerate(formset.errors):
+                for name, messages in row_errors.items():
+                    errors[f"completers.{i}.{name}"] = [str(m) for m in messages]
+                    field = CompleterForm.base_fields[name].label if name in CompleterForm.base_fields else name
+                    labels[f"completers.{i}.{name}"] = str(_("Completer %(n)d: %(field)s")
+                                                           % {"n": i + 1, "field": field})
+            if formset.non_form_errors():
+                errors["completers"] = [str(m) for m in formset.non_form_errors()]
+    if errors:
+        # The page shows each message beside its field; a caller of the API reads which field it is.
+        raise InvalidInput(errors, "；".join(f"{labels.get(key, key)}：{' '.join(messages)}"
+                                            for key, messages in errors.items()))
+    return kwargs

@@ -20,16 +20,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuxiao.accounts.models import Role
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import Industry
 from wuxiao.common.validators import count_zi
 from wuxiao.competitions.models import Edition
 
 from . import declaration
-from .declaration import ZI_LIMITS, ZI_TARGETS, DeclarationRefused, may_declare
+from .declaration import ZI_LIMITS, ZI_TARGETS, may_declare
 from .enums import Action
 from .forms import COMPLETER_PREFIX, ZI_HELP, EntryForm, NewEntryForm, completer_formset
 from .models import Entry, EntryTransition
-from .services import TransitionRefused, transition_entry
+from .services import transition_entry
 
 ATTACHMENTS_PANEL = "entries/attachments/_panel.html"
 INDUSTRY_LEVELS = [Industry.Level.SECTION, Industry.Level.DIVISION, Industry.Level.GROUP, Industry.Level.CLASS]
@@ -198,7 +199,7 @@ def create(request):
     try:
         entry = declaration.create_entry(actor=request.user, unit=form.cleaned_data["unit"],
                                          edition=form.cleaned_data["edition"], title=form.cleaned_data["title"])
-    except DeclarationRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return redirect("entries:mine")
     messages.success(request, _("A new draft entry was started; it is saved as you type."))
@@ -216,7 +217,7 @@ def edit(request, pk: int):
         return _render_form(request, entry, EntryForm(entry=entry), completer_formset(entry), mode=mode)
     try:
         form, formset, entry = _save_posted(request, entry)
-    except DeclarationRefused:
+    except Refused:
         return _already_submitted(request, entry)
     if "add_completer" in request.POST:
         formset = completer_formset(entry, data=request.POST, extra_row=True)
@@ -244,7 +245,7 @@ def autosave(request, pk: int):
                                                        "changed.")}, status=409)
     try:
         form, formset, entry = _save_posted(request, entry)
-    except DeclarationRefused as refused:
+    except Refused as refused:
         return JsonResponse({"ok": False, "message": str(refused.message)}, status=409)
     errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
     for row in formset.forms if formset.is_bound else []:
@@ -266,7 +267,7 @@ def submit(request, pk: int):
         # the submission is refused (two steps, two transactions, on purpose).
         try:
             form, formset, entry = _save_posted(request, entry)
-        except DeclarationRefused:
+        except Refused:
             return _already_submitted(request, entry)
         if form.errors or not formset.is_valid():
             messages.error(request, _("The entry was not submitted: correct the fields marked below."))
@@ -278,7 +279,7 @@ def submit(request, pk: int):
                             problems=problems, mode="error")
     try:
         transition_entry(entry=entry, action=Action.SUBMIT, actor=request.user)
-    except TransitionRefused as refused:
+    except Refused as refused:
         entry.refresh_from_db()
         if not entry.is_editable:
             return _already_submitted(request, entry)
@@ -294,7 +295,7 @@ def delete(request, pk: int):
     entry = _declarer_entry(request, pk)
     try:
         declaration.delete_draft(actor=request.user, entry=entry)
-    except DeclarationRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
         return redirect("entries:mine")
     messages.success(request, _("The draft “%(title)s” was deleted.") % {"title": entry.title or "—"})

@@ -1,9 +1,7 @@
-"""Entry lists: the recommending unit's entries (read-only here) and the committee's, with filters.
+"""Entry lists: the recommending unit's entries (read-only here) and the committee's, with filters;
+the committee's view of the units' drafts (counts and completeness only).
 
-One query builds a page of rows, whatever its length: the related units, category and industry
-are joined, the first completer, the number of attachments and whether the unit's credit
-commitment (R27) is stamped are correlated subqueries evaluated for the page's rows only.
-The REST API (api.py) lists entries with the same functions, so pages and API see the same rows.
+The rows come from queries.py, which the REST API uses too, so pages and API see the same rows.
 """
 
 import csv
@@ -11,10 +9,8 @@ from collections.abc import Iterator
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -24,109 +20,32 @@ from django.utils.translation import pgettext_lazy
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
 from wuxiao.common.models import Industry
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Category, Edition
 from wuxiao.orgs.models import Organisation
 
 from .enums import EntryStatus
-from .models import Attachment, Completer, CreditCommitment, Entry
+from .models import Entry
+from .queries import (
+    DEFAULT_SORT,
+    PAGE_SIZE,
+    SEARCH_MAX,
+    draft_progress,
+    filter_entries,
+    rows_in_order,
+    sort_entries,
+    status_counts,
+    visible_entries,
+    with_list_columns,
+)
 
-PAGE_SIZE = 50
-SEARCH_MAX = 100
-
-
-# Large texts of the form that no list shows: left out of the list's SELECT.
-LONG_TEXTS = ("awards", "summary", "background", "goals", "innovation_points", "benefits", "other_circumstances",
-              "union_opinion")
-
-SORTS = {
-    "-submitted": (F("submitted_at").desc(nulls_last=True), "-id"),
-    "submitted": (F("submitted_at").asc(nulls_last=True), "id"),
-    "title": ("title", "id"),
-    "-title": ("-title", "-id"),
-}
 SORT_CHOICES = [
     ("-submitted", pgettext_lazy("entry list", "newest submissions first")),
     ("submitted", pgettext_lazy("entry list", "oldest submissions first")),
     ("title", pgettext_lazy("entry list", "title A–Z")),
     ("-title", pgettext_lazy("entry list", "title Z–A")),
 ]
-DEFAULT_SORT = "-submitted"
 ALL = pgettext_lazy("entry list", "all")
-
-
-def visible_entries(user, *, own_drafts: bool = True) -> QuerySet[Entry]:
-    """The entries `user` may see in a list: entries.view_entry as one query, drafts for their own unit only.
-
-    The committee sees every entry; a recommending unit the entries of its declaring units once
-    submitted (a draft is the declaring unit's own); a declaring unit its own entries, drafts
-    included, unless `own_drafts` is False (the recommending unit's page shows no unit's drafts).
-    """
-    entries = Entry.objects.all()
-    if is_committee(user):
-        return entries
-    scope = Q(recommending_unit_id__in=user.unit_ids_with_role(Role.RECOMMENDER)) & ~Q(status=EntryStatus.DRAFT)
-    declaring = user.unit_ids_with_role(Role.DECLARER)
-    if declaring:
-        scope |= Q(declaring_unit_id__in=declaring) & (Q() if own_drafts else ~Q(status=EntryStatus.DRAFT))
-    return entries.filter(scope)
-
-
-def with_list_columns(entries: QuerySet[Entry], *, defer_texts: bool = True) -> QuerySet[Entry]:
-    """The list's columns in the same query: joined names, first completer, attachment count, R27 stamp."""
-    first_completer = Completer.objects.filter(entry=OuterRef("pk")).order_by("position", "id").values("name")[:1]
-    attachments = (Attachment.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
-                   .annotate(n=Count("pk")).values("n"))
-    stamped = (CreditCommitment.objects.filter(edition=OuterRef("edition"), unit=OuterRef("declaring_unit"))
-               .exclude(scan=""))
-    entries = entries.select_related("edition", "category", "declaring_unit", "recommending_unit", "industry")
-    if defer_texts:
-        entries = entries.defer(*LONG_TEXTS)
-    return (entries
-            .annotate(first_completer=Subquery(first_completer),
-                      attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), Value(0)),
-                      commitment_stamped=Exists(stamped)))
-
-
-def rows_in_order(ids: list[int]) -> list[Entry]:
-    """The entries `ids`, with the list's columns, in the order given.
-
-    A page is chosen by its ids first, then only its rows get the columns: SQLite computes a
-    row's subqueries before it sorts, so annotating the whole filtered set before LIMIT would
-    cost subqueries for every matching entry instead of the fifty shown.
-    """
-    rows = {entry.pk: entry for entry in with_list_columns(Entry.objects.filter(pk__in=ids))}
-    return [rows[pk] for pk in ids if pk in rows]
-
-
-def filter_entries(entries: QuerySet[Entry], *, status: str = "", category_id: int | None = None, unit: str = "",
-                   recommending_unit_id: int | None = None, division: str = "", q: str = "",
-                   hide_drafts: bool = False) -> QuerySet[Entry]:
-    """Narrow `entries` by the list's filters; `hide_drafts`: drafts only when asked for by status."""
-    if status:
-        entries = entries.filter(status=status)
-    elif hide_drafts:
-        entries = entries.exclude(status=EntryStatus.DRAFT)
-    if category_id:
-        entries = entries.filter(category_id=category_id)
-    if unit.strip():
-        entries = entries.filter(declaring_unit__name__icontains=unit.strip())
-    if recommending_unit_id:
-        entries = entries.filter(recommending_unit_id=recommending_unit_id)
-    if division:
-        # industry_id is the four-digit class code; its first two digits are the division (大类).
-        entries = entries.filter(industry__code__startswith=division)
-    if q.strip():
-        entries = entries.filter(title__icontains=q.strip())
-    return entries
-
-
-def sort_entries(entries: QuerySet[Entry], sort: str) -> QuerySet[Entry]:
-    return entries.order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
-
-
-def status_counts(entries: QuerySet[Entry]) -> dict[str, int]:
-    """The number of entries per status, in one query."""
-    return dict(entries.order_by().values_list("status").annotate(n=Count("id")))
 
 
 def division_choices() -> list:
@@ -173,11 +92,8 @@ class EntryFilterForm(forms.Form):
         self.fields["edition"].queryset = editions()
         self.fields["category"].queryset = (edition.categories.order_by("position", "id") if edition
                                             else Category.objects.none())
-        if committee:
-            self.fields["status"].choices = [("", pgettext_lazy("entry list", "all (without drafts)")),
-                                             *EntryStatus.choices]
-        else:
-            self.fields["status"].choices = [("", ALL), *[c for c in EntryStatus.choices if c[0] != EntryStatus.DRAFT]]
+        # A draft is its declaring unit's own until it is submitted: no list of another unit shows it.
+        self.fields["status"].choices = [("", ALL), *[c for c in EntryStatus.choices if c[0] != EntryStatus.DRAFT]]
         self.fields["industry"].choices = division_choices()
         if committee:
             self.fields["recommending_unit"].queryset = Organisation.objects.recommending().order_by("name", "id")
@@ -219,18 +135,16 @@ def _list_context(request) -> dict:
                "division": form.value("industry", ""), "q": form.value("q", "")}
     status = form.value("status", "")
     counts = status_counts(filter_entries(base, **filters))
-    rows = sort_entries(filter_entries(base, status=status, hide_drafts=committee, **filters),
-                        form.value("sort", DEFAULT_SORT))
+    rows = sort_entries(filter_entries(base, status=status, **filters), form.value("sort", DEFAULT_SORT))
     return {"form": form, "edition": edition, "committee": committee, "rows": rows, "status": status,
             "counts": [(choice, counts.get(choice.value, 0)) for choice in EntryStatus
-                       if committee or choice != EntryStatus.DRAFT],
+                       if choice != EntryStatus.DRAFT],
             "total": sum(n for s, n in counts.items() if s != EntryStatus.DRAFT)}
 
 
 @login_required
 def entry_list(request):
-    if not request.user.has_perm("entries.list_entries"):
-        raise PermissionDenied
+    require(request.user, "entries.list_entries")
     context = _list_context(request)
     page = Paginator(context.pop("rows").values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = rows_in_order(list(page.object_list))
@@ -273,8 +187,7 @@ def _csv_lines(rows) -> Iterator[str]:
 
 @login_required
 def entry_list_csv(request):
-    if not request.user.has_perm("entries.list_entries"):
-        raise PermissionDenied
+    require(request.user, "entries.list_entries")
     context = _list_context(request)
     edition = context["edition"]
     name = f"entries-{edition.slug if edition else 'none'}-{timezone.localtime():%Y%m%d-%H%M}.csv"
@@ -282,3 +195,14 @@ def entry_list_csv(request):
     response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def draft_list(request):
+    """The office's reminder list: which declaring units have drafts, and how complete they are."""
+    require(request.user, "entries.view_draft_progress")
+    edition = _edition_of(request)
+    entries = Entry.objects.filter(edition=edition) if edition is not None else Entry.objects.none()
+    rows = draft_progress(entries)
+    return render(request, "entries/lists/draft_list.html", {
+        "edition": edition, "editions": editions(), "rows": rows, "total": sum(row["drafts"] for row in rows)})

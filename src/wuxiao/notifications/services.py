@@ -33,18 +33,10 @@ class EmailStatus:
     FAILED = "failed"
 
 
-# Who hears of each transition (entry-lifecycle.md): the units the decision concerns.
+# Who hears of an entry's transition (entries.transitions.TRANSITIONS names them per action):
+# the staff of the entry's declaring unit, of its recommending unit.
 DECLARING = "declaring"
 RECOMMENDING = "recommending"
-AUDIENCE = {
-    "submit": (RECOMMENDING,),
-    "withdraw": (RECOMMENDING,),
-    "return": (DECLARING,),
-    "recommend": (DECLARING,),
-    "not_recommend": (DECLARING,),
-    "unrecommend": (DECLARING,),
-}
-COMMITTEE_AUDIENCE = (DECLARING, RECOMMENDING)  # every committee decision concerns both units
 
 # A committee's text is a Django template over plain strings, without tags that reach beyond
 # the text (other files, the debug dump, extra libraries).
@@ -137,10 +129,10 @@ def transition_context(*, entry, action: str, actor, reason: str, data: dict) ->
     }
 
 
-def notify_transition(*, entry, action: str, actor, reason: str = "", data: dict | None = None) -> list[Notification]:
-    """Tell the units a transition concerns (AUDIENCE) about it, in-app now and by e-mail after commit."""
+def notify_transition(*, entry, action: str, audience, actor, reason: str = "",
+                      data: dict | None = None) -> list[Notification]:
+    """Tell the `audience` (DECLARING, RECOMMENDING) of a transition about it, in-app now and by e-mail after commit."""
     data = data or {}
-    audience = AUDIENCE.get(action, COMMITTEE_AUDIENCE)
     role_of = {DECLARING: (entry.declaring_unit_id, Role.DECLARER),
                RECOMMENDING: (entry.recommending_unit_id, Role.RECOMMENDER)}
     query = Q(pk__in=[])

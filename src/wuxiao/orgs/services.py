@@ -7,8 +7,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common import audit
-from wuxiao.notifications.services import notify_unit
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.validators import credit_code_problem, normalize_credit_code
+from wuxiao.notifications.services import notify_unit
 
 from .models import RECOMMENDING_KINDS, CreditCodeStatus, Organisation, RegistrationStatus
 
@@ -18,13 +19,6 @@ UNIT_FIELDS = ("kind", "name", "parent", "union_name", "credit_code", "credit_co
 # Fields declaring-unit staff set on their own unit (update_own_unit); name and code go through the committee.
 OWN_UNIT_FIELDS = ("union_name", "address", "contact_name", "contact_mobile", "contact_email", "parent")
 
-
-class UnitActionRefused(Exception):
-    """An action that may not happen in the unit's present state; the message says why."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 def credit_code_status_for(code: str, *, confirmed_by_hand: bool = False) -> str:
@@ -61,9 +55,9 @@ def accept_registration(*, actor, unit: Organisation) -> Organisation:
     """Accept a declaring unit's registration (→ ACCEPTED); its staff may then declare entries."""
     locked = _locked(unit)
     if not locked.is_declaring:
-        raise UnitActionRefused(_("Only a declaring unit's registration can be accepted or rejected."))
+        raise Refused(_("Only a declaring unit's registration can be accepted or rejected."))
     if locked.registration_status == RegistrationStatus.ACCEPTED:
-        raise UnitActionRefused(_("This registration has already been accepted."))
+        raise Refused(_("This registration has already been accepted."))
     previous = locked.registration_status
     locked.registration_status = RegistrationStatus.ACCEPTED
     locked.registration_note = ""
@@ -79,12 +73,12 @@ def reject_registration(*, actor, unit: Organisation, reason: str) -> Organisati
     """Reject a declaring unit's registration (→ REJECTED), keeping the reason for the unit to read."""
     reason = (reason or "").strip()
     if not reason:
-        raise UnitActionRefused(_("Please give the reason for the rejection."))
+        raise Refused(_("Please give the reason for the rejection."))
     locked = _locked(unit)
     if not locked.is_declaring:
-        raise UnitActionRefused(_("Only a declaring unit's registration can be accepted or rejected."))
+        raise Refused(_("Only a declaring unit's registration can be accepted or rejected."))
     if locked.registration_status == RegistrationStatus.REJECTED:
-        raise UnitActionRefused(_("This registration has already been rejected."))
+        raise Refused(_("This registration has already been rejected."))
     previous = locked.registration_status
     locked.registration_status = RegistrationStatus.REJECTED
     locked.registration_note = reason
@@ -100,7 +94,7 @@ def confirm_credit_code(*, actor, unit: Organisation, note: str) -> Organisation
     """Confirm by hand a credit code that fails the check digit (a 2014–2015 pilot-era code): PENDING → CONFIRMED."""
     locked = _locked(unit)
     if locked.credit_code_status not in (CreditCodeStatus.PENDING, CreditCodeStatus.WRONG) or not locked.credit_code:
-        raise UnitActionRefused(_("Only a credit code awaiting manual confirmation can be confirmed."))
+        raise Refused(_("Only a credit code awaiting manual confirmation can be confirmed."))
     previous = locked.credit_code_status
     locked.credit_code_status = CreditCodeStatus.CONFIRMED
     locked.save(update_fields=["credit_code_status"])
@@ -114,7 +108,7 @@ def mark_credit_code_wrong(*, actor, unit: Organisation, note: str) -> Organisat
     """Record that the committee found the unit's credit code wrong (→ WRONG); the code is kept for reference."""
     locked = _locked(unit)
     if not locked.credit_code or locked.credit_code_status == CreditCodeStatus.WRONG:
-        raise UnitActionRefused(_("This credit code cannot be marked as wrong."))
+        raise Refused(_("This credit code cannot be marked as wrong."))
     previous = locked.credit_code_status
     locked.credit_code_status = CreditCodeStatus.WRONG
     locked.save(update_fields=["credit_code_status"])
@@ -128,7 +122,7 @@ def create_unit(*, actor, values: dict) -> Organisation:
     """Create a recommending unit entered by the committee office."""
     values = {k: v for k, v in values.items() if k in UNIT_FIELDS}
     if values.get("kind") not in RECOMMENDING_KINDS:
-        raise UnitActionRefused(_("The committee office creates recommending units only."))
+        raise Refused(_("The committee office creates recommending units only."))
     values["credit_code"] = normalize_credit_code(values.get("credit_code", ""))
     values.setdefault("credit_code_status", credit_code_status_for(values["credit_code"]))
     unit = Organisation.objects.create(registration_status=RegistrationStatus.ACCEPTED, **values)
@@ -165,9 +159,9 @@ def update_own_unit(*, actor, unit: Organisation, values: dict) -> list[str]:
     values = {k: v for k, v in values.items() if k in OWN_UNIT_FIELDS}
     reviewable = locked.registration_status in (RegistrationStatus.NEW, RegistrationStatus.REJECTED)
     if "parent" in values and not reviewable and _plain(values["parent"]) != locked.parent_id:
-        raise UnitActionRefused(_("The recommending unit cannot be changed after the registration was accepted."))
+        raise Refused(_("The recommending unit cannot be changed after the registration was accepted."))
     if "parent" in values and values["parent"] is not None and not values["parent"].is_recommending:
-        raise UnitActionRefused(_("Choose a recommending unit."))
+        raise Refused(_("Choose a recommending unit."))
     changed = _apply(locked, values)
     resubmitted = locked.registration_status == RegistrationStatus.REJECTED
     if resubmitted:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
 
 from . import services
@@ -107,7 +108,7 @@ def _registration_decision(request, unit, decide, done: str):
     """Apply one screening decision and answer the HTMX row or redirect with a message."""
     try:
         decide()
-    except services.UnitActionRefused as refused:
+    except Refused as refused:
         done, level = refused.message, messages.ERROR
     else:
         level = messages.SUCCESS
@@ -217,7 +218,7 @@ def _credit_code_action(request, pk: int, which: str):
     service = services.confirm_credit_code if which == "confirm" else services.mark_credit_code_wrong
     try:
         service(actor=request.user, unit=unit, note=form.cleaned_data["note"])
-    except services.UnitActionRefused as refused:
+    except Refused as refused:
         messages.error(request, refused.message)
     else:
         if which == "confirm":
@@ -273,7 +274,7 @@ def my_unit(request, pk: int | None = None):
         was_rejected = unit.registration_status == RegistrationStatus.REJECTED
         try:
             services.update_own_unit(actor=request.user, unit=unit, values=form.values())
-        except services.UnitActionRefused as refused:
+        except Refused as refused:
             messages.error(request, refused.message)
         else:
             if was_rejected:

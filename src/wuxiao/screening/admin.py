@@ -6,18 +6,9 @@ services.py, which checks the rules and writes the audit log.
 
 from django.contrib import admin
 
+from wuxiao.common.admin import ReadOnlyAdmin
+
 from .models import Batch, DeadlineExtension, Flag, QuotaException
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Batch)

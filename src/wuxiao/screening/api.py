@@ -6,18 +6,17 @@ A refused decision is 409 with the message and the input it belongs to (`field`)
 
 import datetime as dt
 
-import rules
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
+from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import Edition
-from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.api import ENTRY_NOT_FOUND
+from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
-from wuxiao.entries.services import TransitionRefused
 from wuxiao.orgs.models import Organisation
 
 from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
@@ -103,11 +102,11 @@ def _screen(request: HttpRequest, entry_id: int, action: str, reason: str = "", 
     entry = Entry.objects.select_related("edition").filter(pk=entry_id).first()
     if entry is None:
         raise HttpError(404, str(ENTRY_NOT_FOUND))
-    if not rules.has_perm("entries.screen", request.auth, entry) or entry.status == EntryStatus.DRAFT:
+    if not request.auth.has_perm("entries.screen", entry) or entry.status == EntryStatus.DRAFT:
         raise HttpError(403, str(SCREEN_FORBIDDEN))
     try:
         services.screen_entry(actor=request.auth, entry=entry, action=action, reason=reason, data=data)
-    except TransitionRefused as refused:
+    except Refused as refused:
         return Status(409, {"detail": str(refused.message), "field": refused.field})
     return _screened(entry)
 
@@ -148,7 +147,7 @@ def _edition_and_unit(request: HttpRequest, slug: str, unit_id: int, perm: str, 
     unit = Organisation.objects.filter(pk=unit_id).first()
     if unit is None or not unit.is_recommending:
         raise HttpError(404, str(msg.UNIT_NOT_FOUND))
-    if not rules.has_perm(perm, request.auth, unit):
+    if not request.auth.has_perm(perm, unit):
         raise HttpError(403, str(forbidden))
     return edition, unit
 
@@ -183,7 +182,7 @@ def batch_submit(request: HttpRequest, slug: str, unit_id: int, payload: Version
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SUBMIT_FORBIDDEN)
     try:
         services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version)
-    except services.ScreeningRefused as refused:
+    except Refused as refused:
         return Status(409, {"detail": str(refused.message), "field": refused.field})
     return _batch(edition, unit)
 
@@ -195,6 +194,6 @@ def batch_reopen(request: HttpRequest, slug: str, unit_id: int, payload: ReopenI
     try:
         services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
                               version=payload.version)
-    except services.ScreeningRefused as refused:
+    except Refused as refused:
         return Status(409, {"detail": str(refused.message), "field": refused.field})
     return _batch(edition, unit)

@@ -10,12 +10,13 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.accounts.rules import is_committee
+from wuxiao.common.exceptions import Refused
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
-from wuxiao.entries.services import TransitionRefused, transition_entry
+from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
 from .models import Flag, FlagKind
@@ -93,11 +94,6 @@ class CorrectionIn(Schema):
 RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def _require_committee(request: HttpRequest) -> None:
-    if not is_committee(request.auth):
-        raise HttpError(403, str(REVIEW_FORBIDDEN))
-
-
 def _flag(flag: Flag) -> dict:
     return {"kind": flag.kind, "label": str(flag.get_kind_display()), "other_id": flag.other_id,
             "other_title": flag.other.title if flag.other_id else None, "score": flag.score, "details": flag.details}
@@ -121,7 +117,7 @@ def _entry(entry: Entry) -> dict:
             summary="The recommended entries of the handed-over batches, with their checklist and flags")
 def list_review_entries(request: HttpRequest, slug: str, unit: int | None = None, category: int | None = None,
                         status: str = "", flag: str = "", failing: str = "", page: int = 1):
-    _require_committee(request)
+    require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     edition = Edition.objects.filter(slug=slug).first()
     if edition is None:
         raise HttpError(404, str(msg.EDITION_NOT_FOUND))
@@ -145,17 +141,17 @@ def _entry_or_404(entry_id: int) -> Entry:
 @router.get("/entries/{entry_id}/flags", response={200: list[FlagOut], **RESPONSES}, url_name="entry_flags",
             summary="The automatic flags of an entry (committee office)")
 def entry_flags(request: HttpRequest, entry_id: int):
-    _require_committee(request)
+    require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     entry = _entry_or_404(entry_id)
     return [_flag(f) for f in Flag.objects.filter(entry=entry).select_related("other").order_by("kind", "id")]
 
 
 def _decide(request: HttpRequest, entry_id: int, action: str, reason: str = "", data: dict | None = None):
-    _require_committee(request)
+    require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     entry = _entry_or_404(entry_id)
     try:
         transition_entry(entry=entry, action=action, actor=request.auth, reason=reason, data=data)
-    except TransitionRefused as refused:
+    except Refused as refused:
         return Status(409, {"detail": str(refused.message), "field": refused.field})
     return {"id": entry.pk, "status": entry.status, "status_label": str(EntryStatus(entry.status).label)}
 

@@ -6,3 +6,8 @@ class ScreeningConfig(AppConfig):
     name = "wuxiao.screening"
     label = "screening"
     verbose_name = _("Preliminary round and eligibility check")
+
+    def ready(self):
+        from . import transitions
+
+        transitions.register()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxiao.competitions.forms import DATETIME_INPUT, DateTimeLocalInput
 from wuxiao.documents.forms import check_scan
 from wuxiao.entries.enums import Action
-from wuxiao.entries.services import TRANSITIONS
+from wuxiao.entries.transitions import TRANSITIONS
 from wuxiao.orgs.models import Organisation
 
 from .services import STALE_MESSAGE

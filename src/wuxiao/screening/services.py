@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.accounts.models import Role, User
 from wuxiao.common import audit
+from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry
@@ -33,16 +34,7 @@ SCREEN_ACTIONS = (Action.RETURN, Action.RECOMMEND, Action.NOT_RECOMMEND, Action.
 STALE_MESSAGE = _("Someone else has changed this meanwhile; please reload the page and try again.")
 
 
-class ScreeningRefused(Exception):
-    """A batch change that may not happen now; `field` names the form input the message belongs to."""
-
-    def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
-        self.message = message
-        self.field = field
-
-
-class StaleVersion(ScreeningRefused):
+class StaleVersion(Refused):
     def __init__(self):
         super().__init__(STALE_MESSAGE)
 
@@ -119,7 +111,7 @@ def _bump(batch: Batch, fields: list[str]) -> None:
 
 def _refuse_if_locked(batch: Batch) -> None:
     if batch.is_locked:
-        raise ScreeningRefused(_("The batch has been handed to the committee (R26); it can no longer be changed "
+        raise Refused(_("The batch has been handed to the committee (R26); it can no longer be changed "
                                  "unless the committee reopens it."))
 
 
@@ -127,7 +119,7 @@ def _refuse_after_deadline(edition: Edition, unit: Organisation) -> None:
     """R6: after the unit's deadline (extensions included) its batch is closed, the sheet and hand-over too."""
     deadline = recommendation_deadline_of(edition, unit)
     if timezone.now() >= deadline:
-        raise ScreeningRefused(
+        raise Refused(
             _("The recommendation deadline (R6), %(deadline)s, has passed; the batch is closed. Only the committee "
               "office can extend it.") % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")})
 
@@ -161,10 +153,10 @@ def reorder_ranks(*, actor, edition: Edition, unit: Organisation, ranks: dict[in
         quota = edition.recommendation_quota + extra_quota_of(edition, unit)
         values = list(ranks.values())
         if any(not 1 <= r <= quota for r in values):
-            raise ScreeningRefused(_("The merit rank must be a whole number from 1 to %(quota)d.") % {"quota": quota},
+            raise Refused(_("The merit rank must be a whole number from 1 to %(quota)d.") % {"quota": quota},
                                    field="ranks")
         if len(set(values)) != len(values):
-            raise ScreeningRefused(_("Each merit rank may be given only once."), field="ranks")
+            raise Refused(_("Each merit rank may be given only once."), field="ranks")
         changes = {}
         for pk, rank in ranks.items():
             entry = entries[pk]
@@ -200,13 +192,13 @@ def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int) -
     with transaction.atomic():
         batch = _locked_batch(edition, unit, version)
         if batch.is_locked:
-            raise ScreeningRefused(_("The batch has already been handed to the committee."))
+            raise Refused(_("The batch has already been handed to the committee."))
         _refuse_after_deadline(edition, unit)
         ids = list(recommended_entries(edition, unit).values_list("pk", flat=True))
         if not ids:
-            raise ScreeningRefused(_("Recommend at least one entry before handing the batch to the committee."))
+            raise Refused(_("Recommend at least one entry before handing the batch to the committee."))
         if not batch.stamped_sheet:
-            raise ScreeningRefused(_("Upload the stamped summary sheet (R26) before handing the batch to the "
+            raise Refused(_("Upload the stamped summary sheet (R26) before handing the batch to the "
                                      "committee."))
         batch.submitted_at = timezone.now()
         batch.submitted_by = actor
@@ -222,9 +214,9 @@ def reopen_batch(*, actor, edition: Edition, unit: Organisation, reason: str, ve
     with transaction.atomic():
         batch = _locked_batch(edition, unit, version)
         if not batch.is_locked:
-            raise ScreeningRefused(_("The batch has not been handed to the committee; there is nothing to reopen."))
+            raise Refused(_("The batch has not been handed to the committee; there is nothing to reopen."))
         if not reason:
-            raise ScreeningRefused(_("Please give the reason for reopening the batch."), field="reason")
+            raise Refused(_("Please give the reason for reopening the batch."), field="reason")
         submitted_at = batch.submitted_at
         batch.submitted_at = None
         batch.submitted_by = None
@@ -241,11 +233,11 @@ def grant_quota_exception(*, actor, edition: Edition, unit: Organisation, extra:
     """Let `unit` recommend `extra` more entries than the quota in `edition` (R6 "in principle")."""
     reason = (reason or "").strip()
     if not reason:
-        raise ScreeningRefused(_("Please give the reason for the exception."), field="reason")
+        raise Refused(_("Please give the reason for the exception."), field="reason")
     if extra < 1:
-        raise ScreeningRefused(_("The number of additional entries must be at least 1."), field="extra")
+        raise Refused(_("The number of additional entries must be at least 1."), field="extra")
     if not unit.is_recommending:
-        raise ScreeningRefused(_("Only a recommending unit can be granted a quota exception."), field="unit")
+        raise Refused(_("Only a recommending unit can be granted a quota exception."), field="unit")
     with transaction.atomic():
         exception = QuotaException.objects.create(edition=edition, unit=unit, extra=extra, reason=reason,
                                                   granted_by=actor)
@@ -259,20 +251,20 @@ def grant_deadline_extension(*, actor, edition: Edition, unit: Organisation, unt
     """Keep `unit`'s batch open until `until`, after the edition's recommendation deadline (R6), and tell it."""
     reason = (reason or "").strip()
     if not reason:
-        raise ScreeningRefused(_("Please give the reason for the extension."), field="reason")
+        raise Refused(_("Please give the reason for the extension."), field="reason")
     if until is None:
-        raise ScreeningRefused(_("Please give the new deadline."), field="until")
+        raise Refused(_("Please give the new deadline."), field="until")
     if timezone.is_naive(until):  # a time without its zone is Beijing time, as on the pages
         until = timezone.make_aware(until)
     if until <= edition.recommendation_deadline:
-        raise ScreeningRefused(
+        raise Refused(
             _("The new deadline must be later than the edition's recommendation deadline, %(deadline)s.")
             % {"deadline": timezone.localtime(edition.recommendation_deadline).strftime("%Y-%m-%d %H:%M")},
             field="until")
     if until <= timezone.now():
-        raise ScreeningRefused(_("The new deadline must be in the future."), field="until")
+        raise Refused(_("The new deadline must be in the future."), field="until")
     if not unit.is_recommending:
-        raise ScreeningRefused(_("Only a recommending unit's deadline can be extended."), field="unit")
+        raise Refused(_("Only a recommending unit's deadline can be extended."), field="unit")
     with transaction.atomic():
         # The unit's row first, as _locked_batch does: a hand-over checking the deadline waits for the grant.
         list(Organisation.objects.select_for_update().filter(pk=unit.pk).values_list("pk"))

@@ -2,7 +2,6 @@
 
 import io
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,11 +13,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxiao.accounts.models import Role
+from wuxiao.common.exceptions import Refused
+from wuxiao.common.forms import show_refusal
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
-from wuxiao.entries.services import TRANSITIONS, TransitionRefused, allowed_actions
+from wuxiao.entries.services import allowed_actions
+from wuxiao.entries.transitions import TRANSITIONS
 from wuxiao.entries.views_lists import with_list_columns
 from wuxiao.orgs.models import Organisation
 
@@ -47,16 +50,12 @@ SUCCESS = {
 }
 
 
-def _require(request, perm: str, obj=None) -> None:
-    # rules.has_perm, not user.has_perm: a superuser does not act in a recommending unit's name.
-    if not rules.has_perm(perm, request.user, obj):
-        raise PermissionDenied
 
 
 def _edition_and_unit(request, slug: str, unit_pk: int, perm: str) -> tuple[Edition, Organisation]:
     edition = get_object_or_404(Edition, slug=slug)
     unit = get_object_or_404(Organisation, pk=unit_pk)
-    _require(request, perm, unit)
+    require(request.user, perm, unit)
     if not unit.is_recommending:
         raise Http404
     return edition, unit
@@ -70,7 +69,7 @@ def queue(request):
     """A recommending unit's staff go to their unit's queue; the committee sees every unit's batch."""
     edition = Edition.objects.current()
     units = [u for u in request.user.units_with_role(Role.RECOMMENDER) if u.is_recommending]
-    if not units and not rules.has_perm("screening.reopen_batch", request.user):
+    if not units and not request.user.has_perm("screening.reopen_batch"):
         raise PermissionDenied
     if edition is None:
         return render(request, "screening/no_edition.html")
@@ -100,8 +99,8 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
     extension = services.deadline_extension_of(edition, unit)
     deadline = services.effective_deadline(edition, extension)
     deadline_passed = timezone.now() >= deadline
-    may_screen = rules.has_perm("screening.screen_unit", request.user, unit)
-    may_reopen = rules.has_perm("screening.reopen_batch", request.user, unit)
+    may_screen = request.user.has_perm("screening.screen_unit", unit)
+    may_reopen = request.user.has_perm("screening.reopen_batch", unit)
     open_ = not batch.is_locked
     initial = {"version": batch.version}
     context = {
@@ -111,7 +110,7 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
         "used": services.used_quota_of(edition, unit),
         "deadline": deadline, "deadline_passed": deadline_passed, "extension": extension,
         "may_screen": may_screen, "may_reopen": may_reopen,
-        "may_extend": rules.has_perm("screening.grant_deadline_extension", request.user, unit),
+        "may_extend": request.user.has_perm("screening.grant_deadline_extension", unit),
         "exceptions": QuotaException.objects.filter(edition=edition, unit=unit).order_by("granted_at"),
     }
     if may_screen and open_ and not deadline_passed:  # a closed batch offers no forms that would be refused
@@ -136,13 +135,8 @@ def _back_to_unit(edition: Edition, unit: Organisation):
     return redirect("screening:unit", slug=edition.slug, unit_pk=unit.pk)
 
 
-def _add_refusal(form, refused: services.ScreeningRefused) -> None:
-    """The service's refusal beside its field, or above the form when it names none of the form's fields."""
-    form.add_error(refused.field if refused.field in form.fields else None, str(refused.message))
-
-
-def _refused(request, edition, unit, name: str, form, refused: services.ScreeningRefused):
-    _add_refusal(form, refused)
+def _refused(request, edition, unit, name: str, form, refused: Refused):
+    show_refusal(form, refused)
     return render(request, "screening/unit.html", _unit_context(request, edition, unit, **{name: form}), status=409)
 
 
@@ -155,7 +149,7 @@ def ranks(request, slug, unit_pk):
         try:
             services.reorder_ranks(actor=request.user, edition=edition, unit=unit, ranks=form.ranks(),
                                    version=form.cleaned_data["version"])
-        except services.ScreeningRefused as refused:
+        except Refused as refused:
             return _refused(request, edition, unit, "ranks_form", form, refused)
         messages.success(request, _("The merit ranks were saved."))
         return _back_to_unit(edition, unit)
@@ -171,7 +165,7 @@ def sheet(request, slug, unit_pk):
         try:
             services.upload_summary_sheet(actor=request.user, edition=edition, unit=unit,
                                           upload=form.cleaned_data["scan"], version=form.cleaned_data["version"])
-        except services.ScreeningRefused as refused:
+        except Refused as refused:
             return _refused(request, edition, unit, "sheet_form", form, refused)
         messages.success(request, _("The stamped summary sheet has been uploaded."))
         return _back_to_unit(edition, unit)
@@ -186,7 +180,7 @@ def submit(request, slug, unit_pk):
     if form.is_valid():
         try:
             services.submit_batch(actor=request.user, edition=edition, unit=unit, version=form.cleaned_data["version"])
-        except services.ScreeningRefused as refused:
+        except Refused as refused:
             return _refused(request, edition, unit, "submit_form", form, refused)
         messages.success(request, _("The batch has been handed to the committee."))
         return _back_to_unit(edition, unit)
@@ -202,7 +196,7 @@ def reopen(request, slug, unit_pk):
         try:
             services.reopen_batch(actor=request.user, edition=edition, unit=unit, reason=form.cleaned_data["reason"],
                                   version=form.cleaned_data["version"])
-        except services.ScreeningRefused as refused:
+        except Refused as refused:
             return _refused(request, edition, unit, "reopen_form", form, refused)
         messages.success(request, _("The batch has been reopened; the unit can change it again."))
         return _back_to_unit(edition, unit)
@@ -245,7 +239,7 @@ def sheet_download(request, slug, unit_pk):
 def _screenable(request, pk: int) -> Entry:
     entry = get_object_or_404(Entry.objects.select_related("edition", "declaring_unit", "recommending_unit",
                                                            "category"), pk=pk)
-    _require(request, "entries.screen", entry)
+    require(request.user, "entries.screen", entry)
     if entry.status == EntryStatus.DRAFT:
         raise PermissionDenied  # a draft is the declaring unit's own
     return entry
@@ -285,8 +279,8 @@ def entry_action(request, pk, action):
         try:
             services.screen_entry(actor=request.user, entry=entry, action=name,
                                   reason=form.cleaned_data.get("reason", ""), data=data)
-        except TransitionRefused as refused:
-            _add_refusal(form, refused)
+        except Refused as refused:
+            show_refusal(form, refused)
             entry.refresh_from_db()
             return _entry_page(request, entry, {name: form}, status=409)
         messages.success(request, SUCCESS[name])
@@ -298,7 +292,7 @@ def entry_action(request, pk, action):
 
 @login_required
 def quota_exceptions_current(request):
-    _require(request, "screening.grant_quota_exception")
+    require(request.user, "screening.grant_quota_exception")
     edition = Edition.objects.current()
     if edition is None:
         raise Http404
@@ -319,7 +313,7 @@ def _exceptions_page(request, edition: Edition, quota_form=None, deadline_form=N
 
 @login_required
 def quota_exceptions(request, slug):
-    _require(request, "screening.grant_quota_exception")
+    require(request.user, "screening.grant_quota_exception")
     edition = get_object_or_404(Edition, slug=slug)
     form = QuotaExceptionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -327,8 +321,8 @@ def quota_exceptions(request, slug):
         try:
             services.grant_quota_exception(actor=request.user, edition=edition, unit=data["unit"],
                                            extra=data["extra"], reason=data["reason"])
-        except services.ScreeningRefused as refused:
-            _add_refusal(form, refused)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             messages.success(request, _("%(unit)s may now recommend %(extra)d more entries.")
                              % {"unit": data["unit"].name, "extra": data["extra"]})
@@ -339,7 +333,7 @@ def quota_exceptions(request, slug):
 @login_required
 @require_POST
 def deadline_extension(request, slug):
-    _require(request, "screening.grant_deadline_extension")
+    require(request.user, "screening.grant_deadline_extension")
     edition = get_object_or_404(Edition, slug=slug)
     form = DeadlineExtensionForm(request.POST)
     if form.is_valid():
@@ -347,8 +341,8 @@ def deadline_extension(request, slug):
         try:
             services.grant_deadline_extension(actor=request.user, edition=edition, unit=data["unit"],
                                               until=data["until"], reason=data["reason"])
-        except services.ScreeningRefused as refused:
-            _add_refusal(form, refused)
+        except Refused as refused:
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The recommendation deadline of %(unit)s has been extended to %(until)s.")
                              % {"unit": data["unit"].name,

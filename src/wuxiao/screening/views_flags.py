@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuxiao.accounts.rules import is_committee
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.models import Entry
 
@@ -19,15 +18,11 @@ from .models import Flag, FlagKind
 PAGE_SIZE = 50
 
 
-def _require_committee(request) -> None:
-    if not is_committee(request.user):
-        raise PermissionDenied
-
 
 @login_required
 @require_GET
 def flag_list(request, slug):
-    _require_committee(request)
+    require(request.user, "screening.check_eligibility")
     edition = get_object_or_404(Edition, slug=slug)
     kind = request.GET.get("kind", "")
     rows = (Flag.objects.filter(edition=edition).select_related("entry__declaring_unit", "other__declaring_unit")
@@ -45,7 +40,7 @@ def flag_list(request, slug):
 @login_required
 @require_POST
 def recompute(request, slug):
-    _require_committee(request)
+    require(request.user, "screening.check_eligibility")
     edition = get_object_or_404(Edition, slug=slug)
     flag_services.request_flags(actor=request.user, edition=edition)
     messages.success(request, _("The automatic checks are running in the background; reload the page in a moment."))
@@ -55,7 +50,7 @@ def recompute(request, slug):
 @login_required
 @require_GET
 def compare(request, pk, other_pk):
-    _require_committee(request)
+    require(request.user, "screening.check_eligibility")
     entry = get_object_or_404(Entry.objects.select_related("declaring_unit", "recommending_unit", "edition"), pk=pk)
     other = get_object_or_404(Entry.objects.select_related("declaring_unit", "recommending_unit"), pk=other_pk)
     if entry.edition_id != other.edition_id or entry.pk == other.pk:

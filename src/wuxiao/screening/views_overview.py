@@ -3,7 +3,6 @@
 import io
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.http import FileResponse
@@ -11,17 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from wuxiao.accounts.rules import is_committee
 from wuxiao.common.models import Industry
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.exporters import CityWideSummaryXlsx
 from wuxiao.entries.enums import RECOMMENDED_STATES, EntryStatus
 from wuxiao.entries.models import Entry
-
-
-def _require_committee(request) -> None:
-    if not is_committee(request.user):
-        raise PermissionDenied
 
 
 def _rows(queryset, key: str, label) -> list[dict]:
@@ -53,7 +47,7 @@ def overview_counts(edition: Edition) -> dict:
 @login_required
 @require_GET
 def overview(request, slug):
-    _require_committee(request)
+    require(request.user, "screening.view_overview")
     edition = get_object_or_404(Edition, slug=slug)
     counts = overview_counts(edition)
     charts = {key: {"labels": [r["label"] for r in counts[key]], "values": [r["total"] for r in counts[key]]}
@@ -64,7 +58,7 @@ def overview(request, slug):
 @login_required
 @require_GET
 def citywide_xlsx(request, slug):
-    _require_committee(request)
+    require(request.user, "screening.view_overview")
     edition = get_object_or_404(Edition, slug=slug)
     exporter = CityWideSummaryXlsx(edition)
     return FileResponse(io.BytesIO(exporter.render()), as_attachment=True, filename=exporter.filename(),

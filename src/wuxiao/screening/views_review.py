@@ -5,7 +5,6 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
@@ -14,20 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuxiao.accounts.rules import is_committee
+from wuxiao.common.exceptions import Refused
+from wuxiao.common.forms import show_refusal
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
-from wuxiao.entries.services import (
-    TransitionRefused,
-    correction_due,
-    corrections_due,
-    open_correction,
-    transition_entry,
-)
+from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
 from .models import Batch, Flag, FlagKind
+from .queries import correction_due, corrections_due, open_correction
 
 PAGE_SIZE = 50
 # The states an entry of a handed-over batch goes through in this check.
@@ -40,10 +36,6 @@ CORRECTION_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
 
 UNDER_CORRECTION = Q(status__in=CORRECTION_STATES) & open_correction()
 
-
-def _require_committee(request) -> None:
-    if not is_committee(request.user):
-        raise PermissionDenied
 
 
 def handed_over(edition: Edition) -> list[Batch]:
@@ -125,7 +117,7 @@ class QueueFilter(forms.Form):
 @login_required
 @require_GET
 def review_queue(request, slug):
-    _require_committee(request)
+    require(request.user, "screening.check_eligibility")
     edition = get_object_or_404(Edition, slug=slug)
     batches = handed_over(edition)
     form = QueueFilter(request.GET or None, edition=edition, batches=batches)
@@ -215,7 +207,7 @@ def _render_entry(request, edition, entry, *, forms_=None, status=200):
 @login_required
 @require_GET
 def review_entry(request, slug, pk):
-    _require_committee(request)
+    require(request.user, "screening.check_eligibility")
     edition = get_object_or_404(Edition, slug=slug)
     return _render_entry(request, edition, _entry_of(edition, pk))
 
@@ -223,7 +215,7 @@ def review_entry(request, slug, pk):
 @login_required
 @require_POST
 def review_decide(request, slug, pk, decision):
-    _require_committee(request)
+    require(request.user, "screening.check_eligibility")
     edition = get_object_or_404(Edition, slug=slug)
     if decision not in DECISIONS:
         raise Http404
@@ -238,16 +230,13 @@ def review_decide(request, slug, pk, decision):
         data["due_date"] = data["due_date"].isoformat()
     try:
         transition_entry(entry=entry, action=action, actor=request.user, reason=reason, data=data)
-    except TransitionRefused as refused:
-        if refused.field and refused.field in form.fields:
-            form.add_error(refused.field, str(refused.message))
-            return _render_entry(request, edition, entry, forms_={decision: form}, status=400)
+    except Refused as refused:
         entry.refresh_from_db(fields=["status"])
-        if entry.status != EntryStatus.RECOMMENDED:  # a double click, or a colleague decided meanwhile
+        if not refused.field and entry.status != EntryStatus.RECOMMENDED:  # a double click, or a colleague
             messages.warning(request, _("This entry has already been decided (now “%(status)s”); nothing was "
                                         "changed.") % {"status": EntryStatus(entry.status).label})
             return redirect("screening:review_entry", slug=edition.slug, pk=entry.pk)
-        form.add_error(None, str(refused.message))
+        show_refusal(form, refused)
         return _render_entry(request, edition, entry, forms_={decision: form}, status=400)
     messages.success(request, success)
     return redirect("screening:review_entry", slug=edition.slug, pk=entry.pk)

@@ -1,0 +1,131 @@
+"""The skeleton of the entry's transition table (entry-lifecycle.md) and the registry the stages fill.
+
+This module knows the states, the actions, who applies each one and who hears of it. What a
+stage demands before one of its actions (its guards) and what it writes on the entry when the
+action happens (its recorders) are registered by that stage from its `AppConfig.ready()`:
+declaration (entries), screening, review, finals and awards each register their own, so this
+app imports none of them. Anchor: pretalx's `set_submission_state` and its hooks, made explicit.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from wuxiao.notifications.services import DECLARING, RECOMMENDING
+
+from .enums import Action, EntryStatus
+
+S = EntryStatus
+
+# A guard refuses by raising common.exceptions.Refused. It may complete `data` with what it has
+# established (the merit rank, a normalised date), which is then recorded with the transition.
+Guard = Callable[["Entry", object, dict], None]  # noqa: F821
+# A recorder sets fields of the (locked) entry from the transition's data and returns their names.
+Recorder = Callable[["Entry", dict], Iterable[str]]  # noqa: F821
+# A deadline extension: a later moment until which this entry's stage deadlines hold, or None.
+DeadlineExtension = Callable[["Entry"], "dt.datetime | None"]  # noqa: F821
+
+# Who hears of a transition: the staff of the entry's declaring unit, of its recommending unit.
+BOTH = (DECLARING, RECOMMENDING)
+
+# Who may apply a permission's transitions, for the refusal message.
+WHO = {
+    "entries.declare": _("the declaring unit of this entry"),
+    "entries.screen": _("the recommending unit of this entry"),
+    "entries.decide": _("the committee office"),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: frozenset
+    target: str
+    permission: str
+    notify: tuple[str, ...]
+    reason_required: bool = False
+    reason_missing: str = _("Please give a reason.")
+
+    @property
+    def label(self) -> str:
+        return Action(self.action).label
+
+    @property
+    def guards(self) -> tuple[Guard, ...]:
+        return registry.guards_of(self.action)
+
+
+TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
+    Transition(Action.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "entries.declare", (RECOMMENDING,)),
+    # "Not yet decided": only a submitted entry, whatever the date; after the deadline it cannot come back.
+    Transition(Action.WITHDRAW, frozenset({S.SUBMITTED}), S.DRAFT, "entries.declare", (RECOMMENDING,),
+               reason_required=True, reason_missing=_("Please give the reason for withdrawing the entry.")),
+    Transition(Action.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, "entries.screen", (DECLARING,),
+               reason_required=True, reason_missing=_("Please write what must be revised.")),
+    Transition(Action.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, "entries.screen", (DECLARING,)),
+    Transition(Action.NOT_RECOMMEND, frozenset({S.SUBMITTED}), S.NOT_RECOMMENDED, "entries.screen", (DECLARING,),
+               reason_required=True, reason_missing=_("Please give the reason for not recommending the entry.")),
+    Transition(Action.UNRECOMMEND, frozenset({S.RECOMMENDED}), S.SUBMITTED, "entries.screen", (DECLARING,),
+               reason_required=True, reason_missing=_("Please give the reason for taking back the recommendation.")),
+    # Every committee decision concerns both units.
+    Transition(Action.ACCEPT, frozenset({S.RECOMMENDED}), S.IN_REVIEW, "entries.decide", BOTH),
+    Transition(Action.DECLARE_INELIGIBLE, frozenset({S.RECOMMENDED}), S.INELIGIBLE, "entries.decide", BOTH,
+               reason_required=True, reason_missing=_("Please give the reason why the entry is ineligible.")),
+    Transition(Action.REQUEST_CORRECTION, frozenset({S.RECOMMENDED}), S.SUBMITTED, "entries.decide", BOTH,
+               reason_required=True, reason_missing=_("Please say what must be corrected.")),
+    Transition(Action.SELECT_FINALIST, frozenset({S.IN_REVIEW}), S.FINALIST, "entries.decide", BOTH),
+    Transition(Action.NOT_SELECT, frozenset({S.IN_REVIEW}), S.NOT_FINALIST, "entries.decide", BOTH),
+    Transition(Action.AWARD, frozenset({S.FINALIST}), S.AWARDED, "entries.decide", BOTH),
+    Transition(Action.NOT_AWARD, frozenset({S.FINALIST}), S.NOT_AWARDED, "entries.decide", BOTH),
+    Transition(Action.REVOKE, frozenset({S.AWARDED}), S.REVOKED, "entries.decide", BOTH, reason_required=True,
+               reason_missing=_("Please give the reason for revoking the award (R12).")),
+]}
+
+
+class Registry:
+    """What the stages add to the table: guards and recorders per action, deadline extensions.
+
+    Registering the same function twice for an action is a no-op, so a stage's `ready()` may run
+    again (as it does in some test runners) without doubling its checks.
+    """
+
+    def __init__(self):
+        self._guards: dict[str, list[Guard]] = {}
+        self._recorders: dict[str, list[Recorder]] = {}
+        self._extensions: list[DeadlineExtension] = []
+
+    @staticmethod
+    def _add(table: dict, action: str, functions) -> None:
+        if action not in TRANSITIONS:
+            raise KeyError(f"no transition {action!r} in the table")
+        registered = table.setdefault(action, [])
+        registered.extend(f for f in functions if f not in registered)
+
+    def add_guards(self, action: str, *guards: Guard) -> None:
+        """Check `guards`, in this order, before `action` (after who, state and reason are checked)."""
+        self._add(self._guards, action, guards)
+
+    def add_recorders(self, action: str, *recorders: Recorder) -> None:
+        """Let `recorders` write their fields on the entry when `action` happens."""
+        self._add(self._recorders, action, recorders)
+
+    def add_deadline_extension(self, extension: DeadlineExtension) -> None:
+        """A later moment until which the entry's deadlines hold (a correction request's date, R6)."""
+        if extension not in self._extensions:
+            self._extensions.append(extension)
+
+    def guards_of(self, action: str) -> tuple[Guard, ...]:
+        return tuple(self._guards.get(action, ()))
+
+    def recorders_of(self, action: str) -> tuple[Recorder, ...]:
+        return tuple(self._recorders.get(action, ()))
+
+    def deadline_for(self, entry, deadline: dt.datetime) -> dt.datetime:
+        """`deadline`, or the latest extension the stages grant this entry."""
+        later = [moment for moment in (extension(entry) for extension in self._extensions) if moment is not None]
+        return max([deadline, *later])
+
+
+registry = Registry()

@@ -1,0 +1,168 @@
+"""What the screening stage (初赛 and 形式审查) demands of its transitions and records with them.
+
+Registered on the entry's one transition function from ScreeningConfig.ready(): the recommending
+unit's actions (return, recommend, not recommend, take back) follow R6 (deadline, quota) and R26
+(the batch handed over); the committee's eligibility decisions name a rule (R1–R4) or a date.
+"""
+
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wuxiao.common.dates import as_date, end_of_day, format_local
+from wuxiao.common.exceptions import Refused
+from wuxiao.entries.enums import RECOMMENDED_STATES, Action
+from wuxiao.entries.models import Entry
+from wuxiao.entries.transitions import registry
+from wuxiao.orgs.models import Organisation
+
+from .models import Batch
+from .queries import correction_due
+
+
+def correction_deadline(entry: Entry):
+    """An open correction request (限期补正) keeps the entry open until the end of its date (R6)."""
+    due = correction_due(entry)
+    return end_of_day(due) if due is not None else None
+
+
+def _lock_unit(entry: Entry) -> None:
+    """Lock the recommending unit's row, in the same order as services.submit_batch does."""
+    list(Organisation.objects.select_for_update().filter(pk=entry.recommending_unit_id).values_list("pk"))
+
+
+def recommendation_open(entry: Entry, actor, data: dict) -> None:
+    """R6: recommendations follow the time limit: the edition's, or the later one granted to the unit.
+
+    The unit's batch closes with its deadline (services.recommendation_deadline_of); an open
+    correction request (限期补正) keeps the entry open until the end of its date.
+    """
+    from .services import recommendation_deadline_of
+
+    deadline = registry.deadline_for(entry, recommendation_deadline_of(entry.edition, entry.recommending_unit))
+    if timezone.now() >= deadline:
+        raise Refused(
+            _("The recommendation deadline (R6), %(deadline)s, has passed; entries can no longer be "
+              "returned, recommended or taken back.") % {"deadline": format_local(deadline)})
+
+
+def batch_open(entry: Entry, actor, data: dict) -> None:
+    """R26: once the unit's batch is handed to the committee, its entries stay as handed over.
+
+    The unit's row is locked first, so a recommendation and the hand-over never interleave. An
+    open correction request (限期补正) is the committee's own request to change the entry, so it passes.
+    """
+    _lock_unit(entry)
+    locked = Batch.objects.filter(edition_id=entry.edition_id, unit_id=entry.recommending_unit_id,
+                                  submitted_at__isnull=False).exists()
+    if locked and correction_due(entry) is None:
+        raise Refused(
+            _("The recommending unit's batch has been handed to the committee (R26); the committee must reopen "
+              "it before its entries can be returned, recommended or taken back."))
+
+
+def opinion_given(entry: Entry, actor, data: dict) -> None:
+    """R23: the recommending unit's opinion goes on the entry form."""
+    opinion = str(data.get("opinion") or "").strip()
+    if not opinion:
+        raise Refused(_("Please give the recommending unit's opinion (R23)."), field="opinion")
+    data["opinion"] = opinion
+
+
+def within_quota(entry: Entry, actor, data: dict) -> None:
+    """R6: at most the edition's quota of recommended entries per recommending unit; sets the rank.
+
+    The unit's row is locked before counting, so two colleagues recommending the 20th and the
+    21st entry at the same moment are counted one after the other: the second waits for the
+    first to commit, then counts its entry (READ COMMITTED reads afresh at each statement).
+    On SQLite select_for_update is a no-op, but the IMMEDIATE transaction serialises writers.
+    """
+    from .services import extra_quota_of
+
+    _lock_unit(entry)
+    quota = entry.edition.recommendation_quota + extra_quota_of(entry.edition, entry.recommending_unit)
+    holders = list(Entry.objects.filter(edition_id=entry.edition_id,
+                                        recommending_unit_id=entry.recommending_unit_id,
+                                        status__in=RECOMMENDED_STATES)
+                   .exclude(pk=entry.pk).values_list("recommendation_rank", "title"))
+    if len(holders) >= quota:
+        raise Refused(
+            _("The recommendation quota (R6) is used up: a recommending unit recommends at most %(quota)d "
+              "entries and %(used)d are recommended. More need the committee's agreement.")
+            % {"quota": quota, "used": len(holders)})
+    taken = {rank: title for rank, title in holders if rank is not None}
+    raw = data.get("rank")
+    if raw is None or raw == "":
+        rank = next(r for r in range(1, quota + 2) if r not in taken)
+    else:
+        try:
+            rank = int(str(raw).strip()) if not isinstance(raw, bool) else 0
+        except ValueError:
+            rank = 0
+        if not 1 <= rank <= quota:
+            raise Refused(_("The merit rank must be a whole number from 1 to %(quota)d.")
+                          % {"quota": quota}, field="rank")
+        if rank in taken:
+            raise Refused(_("Merit rank %(rank)d is already given to “%(title)s”.")
+                          % {"rank": rank, "title": taken[rank]}, field="rank")
+    data["rank"] = rank
+
+
+_RULE = re.compile(r"^R([1-4])(?:\.(\d{1,2}))?$")
+
+
+def ineligibility_rule(entry: Entry, actor, data: dict) -> None:
+    """R1–R4: the finding names the rule, down to the item of R4 (e.g. R4.3)."""
+    rule = str(data.get("rule") or "").strip().upper().replace("．", ".").replace("Ｒ", "R")
+    match = _RULE.match(rule)
+    if not match or (match.group(2) and match.group(1) != "4"):
+        raise Refused(
+            _("Please name the rule that is not met: R1, R2, R3, R4 or an item of R4 such as R4.3."), field="rule")
+    data["rule"] = rule
+    if match.group(2):
+        number = int(match.group(2))
+        items = dict(entry.edition.exclusions.values_list("number", "text"))
+        if (items and number not in items) or number < 1:
+            raise Refused(_("R4 has no item %(number)d in this edition.") % {"number": number}, field="rule")
+        if number in items:
+            data["rule_text"] = items[number]
+
+
+def correction_date(entry: Entry, actor, data: dict) -> None:
+    """限期补正: the committee says by which date (Beijing time, inclusive) the correction is due."""
+    raw = data.get("due_date")
+    if raw is None or raw == "":
+        raise Refused(_("Please give the date by which the correction must be made."), field="due_date")
+    due = as_date(raw)
+    if due is None:
+        raise Refused(_("The correction date is not a valid date."), field="due_date")
+    if due < timezone.localdate():
+        raise Refused(_("The correction date cannot be in the past."), field="due_date")
+    data["due_date"] = due.isoformat()
+
+
+def record_rank(entry: Entry, data: dict) -> list[str]:
+    """A recommendation holds a place with its merit rank (R6, R26)."""
+    entry.recommendation_rank = data["rank"]
+    return ["recommendation_rank"]
+
+
+def release_rank(entry: Entry, data: dict) -> list[str]:
+    """Leaving the recommended entries (taken back, or sent back for correction) frees the place."""
+    entry.recommendation_rank = None
+    return ["recommendation_rank"]
+
+
+def register() -> None:
+    registry.add_deadline_extension(correction_deadline)
+    registry.add_guards(Action.RETURN, recommendation_open, batch_open)
+    registry.add_guards(Action.RECOMMEND, recommendation_open, batch_open, opinion_given, within_quota)
+    registry.add_guards(Action.NOT_RECOMMEND, batch_open)
+    registry.add_guards(Action.UNRECOMMEND, recommendation_open, batch_open)
+    registry.add_guards(Action.DECLARE_INELIGIBLE, ineligibility_rule)
+    registry.add_guards(Action.REQUEST_CORRECTION, correction_date)
+    registry.add_recorders(Action.RECOMMEND, record_rank)
+    for action in (Action.UNRECOMMEND, Action.REQUEST_CORRECTION):
+        registry.add_recorders(action, release_rank)
+
