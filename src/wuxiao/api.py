@@ -18,6 +18,7 @@ from wuxiao.accounts.api import router as accounts_router
 from wuxiao.common.api_auth import API_AUTH
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.competitions.api import router as competitions_router
+from wuxiao.documents.api import router as documents_router
 from wuxiao.entries.api import router as entries_router
 from wuxiao.orgs.api import router as orgs_router
 from wuxiao.screening.api import router as screening_router
@@ -61,6 +62,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", competitions_router)
 api.add_router("/", orgs_router)
 api.add_router("/", entries_router)
+api.add_router("/", documents_router)
 api.add_router("/", screening_router)
 api.add_router("/", review_router)
 

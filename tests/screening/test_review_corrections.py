@@ -16,7 +16,7 @@ from django.utils import timezone
 from wuxiao.entries.enums import Action
 from wuxiao.entries.models import EntryTransition
 from wuxiao.entries.services import transition_entry
-from wuxiao.screening.views_review import review_entries
+from wuxiao.screening.queries import review_entries
 
 from .review_fixtures import batch, recommended  # noqa: F401
 from .screen_fixtures import _media  # noqa: F401

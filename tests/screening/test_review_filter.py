@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from wuxiao.entries.models import Attachment, AttachmentKind, Completer, Entry, ExclusionAnswer
 from wuxiao.screening import checklist
-from wuxiao.screening.views_review import review_entries
+from wuxiao.screening.queries import review_entries
 
 from .. import factories
 from .review_fixtures import batch, recommended, stamp_commitment, stamp_form  # noqa: F401

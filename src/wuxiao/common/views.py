@@ -6,7 +6,6 @@ import json
 from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
@@ -14,6 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from wuxiao.common.permissions import require
 
 from .models import AuditLog
 
@@ -177,8 +178,7 @@ def _export(qs, fmt: str) -> HttpResponse:
 
 @login_required
 def audit_log(request):
-    if not request.user.has_perm("accounts.view_audit_log"):
-        raise PermissionDenied
+    require(request.user, "accounts.view_audit_log")
     form = AuditFilterForm(request.GET or None)
     qs = AuditLog.objects.select_related("actor", "edition").order_by("-at", "-id")
     if form.is_bound:

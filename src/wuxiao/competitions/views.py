@@ -5,7 +5,6 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from wuxiao.common.permissions import require
 
 from . import services
 from .forms import FIELD_GROUPS, LIST_PAGES, CopyEditionForm, EditionForm, list_formset_class
@@ -28,8 +29,7 @@ def manage_edition_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("competitions.manage_edition"):
-            raise PermissionDenied
+        require(request.user, "competitions.manage_edition")
         return view(request, *args, **kwargs)
 
     return wrapper

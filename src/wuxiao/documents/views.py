@@ -1,4 +1,3 @@
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from wuxiao.accounts.models import Role
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.models import CreditCommitment, Entry
 from wuxiao.orgs.models import Organisation
 
 from . import content, services
-from .exporters import BLANK_EXPORTERS, CommitmentPdf, EntryFormDocx, EntryFormPdf, Exporter
+from .download import download
+from .exporters import BLANK_EXPORTERS, CommitmentPdf, EntryFormDocx, EntryFormPdf
 from .forms import CommitmentFilterForm, CommitmentForm, ExportForm
 from .models import ExportJob
 
@@ -24,33 +25,22 @@ PAGE_SIZE = 50
 BLANK_CACHE_SECONDS = 600  # blank forms are public and the same for everyone: render them once in a while
 
 
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def _download(exporter: Exporter, data: bytes | None = None) -> FileResponse:
-    data = exporter.render() if data is None else data
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=exporter.filename(),
-                        content_type=exporter.content_type)
-
-
 # --- The entry's 申报表 (Attachment 2) -------------------------------------------------------
 
 def _entry(request, pk: int) -> Entry:
     entry = get_object_or_404(content.entries_for_documents(Entry.objects.all()), pk=pk)
-    _require(request, "entries.view_entry", entry)
+    require(request.user, "entries.view_entry", entry)
     return entry
 
 
 @login_required
 def entry_form_pdf(request, pk):
-    return _download(EntryFormPdf(_entry(request, pk)))
+    return download(EntryFormPdf(_entry(request, pk)))
 
 
 @login_required
 def entry_form_docx(request, pk):
-    return _download(EntryFormDocx(_entry(request, pk)))
+    return download(EntryFormDocx(_entry(request, pk)))
 
 
 # --- Blank forms (Attachments 2, 3, 4), public -----------------------------------------------
@@ -66,7 +56,7 @@ def blank(request, slug, document, file_type):
     if data is None:
         data = exporter.render()
         cache.set(key, data, BLANK_CACHE_SECONDS)
-    return _download(exporter, data)
+    return download(exporter, data)
 
 
 # --- Credit commitment (Attachment 4, R27) ---------------------------------------------------
@@ -74,7 +64,7 @@ def blank(request, slug, document, file_type):
 def _edition_and_unit(request, slug, unit_pk, perm: str):
     edition = get_object_or_404(Edition, slug=slug)
     unit = get_object_or_404(Organisation.objects.select_related("parent"), pk=unit_pk)
-    _require(request, perm, unit)
+    require(request.user, perm, unit)
     return edition, unit
 
 
@@ -119,7 +109,7 @@ def commitment(request, slug, unit_pk):
 def commitment_pdf(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "documents.view_commitment")
     existing = CreditCommitment.objects.filter(edition=edition, unit=unit).first()
-    return _download(CommitmentPdf(edition, unit, existing.legal_representative if existing else ""))
+    return download(CommitmentPdf(edition, unit, existing.legal_representative if existing else ""))
 
 
 @login_required
@@ -133,7 +123,7 @@ def commitment_scan(request, slug, unit_pk):
 
 @login_required
 def commitment_list(request, slug):
-    _require(request, "documents.view_commitments")
+    require(request.user, "documents.view_commitments")
     edition = get_object_or_404(Edition, slug=slug)
     form = CommitmentFilterForm(request.GET or None)
     of_edition = CreditCommitment.objects.filter(edition=edition, unit=OuterRef("pk"))
@@ -162,7 +152,7 @@ def commitment_list(request, slug):
 
 @login_required
 def export_list(request, slug):
-    _require(request, "documents.export_entries")
+    require(request.user, "documents.export_entries")
     edition = get_object_or_404(Edition, slug=slug)
     form = ExportForm(request.POST if request.method == "POST" else None, edition=edition)
     if request.method == "POST" and form.is_valid():
@@ -174,7 +164,7 @@ def export_list(request, slug):
 
 
 def _job(request, pk: int) -> ExportJob:
-    _require(request, "documents.export_entries")
+    require(request.user, "documents.export_entries")
     return get_object_or_404(ExportJob.objects.select_related("edition", "requested_by"), pk=pk)
 
 

@@ -8,11 +8,10 @@ Lists use the page's query (views_lists), so pages and API show the same rows.
 """
 
 import datetime as dt
-import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,7 +62,6 @@ NOT_EDITABLE = _("This entry has been submitted and can no longer be changed; it
 ATTACHMENT_NOT_FOUND = _("This entry has no attachment with this number.")
 NO_FILE = _("Please send the file in the form field “file” (multipart/form-data).")
 UPLOAD_UNAVAILABLE = _("Uploading attachments is not available yet.")
-DOCUMENTS_UNAVAILABLE = _("Printing the entry form is not available yet.")
 ATTACHMENTS_CLOSED = _("The entry is “%(status)s”; its attachments can no longer be changed.")
 
 
@@ -341,7 +339,8 @@ def may_view(user, entry: Entry) -> bool:
     return user.has_perm("entries.view_entry", entry)
 
 
-def _viewable(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
+def viewable_entry(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
+    """The entry, when the caller may see it; 404 or 403 with the reason otherwise."""
     entry = (queryset if queryset is not None else Entry.objects.select_related("edition")).filter(pk=entry_id).first()
     if entry is None:
         raise HttpError(404, str(ENTRY_NOT_FOUND))
@@ -353,7 +352,7 @@ def _viewable(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
 
 
 def _declarable(request: HttpRequest, entry_id: int) -> Entry:
-    entry = _viewable(request, entry_id)
+    entry = viewable_entry(request, entry_id)
     if not declaration.may_declare(request.auth, entry):
         raise HttpError(403, str(DECLARE_FORBIDDEN))
     return entry
@@ -457,7 +456,7 @@ def create_entry(request: HttpRequest, payload: EntryCreateIn):
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ENTRY_RESPONSES},
             summary="One entry with every field of the entry form", url_name="entry_detail")
 def entry_detail(request: HttpRequest, entry_id: int):
-    return _viewable(request, entry_id, _detail_queryset())
+    return viewable_entry(request, entry_id, _detail_queryset())
 
 
 @router.patch(
@@ -484,7 +483,7 @@ def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
 @router.get("/entries/{entry_id}/problems", response={200: ProblemsOut, **ENTRY_RESPONSES},
             summary="Check an entry as a submission would, without submitting", url_name="entry_problems")
 def entry_problems(request: HttpRequest, entry_id: int):
-    entry = _viewable(request, entry_id)
+    entry = viewable_entry(request, entry_id)
     problems = declaration.submission_problems(entry)
     return {"ready": not problems, "declaration_open": entry.edition.is_declaration_open(),
             "problems": _problems(problems), "warnings": _problems(declaration.submission_warnings(entry))}
@@ -512,7 +511,7 @@ def submit_entry(request: HttpRequest, entry_id: int):
 @router.get("/entries/{entry_id}/attachments", response={200: list[AttachmentOut], **ENTRY_RESPONSES},
             summary="List an entry's attachments", url_name="entry_attachments")
 def list_attachments(request: HttpRequest, entry_id: int):
-    entry = _viewable(request, entry_id)
+    entry = viewable_entry(request, entry_id)
     return list(entry.attachments.all())
 
 
@@ -530,7 +529,7 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     openapi_extra=UPLOAD_BODY,
 )
 def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind = Query(...)):
-    entry = _viewable(request, entry_id)
+    entry = viewable_entry(request, entry_id)
     try:
         from . import services_attachments
         from .uploads import LimitedTemporaryFileUploadHandler
@@ -560,7 +559,7 @@ def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind 
 
 
 def _attachment(request: HttpRequest, entry_id: int, attachment_id: int) -> tuple[Entry, Attachment]:
-    entry = _viewable(request, entry_id)
+    entry = viewable_entry(request, entry_id)
     attachment = Attachment.objects.filter(pk=attachment_id, entry_id=entry.pk).first()
     if attachment is None:
         raise HttpError(404, str(ATTACHMENT_NOT_FOUND))
@@ -598,29 +597,3 @@ def delete_attachment(request: HttpRequest, entry_id: int, attachment_id: int):
     except services_attachments.AttachmentRefused as refused:
         raise HttpError(409, str(refused.message)) from None
     return Status(204, None)
-
-
-# --- Documents ------------------------------------------------------------------------------
-
-def _document(request: HttpRequest, entry_id: int, file_type: str) -> HttpResponse:
-    entry = _viewable(request, entry_id)
-    try:
-        from wuxiao.documents import content, exporters
-    except ImportError:
-        raise HttpError(501, str(DOCUMENTS_UNAVAILABLE)) from None
-    exporter_class = exporters.EntryFormPdf if file_type == "pdf" else exporters.EntryFormDocx
-    exporter = exporter_class(content.entries_for_documents(Entry.objects.all()).get(pk=entry.pk))
-    return FileResponse(io.BytesIO(exporter.render()), as_attachment=True, filename=exporter.filename(),
-                        content_type=exporter.content_type)
-
-
-@router.get("/entries/{entry_id}/documents/form.pdf", response={200: None, 501: ErrorOut, **ENTRY_RESPONSES},
-            summary="The entry form (Attachment 2) as PDF", url_name="entry_form_pdf")
-def entry_form_pdf(request: HttpRequest, entry_id: int):
-    return _document(request, entry_id, "pdf")
-
-
-@router.get("/entries/{entry_id}/documents/form.docx", response={200: None, 501: ErrorOut, **ENTRY_RESPONSES},
-            summary="The entry form (Attachment 2) as Word document", url_name="entry_form_docx")
-def entry_form_docx(request: HttpRequest, entry_id: int):
-    return _document(request, entry_id, "docx")

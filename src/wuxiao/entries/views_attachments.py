@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from wuxiao.common.permissions import require
+
 from . import services_attachments as services
 from .attachments import (
     DOCUMENT_MAX_MB,
@@ -139,8 +141,7 @@ def _panel(request, entry: Entry, *, status: int = 200, **state):
 @login_required
 def attachments(request, pk: int):
     entry = _entry_or_404(pk)
-    if not request.user.has_perm("entries.view_entry", entry):
-        raise PermissionDenied
+    require(request.user, "entries.view_entry", entry)
     return render(request, "entries/attachments/page.html", _context(request, entry))
 
 
@@ -190,8 +191,7 @@ def _attachment_upload(request, entry: Entry, kind: str, handler: LimitedTempora
 @login_required
 def attachment_download(request, pk: int):
     attachment = get_object_or_404(Attachment.objects.select_related("entry"), pk=pk)
-    if not request.user.has_perm("entries.view_entry", attachment.entry):
-        raise PermissionDenied
+    require(request.user, "entries.view_entry", attachment.entry)
     thumbnail = (attachment.details or {}).get("thumbnail") if request.GET.get("thumbnail") else None
     storage = attachment.file.storage
     if thumbnail:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from wuxiao.accounts.models import Role
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import Industry
+from wuxiao.common.permissions import require
 from wuxiao.common.validators import count_zi
 from wuxiao.competitions.models import Edition
 
@@ -306,8 +307,7 @@ def delete(request, pk: int):
 @require_GET
 def view(request, pk: int):
     entry = _entry(pk)
-    if not request.user.has_perm("entries.view_entry", entry):
-        raise PermissionDenied
+    require(request.user, "entries.view_entry", entry)
     answers = {a.exclusion_id: a for a in entry.exclusion_answers.all()}
     return render(request, "entries/form/view.html", {
         "entry": entry,

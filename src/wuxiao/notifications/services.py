@@ -80,11 +80,14 @@ def render_message(event: str, context: dict, template: MessageTemplate | None =
     return subject, body.strip(), template.send_email
 
 
-def _staff(unit_ids: list[int], roles: list[str] | None = None):
-    members = Q(memberships__organisation_id__in=unit_ids, memberships__is_active=True)
-    if roles:
-        members &= Q(memberships__role__in=roles)
-    return User.objects.filter(members, is_active=True).distinct().order_by("pk")
+def unit_staff(units, role: str | None = None):
+    """The active people of `units` (ids or (unit id, role) pairs; `role` for all of them), in one query."""
+    query = Q(pk__in=[])
+    for unit in units:
+        unit_id, unit_role = unit if isinstance(unit, tuple) else (unit, role)
+        members = Q(memberships__organisation_id=unit_id, memberships__is_active=True)
+        query |= members & Q(memberships__role=unit_role) if unit_role else members
+    return User.objects.filter(query, is_active=True).distinct().order_by("pk")
 
 
 def notify_users(*, users, event: str, context: dict, url: str = "") -> list[Notification]:
@@ -135,12 +138,7 @@ def notify_transition(*, entry, action: str, audience, actor, reason: str = "",
     data = data or {}
     role_of = {DECLARING: (entry.declaring_unit_id, Role.DECLARER),
                RECOMMENDING: (entry.recommending_unit_id, Role.RECOMMENDER)}
-    query = Q(pk__in=[])
-    for side in audience:
-        unit_id, role = role_of[side]
-        if unit_id:
-            query |= Q(memberships__organisation_id=unit_id, memberships__role=role, memberships__is_active=True)
-    users = User.objects.filter(query, is_active=True).distinct().order_by("pk")
+    users = unit_staff([role_of[side] for side in audience if role_of[side][0]])
     if actor is not None and getattr(actor, "pk", None):
         users = users.exclude(pk=actor.pk)
     with translation.override(settings.LANGUAGE_CODE):
@@ -155,7 +153,7 @@ def notify_unit(*, unit, event: str, context: dict | None = None) -> list[Notifi
     actor = context.pop("actor", None)
     base = {"unit": unit.name, "recommending_unit": unit.parent.name if unit.parent_id else "",
             "actor": getattr(actor, "name", "") if actor is not None else "", "reason": ""}
-    users = _staff([unit.pk])
+    users = unit_staff([unit.pk])
     if actor is not None and getattr(actor, "pk", None):
         users = users.exclude(pk=actor.pk)
     return notify_users(users=users, event=event, context={**base, **context},

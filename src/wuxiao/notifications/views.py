@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,17 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from wuxiao.common.permissions import require
+
 from . import services
 from .defaults import EVENTS, VARIABLE_LABELS, default_for, label_of, variables_of
 from .forms import MessageTemplateForm
 from .models import MessageTemplate, Notification
 
 PAGE_SIZE = 30
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _safe_next(request, default: str) -> str:
@@ -32,7 +28,7 @@ def _safe_next(request, default: str) -> str:
 
 @login_required
 def notification_list(request):
-    _require(request, "notifications.view_own")
+    require(request.user, "notifications.view_own")
     unread_only = request.GET.get("unread") == "1"
     qs = Notification.objects.filter(user=request.user)
     unread = qs.filter(read_at__isnull=True).count()
@@ -48,7 +44,7 @@ def notification_list(request):
 def mark_read(request, pk: int):
     # Another person's notification does not exist for this user.
     notification = get_object_or_404(Notification, pk=pk, user=request.user)
-    _require(request, "notifications.read_notification", notification)
+    require(request.user, "notifications.read_notification", notification)
     services.mark_notifications_read(actor=request.user, ids=[notification.pk])
     return redirect(_safe_next(request, "notifications:list"))
 
@@ -56,7 +52,7 @@ def mark_read(request, pk: int):
 @login_required
 @require_POST
 def mark_all_read(request):
-    _require(request, "notifications.view_own")
+    require(request.user, "notifications.view_own")
     count = services.mark_notifications_read(actor=request.user)
     if count:
         messages.success(request, ngettext("%(count)d notification marked as read.",
@@ -68,7 +64,7 @@ def mark_all_read(request):
 
 @login_required
 def template_list(request):
-    _require(request, "notifications.edit_templates")
+    require(request.user, "notifications.edit_templates")
     stored = {t.event: t for t in MessageTemplate.objects.all()}
     rows = []
     for event in [*EVENTS, *sorted(set(stored) - set(EVENTS))]:
@@ -81,7 +77,7 @@ def template_list(request):
 
 @login_required
 def template_edit(request, event: str):
-    _require(request, "notifications.edit_templates")
+    require(request.user, "notifications.edit_templates")
     if event not in EVENTS and not MessageTemplate.objects.filter(event=event).exists():
         raise Http404
     template = services.template_for(event)

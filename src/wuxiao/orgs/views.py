@@ -13,6 +13,7 @@ from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
+from wuxiao.common.permissions import require
 
 from . import services
 from .forms import (
@@ -29,11 +30,6 @@ from .models import DECLARING_KINDS, RECOMMENDING_KINDS, Organisation, Registrat
 
 PAGE_SIZE = 50
 DETAIL_DECLARING_UNITS = 100  # the newest; the full list is the unit list filtered by this unit
-
-
-def _require(request, perm: str, obj=None) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _page(request, qs):
@@ -67,7 +63,7 @@ def _sees_several_units(user) -> bool:
 
 @login_required
 def registrations(request):
-    _require(request, "orgs.view_registrations")
+    require(request.user, "orgs.view_registrations")
     units = _reviewable_units(request.user)
     form = RegistrationFilterForm(request.GET or None, units=units)
     show_parent = _sees_several_units(request.user)
@@ -92,7 +88,7 @@ def registrations(request):
 
 def _registration_unit(request, pk: int) -> Organisation:
     unit = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
-    _require(request, "orgs.review_registration", unit)
+    require(request.user, "orgs.review_registration", unit)
     return unit
 
 
@@ -158,7 +154,7 @@ def _kind_counts() -> dict:
 
 @login_required
 def unit_list(request):
-    _require(request, "orgs.manage_units")
+    require(request.user, "orgs.manage_units")
     form = UnitFilterForm(request.GET or None)
     qs = Organisation.objects.select_related("parent")
     if form.is_bound:
@@ -193,7 +189,7 @@ def _detail_context(request, unit, **forms) -> dict:
 @login_required
 def unit_detail(request, pk: int):
     unit = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
-    _require(request, "orgs.view_unit", unit)
+    require(request.user, "orgs.view_unit", unit)
     return render(request, "orgs/unit_detail.html", _detail_context(request, unit))
 
 
@@ -211,7 +207,7 @@ def credit_code_wrong(request, pk: int):
 
 def _credit_code_action(request, pk: int, which: str):
     unit = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
-    _require(request, "orgs.confirm_credit_code", unit)
+    require(request.user, "orgs.confirm_credit_code", unit)
     form = CreditCodeNoteForm(request.POST, prefix=which)
     if not form.is_valid():
         return render(request, "orgs/unit_detail.html", _detail_context(request, unit, **{f"{which}_form": form}))
@@ -231,7 +227,7 @@ def _credit_code_action(request, pk: int, which: str):
 
 @login_required
 def unit_create(request):
-    _require(request, "orgs.manage_units")
+    require(request.user, "orgs.manage_units")
     form = UnitForm(request.POST or None, instance=Organisation(kind=UnitKind.DISTRICT_UNION))
     if request.method == "POST" and form.is_valid():
         unit = services.create_unit(actor=request.user, values=form.values())
@@ -243,7 +239,7 @@ def unit_create(request):
 @login_required
 def unit_edit(request, pk: int):
     unit = get_object_or_404(Organisation, pk=pk)
-    _require(request, "orgs.manage_units", unit)
+    require(request.user, "orgs.manage_units", unit)
     if unit.is_committee:
         raise PermissionDenied
     form = UnitForm(request.POST or None, instance=unit)
@@ -261,14 +257,14 @@ def unit_edit(request, pk: int):
 
 @login_required
 def my_unit(request, pk: int | None = None):
-    _require(request, "orgs.view_own_units")
+    require(request.user, "orgs.view_own_units")
     if pk is None:
         units = [u for u in request.user.units_with_role(Role.DECLARER) if u.is_declaring]
         if len(units) != 1:
             return render(request, "orgs/my_unit_choose.html", {"units": units})
         pk = units[0].pk
     unit = get_object_or_404(Organisation.objects.select_related("parent"), pk=pk)
-    _require(request, "orgs.edit_own_unit", unit)
+    require(request.user, "orgs.edit_own_unit", unit)
     form = OwnUnitForm(request.POST or None, instance=unit)
     if request.method == "POST" and form.is_valid():
         was_rejected = unit.registration_status == RegistrationStatus.REJECTED

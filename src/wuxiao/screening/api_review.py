@@ -20,7 +20,7 @@ from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
 from .models import Flag, FlagKind
-from .views_review import CORRECTION, REVIEW_STATES, review_entries, review_page
+from .queries import CORRECTION, REVIEW_STATES, review_entries, review_page
 
 router = Router(tags=["review"])
 

@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuxiao.accounts.models import Role, User
+from wuxiao.accounts.models import Role
 from wuxiao.common import audit
 from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
-from wuxiao.notifications.services import notify_users
+from wuxiao.notifications.services import notify_users, unit_staff
 from wuxiao.orgs.models import Organisation
 
 from .models import Batch, DeadlineExtension, QuotaException
@@ -274,9 +274,7 @@ def grant_deadline_extension(*, actor, edition: Edition, unit: Organisation, unt
         audit.record(actor=actor, action="screening.deadline_extension", obj=extension, edition=edition,
                      reason=reason, data={"unit": unit.pk, "until": until.isoformat(),
                                           "previous": previous.isoformat()})
-        staff = User.objects.filter(memberships__organisation=unit, memberships__role=Role.RECOMMENDER,
-                                    memberships__is_active=True, is_active=True).distinct().order_by("pk")
-        notify_users(users=staff, event="unit.deadline_extension",
+        notify_users(users=unit_staff([unit.pk], Role.RECOMMENDER), event="unit.deadline_extension",
                      context={"unit": unit.name, "edition": edition.title, "actor": getattr(actor, "name", ""),
                               "reason": reason, "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
                      url=reverse("screening:unit", args=[edition.slug, unit.pk]))

@@ -1,6 +1,5 @@
 """The recommending unit's screening pages (R5, R6, R23, R26) and the committee's quota and deadline exceptions."""
 
-import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
+from wuxiao.documents.download import download
 from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
@@ -205,23 +205,18 @@ def reopen(request, slug, unit_pk):
 
 # --- The summary sheet (R26) -----------------------------------------------------------------
 
-def _download(exporter) -> FileResponse:
-    return FileResponse(io.BytesIO(exporter.render()), as_attachment=True, filename=exporter.filename(),
-                        content_type=exporter.content_type)
-
-
 @login_required
 @require_GET
 def summary_xlsx(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
-    return _download(FilledSummaryXlsx(edition, unit))
+    return download(FilledSummaryXlsx(edition, unit))
 
 
 @login_required
 @require_GET
 def summary_pdf(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
-    return _download(FilledSummaryPdf(edition, unit))
+    return download(FilledSummaryPdf(edition, unit))
 
 
 @login_required

@@ -1,11 +1,9 @@
 """The committee's overview of an edition (issue 4, item 9): counts with charts, and the city-wide summary XLSX."""
 
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET
 from wuxiao.common.models import Industry
 from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
+from wuxiao.documents.download import download
 from wuxiao.documents.exporters import CityWideSummaryXlsx
 from wuxiao.entries.enums import RECOMMENDED_STATES, EntryStatus
 from wuxiao.entries.models import Entry
@@ -60,6 +59,4 @@ def overview(request, slug):
 def citywide_xlsx(request, slug):
     require(request.user, "screening.view_overview")
     edition = get_object_or_404(Edition, slug=slug)
-    exporter = CityWideSummaryXlsx(edition)
-    return FileResponse(io.BytesIO(exporter.render()), as_attachment=True, filename=exporter.filename(),
-                        content_type=exporter.content_type)
+    return download(CityWideSummaryXlsx(edition))

@@ -5,8 +5,6 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,77 +20,16 @@ from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
-from .models import Batch, Flag, FlagKind
-from .queries import correction_due, corrections_due, open_correction
-
-PAGE_SIZE = 50
-# The states an entry of a handed-over batch goes through in this check.
-REVIEW_STATES = (EntryStatus.RECOMMENDED, EntryStatus.IN_REVIEW, EntryStatus.INELIGIBLE)
-# The status filter's value for entries sent back for correction by a date (限期补正) and not yet
-# recommended again: they stay in the queue, so that the office sees what it is waiting for.
-CORRECTION = "correction"
-CORRECTION_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
-
-
-UNDER_CORRECTION = Q(status__in=CORRECTION_STATES) & open_correction()
-
-
-
-def handed_over(edition: Edition) -> list[Batch]:
-    """The batches handed to the committee, with the count of their entries in this check (`n`) and of
-    those sent back for correction and not yet recommended again (`waiting`)."""
-    batches = list(Batch.objects.filter(edition=edition, submitted_at__isnull=False).select_related("unit")
-                   .annotate(n=Count("unit__recommended_entries",
-                                     filter=Q(unit__recommended_entries__edition=edition,
-                                              unit__recommended_entries__status__in=REVIEW_STATES)))
-                   .order_by("submitted_at", "pk"))
-    waiting = dict(Entry.objects.filter(UNDER_CORRECTION, edition=edition,
-                                        recommending_unit_id__in=[b.unit_id for b in batches])
-                   .order_by().values_list("recommending_unit_id").annotate(w=Count("pk")))
-    for batch in batches:
-        batch.waiting = waiting.get(batch.unit_id, 0)
-    return batches
-
-
-def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing=""):
-    """The entries of the handed-over batches, filtered (the checklist filter in SQL, see checklist.filter_failing)."""
-    units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
-    qs = Entry.objects.filter(Q(status__in=REVIEW_STATES) | UNDER_CORRECTION, edition=edition,
-                              recommending_unit_id__in=units)
-    if unit:
-        qs = qs.filter(recommending_unit_id=unit)
-    if category:
-        qs = qs.filter(category_id=category)
-    if status == CORRECTION:
-        qs = qs.filter(UNDER_CORRECTION)
-    elif status:
-        qs = qs.filter(status=status)
-    if flag:
-        qs = qs.filter(pk__in=Flag.objects.filter(edition=edition, kind=flag).values("entry_id"))
-    if failing:
-        qs = checks.filter_failing(qs, edition, failing)
-    return qs.order_by("recommending_unit__name", "recommendation_rank", "pk")
-
-
-def review_page(rows, number, edition: Edition):
-    """A page of `rows` (review_entries): the ids are paged, a light sort, and only the page's entries
-    are then loaded with the checklist data, annotated and marked (sorting whole rows with their long
-    texts made late pages several times slower)."""
-    page = Paginator(rows.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
-    ids = list(page.object_list)
-    loaded = {e.pk: e for e in checks.with_checklist_data(Entry.objects.filter(pk__in=ids))}
-    page.object_list = mark_corrections(checks.annotate([loaded[pk] for pk in ids], edition))
-    return page
-
-
-def mark_corrections(entries: list[Entry]) -> list[Entry]:
-    """Set `correction_due` (date or None) and `correction_overdue` on entries of the queue (one query)."""
-    due = corrections_due(e.pk for e in entries if e.status in CORRECTION_STATES)
-    today = timezone.localdate()
-    for entry in entries:
-        entry.correction_due = due.get(entry.pk)
-        entry.correction_overdue = entry.correction_due is not None and entry.correction_due < today
-    return entries
+from .models import FlagKind
+from .queries import (
+    CORRECTION,
+    CORRECTION_STATES,
+    REVIEW_STATES,
+    correction_due,
+    handed_over,
+    review_entries,
+    review_page,
+)
 
 
 class QueueFilter(forms.Form):
