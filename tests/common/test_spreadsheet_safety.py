@@ -99,6 +99,8 @@ def _download(client_as, export: Export, world) -> bytes:
     assert response.status_code == 200
     expected_type = "text/csv; charset=utf-8" if export.kind == "csv" else XLSX_CONTENT_TYPE
     assert response["Content-Type"] == expected_type
+    # The saved file's name holds no control character either (Windows refuses them).
+    assert not re.search(r"%[01][0-9A-F]|%7F|[\x00-\x1f]", response["Content-Disposition"])
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 

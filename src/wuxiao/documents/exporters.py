@@ -22,7 +22,7 @@ CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": XLSX_CONTENT_TYPE,
 }
-_UNSAFE = re.compile(r'[\\/:*?"<>|\r\n\t]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def safe_filename(text: str, limit: int = 60) -> str:
