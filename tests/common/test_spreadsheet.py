@@ -57,6 +57,12 @@ def test_xlsx_numbers_and_dates_stay_what_the_exporter_passed(streaming):
     assert values[5] is None and values[6] is True
 
 
+def test_an_aware_time_is_written_as_beijing_time():
+    at = dt.datetime(2025, 3, 28, 9, 30, tzinfo=dt.UTC)
+    assert _xlsx([[at]])["A1"].value == dt.datetime(2025, 3, 28, 17, 30)
+    assert _csv([[at]]) == [["2025-03-28 17:30:00"]]
+
+
 def test_xlsx_removes_what_openpyxl_refuses_instead_of_failing():
     ws = _xlsx([["作品\x0b名称\x00", "\x01\x08\x0c\x0e\x1f=1+1", "保留\t制表\n换行\r回车"]])
     assert [c.value for c in ws[1]] == ["作品名称", "=1+1", "保留\t制表\n换行\r回车"]

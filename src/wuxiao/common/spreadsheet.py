@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.utils import timezone
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 # What makes a spreadsheet read a field as a formula (OWASP, "CSV Injection").
@@ -35,6 +37,9 @@ def looks_like_formula(text: str) -> bool:
 
 
 def _value(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        # Spreadsheets hold no time zone: the time is written as shown on the site (Beijing).
+        return timezone.make_naive(value)
     return value if value is None or isinstance(value, _AS_IS) else clean_text(value)
 
 
@@ -91,7 +96,7 @@ class XlsxSheet:
             self.sheet = self.workbook.active
             self.sheet.title = clean_text(title)
 
-    def cell(self, value):
+    def _cell(self, value):
         from openpyxl.cell import WriteOnlyCell
 
         value = _value(value)
@@ -104,7 +109,7 @@ class XlsxSheet:
         return cell
 
     def append(self, values: Iterable) -> None:
-        self.sheet.append([self.cell(value) for value in values])
+        self.sheet.append([self._cell(value) for value in values])
 
     def to_bytes(self) -> bytes:
         out = io.BytesIO()
