@@ -37,6 +37,8 @@ def looks_like_formula(text: str) -> bool:
 
 
 def _value(value):
+    if isinstance(value, str):  # most values, the quick way: printable text has nothing to remove
+        return value if value.isprintable() else _UNWRITABLE.sub("", value)
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         # Spreadsheets hold no time zone: the time is written as shown on the site (Beijing).
         return timezone.make_naive(value)
