@@ -1,6 +1,4 @@
-import csv
 import datetime as dt
-import io
 import json
 
 from django import forms
@@ -17,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from wuxiao.common.permissions import require
 
 from .models import AuditLog
+from .spreadsheet import XLSX_CONTENT_TYPE, XlsxSheet, csv_lines
 
 PAGE_SIZE = 50
 ALL = pgettext_lazy("audit log", "all")
@@ -155,24 +154,14 @@ def _rows_for_export(qs):
 def _export(qs, fmt: str) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "xlsx":
-        from openpyxl import Workbook
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(str(_("Audit log"))[:31])
+        book = XlsxSheet(str(_("Audit log"))[:31], streaming=True)
         for values in _rows_for_export(qs):
-            ws.append(values)
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            book.append(values)
+        response = HttpResponse(book.to_bytes(), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.xlsx"'
         return response
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response = HttpResponse(csv_lines(_rows_for_export(qs)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="audit-log-{stamp}.csv"'
-    response.write("\ufeff")  # a BOM, so that Excel and WPS open the file as UTF-8
-    writer = csv.writer(response)
-    for values in _rows_for_export(qs):
-        writer.writerow(values)
     return response
 
 

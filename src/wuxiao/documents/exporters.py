@@ -6,9 +6,9 @@ Each has a name, a file type and `render()`; a new form is one new class.
 import re
 
 from django.utils import translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from wuxiao.common.spreadsheet import XLSX_CONTENT_TYPE, XlsxSheet, page_text
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.models import Entry
 from wuxiao.orgs.models import Organisation
@@ -20,9 +20,9 @@ from . import content, pdf
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": XLSX_CONTENT_TYPE,
 }
-_UNSAFE = re.compile(r'[\\/:*?"<>|\r\n\t]+')
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def safe_filename(text: str, limit: int = 60) -> str:
@@ -149,25 +149,9 @@ class FilledSummaryXlsx(FilledSummaryPdf):
     label, file_type = _("Summary sheet (Excel)"), "xlsx"
 
     def render(self) -> bytes:
-        import io
-
-        from openpyxl import load_workbook
-
         from . import xlsx
 
-        # The blank sheet's layout (header, borders, widths, seal line), with one numbered row per entry.
-        rows = self.rows()
-        data = {**content.summary_context(self.edition), "rows": range(1, len(rows) + 1)}
-        wb = load_workbook(io.BytesIO(xlsx.summary_xlsx(data)))
-        ws = wb.active
-        for r, row in enumerate(rows, start=2):
-            for c, value in enumerate(row, start=1):
-                ws.cell(row=r, column=c, value=value)
-        with translation.override(pdf.DOCUMENT_LANGUAGE):
-            ws.oddFooter.left.text = f"{gettext('Declaring unit:')}{self.unit.name}{gettext('(seal)')}"
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        return xlsx.summary_xlsx(content.summary_context(self.edition), rows=self.rows(), unit_name=self.unit.name)
 
 
 class CityWideSummaryXlsx(Exporter):
@@ -200,17 +184,13 @@ class CityWideSummaryXlsx(Exporter):
                     for n, e in enumerate(entries, start=1)]
 
     def render(self) -> bytes:
-        import io
-
-        from openpyxl import Workbook
         from openpyxl.styles import Font
 
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "全市汇总"
-        ws.append(list(self.COLUMNS))
+        book = XlsxSheet("全市汇总")
+        ws = book.sheet
+        book.append(self.COLUMNS)
         for row in self.rows():
-            ws.append(row)
+            book.append(row)
         for cell in ws[1]:
             cell.font = Font(bold=True)
         for letter, width in zip("ABCDEFGHIJ", (6, 30, 26, 24, 12, 22, 10, 16, 22, 14), strict=True):
@@ -218,10 +198,8 @@ class CityWideSummaryXlsx(Exporter):
         ws.freeze_panes = "A2"
         ws.auto_filter.ref = ws.dimensions
         ws.page_setup.orientation = "landscape"
-        ws.oddHeader.center.text = f"{self.edition.title}全市申报汇总表"
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        ws.oddHeader.center.text = page_text(f"{self.edition.title}全市申报汇总表")
+        return book.to_bytes()
 
 
 # --- Attachment 4: the credit commitment (R27) -----------------------------------------------

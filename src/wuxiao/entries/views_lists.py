@@ -4,7 +4,6 @@ the committee's view of the units' drafts (counts and completeness only).
 The rows come from queries.py, which the REST API uses too, so pages and API see the same rows.
 """
 
-import csv
 from collections.abc import Iterator
 
 from django import forms
@@ -21,6 +20,7 @@ from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
 from wuxiao.common.models import Industry
 from wuxiao.common.permissions import require
+from wuxiao.common.spreadsheet import csv_lines
 from wuxiao.competitions.models import Category, Edition
 from wuxiao.orgs.models import Organisation
 
@@ -154,11 +154,6 @@ def entry_list(request):
     })
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_header() -> list:
     return [
         pgettext_lazy("entry list", "Title"), pgettext_lazy("entry list", "Category"),
@@ -177,12 +172,10 @@ def csv_row(entry: Entry) -> list:
             pgettext_lazy("entry list", "yes") if entry.commitment_stamped else pgettext_lazy("entry list", "no")]
 
 
-def _csv_lines(rows) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # UTF-8 BOM: Excel on Windows then reads the Chinese correctly
-    yield writer.writerow([str(cell) for cell in csv_header()])
+def _csv_rows(rows) -> Iterator[list]:
+    yield csv_header()
     for entry in rows.iterator(chunk_size=500):
-        yield writer.writerow([str(cell) for cell in csv_row(entry)])
+        yield csv_row(entry)
 
 
 @login_required
@@ -192,7 +185,7 @@ def entry_list_csv(request):
     edition = context["edition"]
     name = f"entries-{edition.slug if edition else 'none'}-{timezone.localtime():%Y%m%d-%H%M}.csv"
     rows = with_list_columns(context["rows"])
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(_csv_rows(rows)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
