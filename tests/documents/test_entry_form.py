@@ -111,7 +111,8 @@ ALLOWED = {"declarer", "recommender", "committee", "site_admin"}  # entries.view
     ("documents:entry_docx", b"PK", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
 ])
 def test_download_permissions(client_as, role, full_entry, name, magic, content_type):
-    if role == "recommender":  # a draft is the declaring unit's own: submitted, the recommending unit sees it
+    if role in ("recommender", "committee", "site_admin"):  # a draft is the declaring unit's own: once
+        # submitted, the recommending unit and the committee office see it
         Entry.objects.filter(pk=full_entry.pk).update(status="submitted")  # arranged, as a factory would
     response = client_as(role).get(reverse(name, args=[full_entry.pk]))
     expect(response, role in ALLOWED, role)
@@ -121,8 +122,9 @@ def test_download_permissions(client_as, role, full_entry, name, magic, content_
         assert "attachment" in response["Content-Disposition"]
 
 
-def test_recommending_unit_cannot_print_a_draft(client_as, full_entry):
-    assert client_as("recommender").get(reverse("documents:entry_pdf", args=[full_entry.pk])).status_code == 403
+@pytest.mark.parametrize("role", ["recommender", "committee", "site_admin"])
+def test_nobody_but_its_unit_prints_a_draft(client_as, full_entry, role):
+    assert client_as(role).get(reverse("documents:entry_pdf", args=[full_entry.pk])).status_code == 403
 
 
 def test_other_units_declarer_is_refused(client, full_entry):

@@ -56,8 +56,9 @@ def entry(entry_of):
 
 
 def submitted_if_recommender(role, entry, actors):
-    """A draft is the declaring unit's own: the recommending unit sees the entry once it is submitted."""
-    if role == "recommender":
+    """A draft is the declaring unit's own: the recommending unit and the committee office see the
+    entry once it is submitted (test_a_drafts_attachments_are_its_units_own)."""
+    if role in ("recommender", "committee", "site_admin"):
         from wuxiao.entries.services import transition_entry
 
         transition_entry(entry=entry, action="submit", actor=actors["declarer"])
@@ -312,6 +313,14 @@ def test_download_by_role(client_for, entry, actors, role):
         assert response["Content-Type"] == attachment.content_type
     else:
         assert login_redirect(response) if role == "anonymous" else response.status_code == 403
+
+
+@pytest.mark.parametrize("role", ["recommender", "committee", "site_admin"])
+def test_a_drafts_attachments_are_its_units_own(client_for, entry, actors, role):
+    attachment = add(actors["declarer"], entry, AttachmentKind.DOCUMENT, "技术说明.pdf", PDF)
+    client = client_for(role)
+    assert client.get(reverse("entries:attachments", args=[entry.pk])).status_code == 403
+    assert client.get(reverse("entries:attachment_download", args=[attachment.pk])).status_code == 403
 
 
 def test_photo_thumbnail_and_inline_view(client_for, entry, actors):
