@@ -25,8 +25,8 @@ class Command(BaseCommand):
                           f"database and {manifest['media']['files']} files, every checksum verified.")
         missing, unknown = migration_gap(manifest)
         if missing:
-            self.stdout.write(f"The backup predates {len(missing)} migrations of this version: run "
-                              "`manage.py migrate` now.")
+            self.stdout.write(f"The backup predates {len(missing)} migration(s) of this version "
+                              f"({', '.join(missing[:5])}{', ...' if len(missing) > 5 else ''}): run `manage.py migrate` now.")
         if unknown:
-            self.stderr.write(f"The backup comes from a newer version ({len(unknown)} migrations this code does not "
+            self.stderr.write(f"The backup comes from a newer version ({len(unknown)} migration(s) this code does not "
                               f"have, e.g. {unknown[0]}): run the version that made it.")
