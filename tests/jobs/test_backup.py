@@ -29,6 +29,7 @@ def test_a_backup_restored_into_a_fresh_site_has_every_entry_file_and_audit_row(
     archive = tmp_path / "backup.tar.gz"
     out = source.manage("backup", "--output", str(archive)).stdout
     assert f"Backup written to {archive}" in out and "7 files" in out
+    assert archive.stat().st_mode & 0o777 == 0o600  # it holds the password hashes
 
     with tarfile.open(archive) as tar:
         manifest = json.load(tar.extractfile("manifest.json"))

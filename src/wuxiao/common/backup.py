@@ -134,8 +134,10 @@ def write_backup(output: Path) -> dict:
             _dump_database(database)
             checksums = {member: _sha256(database)}
             count = size = 0
-            # Level 1: most uploads (PDF, video, images) are compressed already.
-            with tarfile.open(partial, "w:gz", compresslevel=1) as tar:
+            # Readable by its owner only: it holds every account's password hash. Level 1: most
+            # uploads (PDF, video, images) are compressed already.
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz", compresslevel=1) as tar:
                 tar.add(database, arcname=member)
                 for name in _media_names():
                     info = tarfile.TarInfo(f"media/{name}")
