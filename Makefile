@@ -12,8 +12,8 @@ PORT ?= 8000
 APT_RUN := fonts-noto-cjk gettext
 APT_TEST := chromium poppler-utils
 
-.PHONY: run install install-test deps-apt deps-apt-test deps-uv deps-python deps-npm messages migrate demo \
-        test test-pg pg-up bench clean-db
+.PHONY: run install install-test deps-apt deps-apt-test deps-pg-client deps-uv deps-python deps-npm messages migrate \
+        demo test test-pg pg-up bench clean-db
 
 # The background worker (django-tasks-db) runs beside the web server and stops with it.
 run: install migrate demo
@@ -34,6 +34,12 @@ deps-apt-test:
 	@missing=""; for p in $(APT_TEST); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "apt-get install$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+# pg_dump/pg_restore, for `manage.py backup`/`restore` on PostgreSQL (and their tests).
+deps-pg-client:
+	@command -v pg_dump >/dev/null 2>&1 && command -v pg_restore >/dev/null 2>&1 || \
+	  (echo "apt-get install postgresql-client"; apt-get update -qq && \
+	   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client)
 
 deps-uv:
 	@command -v uv >/dev/null 2>&1 || [ -x $(HOME)/.local/bin/uv ] || python3 -m pip install --quiet uv \
@@ -61,7 +67,7 @@ test: install-test
 	$(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Same suite on PostgreSQL (DATABASE_URL, default the local server).
-test-pg: install-test pg-up
+test-pg: install-test deps-pg-client pg-up
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 pg-up:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
+    "wuxiao.jobs",  # before django_tasks_db: its db_worker command replaces the library's
     "django_tasks_db",
     "ninja",
     "wuxiao.common",
@@ -221,6 +222,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A worker renews the lease of the task it runs every quarter of this; a task whose lease ran out
+# (its worker died) runs again, at most TASK_MAX_ATTEMPTS times in all (wuxiao.jobs.leases).
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 60)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -98,7 +98,8 @@ PROGRESS_EVERY = 1  # save progress after this many PDFs (a cheap UPDATE; the pa
 def run_export(*, job_id: int) -> ExportJob:
     """Render every covered entry's 申报表 PDF into one ZIP, saving progress as it goes.
 
-    Not one transaction: progress must be visible to the polling page while the job runs.
+    Not one transaction: progress must be visible to the polling page while the job runs. Running
+    it again (its worker died) leaves a finished job alone and otherwise starts over.
     """
     job = ExportJob.objects.select_related("edition").get(pk=job_id)
     if job.is_finished:
@@ -120,7 +121,10 @@ def run_export(*, job_id: int) -> ExportJob:
                             ExportJob.objects.filter(pk=job.pk).update(done=done)
             spool.seek(0)
             job.refresh_from_db()
-            job.result.save(f"{job.pk}.zip", File(spool), save=False)
+            # One name per job: a run whose worker died after writing the file is overwritten, not duplicated.
+            name = f"exports/{job.edition_id}/{job.pk}.zip"
+            job.result.storage.delete(name)
+            job.result.name = job.result.storage.save(name, File(spool))
         job.status, job.done, job.finished_at = ExportStatus.DONE, done, timezone.now()
         job.save(update_fields=["result", "status", "done", "finished_at"])
     except Exception as exc:  # the job must end in a state the page can show, whatever went wrong

@@ -3,16 +3,23 @@
 The decision and the in-app notification are committed before this runs; a mail server that
 refuses only leaves the notification's `email_status` at "pending" (with the attempts and the
 last error) until the next try, and at "failed" after MAX_ATTEMPTS.
+
+A worker that dies while sending hands the task to another (wuxiao.jobs.leases): the status
+("sent" once the mail server accepted the message) keeps it from being sent twice, and the fixed
+Message-ID lets mail clients fold the one copy a crash between "accepted" and "recorded" can cause.
 """
 
 import datetime as dt
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
+
+from wuxiao.jobs.leases import when_interrupted
 
 from .models import Notification
 from .services import EmailStatus
@@ -38,6 +45,11 @@ def schedule_email(notification_id: int, delay: dt.timedelta | None = None) -> N
         logger.exception("could not queue the e-mail of notification %s", notification_id)
 
 
+def message_id(notification: Notification) -> str:
+    """The same for every attempt at one notification's e-mail."""
+    return f"<notification-{notification.pk}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
+
+
 @task()
 def send_notification_email(notification_id: int) -> str:
     """Send one notification's e-mail; on failure record the error and try again later."""
@@ -52,7 +64,8 @@ def send_notification_email(notification_id: int) -> str:
     if not claimed:
         return "skipped"
     try:
-        send_mail(notification.title, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.user.email])
+        EmailMessage(notification.title, notification.body, settings.DEFAULT_FROM_EMAIL, [notification.user.email],
+                     headers={"Message-ID": message_id(notification)}).send()
     except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:2000]
         status = EmailStatus.FAILED if attempt >= MAX_ATTEMPTS else EmailStatus.PENDING
@@ -65,3 +78,11 @@ def send_notification_email(notification_id: int) -> str:
         return "failed"
     Notification.objects.filter(pk=notification.pk).update(email_status=EmailStatus.SENT, email_error="")
     return "sent"
+
+
+@when_interrupted(send_notification_email)
+def _email_interrupted(notification_id: int, *, requeued: bool) -> None:
+    """Given up after its workers died: the notification says so instead of staying "pending"."""
+    if not requeued:
+        Notification.objects.filter(pk=notification_id, email_status=EmailStatus.PENDING).update(
+            email_status=EmailStatus.FAILED, email_error="the background worker stopped while sending")
