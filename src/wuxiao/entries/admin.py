@@ -21,8 +21,8 @@ class EntryTransitionInline(ReadOnlyInline):
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
-    list_display = ("title", "edition", "declaring_unit", "recommending_unit", "category", "status",
-                    "status_changed_at")
+    # The edition is a filter, not a column: its long name squeezed the titles into columns of one character.
+    list_display = ("title", "declaring_unit", "recommending_unit", "category", "status", "status_changed_at")
     list_filter = ("edition", "status")
     search_fields = ("title", "declaring_unit__name", "recommending_unit__name")
     list_select_related = ("edition", "declaring_unit", "recommending_unit", "category")
