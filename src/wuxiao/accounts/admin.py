@@ -60,7 +60,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "name", "created_at", "last_used_at")
+    list_display = ("user", "name", "created_at", "last_used_at", "expires_at")
     search_fields = ("user__username", "user__display_name", "name")
     readonly_fields = ("created_at", "last_used_at")
     raw_id_fields = ("user",)
