@@ -4,9 +4,12 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core import signing
+from django.test import Client
 from django.utils import timezone
 
 from tests import factories
+from wuxiao.accounts import services
 from wuxiao.accounts.models import LoginThrottle
 
 URL = "/accounts/login/"
@@ -144,6 +147,48 @@ def test_attack_from_many_addresses_only_slows_the_account_down(client, person, 
     client.logout()
     assert post(client, "li.si", password="wrong-password", ip="10.6.6.9").status_code == 200
     assert post(client, "li.si", password="wrong-password", ip="10.6.6.10").status_code == 429
+
+
+def test_a_browser_that_logged_in_before_is_not_slowed_by_others(client, person, settings):
+    assert post(client, "li.si", ip="10.0.0.8").status_code == 302
+    cookie = client.cookies["wuxiao_device"]
+    assert cookie["httponly"] and cookie["max-age"] == 180 * 24 * 60 * 60
+    client.post("/accounts/logout/")
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 6
+    for n in range(6):  # others, from many addresses
+        post(Client(), "li.si", password="wrong-password", ip=f"10.6.6.{n}")
+    assert post(Client(), "li.si", ip="10.0.0.8").status_code == 429  # a new browser is slowed down
+
+    response = post(client, "13912345678", ip="10.0.0.8")  # the known one is not
+
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(person.pk)
+
+
+def test_a_known_browser_has_its_own_hard_limit(client, person):
+    post(client, "li.si")
+    client.post("/accounts/logout/")
+    for _ in range(3):
+        post(client, "li.si", password="wrong-password")
+    response = post(client, "li.si")
+    assert response.status_code == 429
+    assert "请等待 15 分钟后再试" in response.content.decode()
+    # Another browser at the same address is not affected.
+    assert post(Client(), "li.si").status_code == 302
+
+
+@pytest.mark.parametrize("cookie", ["forged", "other-account"])
+def test_a_device_cookie_counts_only_when_genuine_and_of_this_account(client, person, settings, cookie):
+    other = factories.UserFactory()
+    if cookie == "forged":
+        value = signing.dumps({"account": f"user:{person.pk}", "device": "x"}, salt="something else")
+    else:
+        value = services.device_cookie_value(other)
+    client.cookies["wuxiao_device"] = value
+    settings.LOGIN_ACCOUNT_FAILURE_LIMIT = 2
+    for n in range(2):
+        post(Client(), "li.si", password="wrong-password", ip=f"10.6.6.{n}")
+    assert post(client, "li.si").status_code == 429
 
 
 def test_unknown_names_are_throttled_like_real_ones(client, person):

@@ -94,8 +94,9 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account has been deactivated."),
     }
 
-    def __init__(self, request=None, *args, ip: str | None = None, **kwargs):
+    def __init__(self, request=None, *args, ip: str | None = None, device_cookie: str = "", **kwargs):
         self.ip = ip
+        self.device_cookie = device_cookie
         self.retry_after = 0  # seconds, when throttled
         super().__init__(request, *args, **kwargs)
 
@@ -104,7 +105,8 @@ class LoginForm(AuthenticationForm):
         if username is not None and password:
             try:
                 self.user_cache = services.authenticate_login(request=self.request, login=username,
-                                                              password=password, ip=self.ip)
+                                                              password=password, ip=self.ip,
+                                                              device_cookie=self.device_cookie)
             except services.LoginThrottled as throttled:
                 self.retry_after = throttled.seconds
                 raise ValidationError(throttled.message, code="throttled") from None

@@ -4,10 +4,12 @@ import datetime as dt
 import ipaddress
 import logging
 import math
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, F, Q, Value, When
@@ -35,6 +37,11 @@ logger = logging.getLogger(__name__)
 #   one check per LOGIN_SLOW_RETRY_SECONDS): someone elsewhere, or a colleague behind the same
 #   NAT address, can slow a person down but never lock them out.
 # An unknown name is an "account" keyed by the name, so it is throttled exactly like a real one.
+# A browser with the account's device cookie has a key of its own instead of all three.
+
+DEVICE_COOKIE = "wuxiao_device"
+DEVICE_COOKIE_MAX_AGE = 180 * 24 * 60 * 60
+DEVICE_SALT = "wuxiao.accounts.device"
 
 
 class LoginThrottled(Exception):
@@ -85,8 +92,30 @@ def account_key(login: str) -> str:
     return "name:" + (normalize_mobile(login) if is_mobile(login) else login.lower())[:150]
 
 
-def _throttle_keys(login: str, ip: str | None) -> list[_Key]:
-    account, address = account_key(login), address_key(ip)
+def device_cookie_value(user: User) -> str:
+    """The value of DEVICE_COOKIE, set by a successful login on the page: this browser knows the account."""
+    return signing.dumps({"account": f"user:{user.pk}", "device": secrets.token_hex(8)}, salt=DEVICE_SALT)
+
+
+def _known_device(cookie: str, account: str) -> str | None:
+    """The device id of a genuine, unexpired device cookie of this (existing) account, else None."""
+    try:
+        data = signing.loads(cookie or "", salt=DEVICE_SALT, max_age=DEVICE_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if isinstance(data, dict) and account.startswith("user:") and data.get("account") == account:
+        return str(data.get("device", ""))[:16] or None
+    return None
+
+
+def _throttle_keys(login: str, ip: str | None, device_cookie: str = "") -> list[_Key]:
+    account = account_key(login)
+    device = _known_device(device_cookie, account)
+    if device:
+        # A browser that has logged in to this account before (OWASP "device cookies") is counted
+        # on its own: whatever others try from elsewhere or from its address cannot slow it down.
+        return [_Key(f"{account}|device:{device}", settings.LOGIN_FAILURE_LIMIT, slowed=False)]
+    address = address_key(ip)
     return [
         _Key(f"{account}|{address}", settings.LOGIN_FAILURE_LIMIT, slowed=False),
         _Key(account, settings.LOGIN_ACCOUNT_FAILURE_LIMIT, slowed=True),
@@ -136,12 +165,12 @@ def _release(keys: list[_Key]) -> None:
         LoginThrottle.objects.filter(window_start__lt=stale, next_at__lt=stale).delete()
 
 
-def authenticate_login(*, request, login: str, password: str, ip: str | None):
+def authenticate_login(*, request, login: str, password: str, ip: str | None, device_cookie: str = ""):
     """The user if `login` and `password` are right, else None; raises LoginThrottled when refused.
 
     The login page and the API's token endpoint both call this, so they share one count.
     """
-    keys = _throttle_keys(login, ip)
+    keys = _throttle_keys(login, ip, device_cookie)
     _reserve(keys)
     user = authenticate(request, username=login, password=password)
     if user is not None:

@@ -59,10 +59,15 @@ def _next_url(request) -> str:
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     ip = client_ip(request)
-    form = LoginForm(request, data=request.POST if request.method == "POST" else None, ip=ip)
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None, ip=ip,
+                     device_cookie=request.COOKIES.get(services.DEVICE_COOKIE, ""))
     if request.method == "POST" and form.is_valid():
         auth_login(request, form.get_user())
-        return redirect(_next_url(request))
+        response = redirect(_next_url(request))
+        response.set_cookie(services.DEVICE_COOKIE, services.device_cookie_value(form.get_user()),
+                            max_age=services.DEVICE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+        return response
     response = render(request, "accounts/login.html", {"form": form, "next": request.POST.get("next") or
                                                       request.GET.get("next", "")})
     if form.retry_after:
