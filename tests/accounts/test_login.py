@@ -226,6 +226,17 @@ def test_an_address_past_its_limit_is_slowed_not_locked(client, person, settings
     assert post(client, "li.si", ip="10.9.9.9").status_code == 302
 
 
+@pytest.mark.parametrize("ip, key", [
+    ("10.0.0.1", "ip:10.0.0.1"),
+    ("::ffff:10.0.0.1", "ip:10.0.0.1"),
+    ("2001:db8:1:2:aaaa::1", "ip:2001:db8:1:2::/64"),  # an IPv6 client owns its whole /64
+    ("2001:db8:1:2:bbbb::9", "ip:2001:db8:1:2::/64"),
+    ("", "ip:-"),
+])
+def test_address_keys(ip, key):
+    assert services.address_key(ip) == key
+
+
 def test_inactive_user_gets_the_same_message(client, person):
     person.is_active = False
     person.save()

@@ -148,8 +148,10 @@ def _reserve(keys: list[_Key]) -> None:
             wait = (row.window_start + window - now) if row else dt.timedelta(seconds=1)
             if row and k.slowed:
                 wait = min(wait, row.next_at - now)
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            logger.warning("Login refused for %d s: too many failures under %s", seconds, k.key)
             # Leaving the block rolls back the keys counted so far.
-            raise LoginThrottled(max(1, math.ceil(wait.total_seconds())))
+            raise LoginThrottled(seconds)
 
 
 def _release(keys: list[_Key]) -> None:
