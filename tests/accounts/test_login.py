@@ -259,3 +259,15 @@ def test_admin_login_goes_through_the_throttled_page(client, db):
     response = client.get(response["Location"])
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_the_site_admin_sees_the_counts_and_can_lift_a_wait(client, person, site_admin):
+    for _ in range(3):
+        post(client, "li.si", password="wrong-password")
+    row = LoginThrottle.objects.get(key=f"user:{person.pk}|ip:10.0.0.1")
+    admin = Client()
+    admin.force_login(site_admin)
+    assert f"user:{person.pk}|ip:10.0.0.1" in admin.get("/admin/accounts/loginthrottle/").content.decode()
+    assert admin.get("/admin/accounts/loginthrottle/add/").status_code == 403
+    admin.post(f"/admin/accounts/loginthrottle/{row.pk}/delete/", {"post": "yes"})
+    assert post(client, "li.si").status_code == 302

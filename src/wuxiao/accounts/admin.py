@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.orgs.models import Membership
 
-from .models import ApiToken, Invitation, User
+from .models import ApiToken, Invitation, LoginThrottle, User
 
 
 def _admin_login(request, extra_context=None):
@@ -74,3 +74,17 @@ class ApiTokenAdmin(admin.ModelAdmin):
             messages.warning(request, _("The new token is %(key)s. Copy it now: it is not shown again.")
                              % {"key": raw})
         super().save_model(request, obj, form, change)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Read-only, except deleting a row, which lifts that key's wait at once."""
+
+    list_display = ("key", "count", "window_start", "next_at")
+    search_fields = ("key",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

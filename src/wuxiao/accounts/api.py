@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
