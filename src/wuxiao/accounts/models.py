@@ -146,11 +146,11 @@ class LoginThrottle(models.Model):
     the count is of failures and of checks still running (see accounts.services.authenticate_login).
     """
 
-    key = models.CharField(max_length=255, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    window_start = models.DateTimeField(db_index=True)
+    key = models.CharField(_("counted for"), max_length=255, unique=True)
+    count = models.PositiveIntegerField(_("checks"), default=0)
+    window_start = models.DateTimeField(_("counting since"), db_index=True)
     # Over its limit, a slowed key allows one check at a time, not before this moment.
-    next_at = models.DateTimeField()
+    next_at = models.DateTimeField(_("next check not before"))
 
     class Meta:
         verbose_name = _("login throttle")

@@ -15,10 +15,10 @@ class Migration(migrations.Migration):
             name='LoginThrottle',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255, unique=True)),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('window_start', models.DateTimeField(db_index=True)),
-                ('next_at', models.DateTimeField()),
+                ('key', models.CharField(max_length=255, unique=True, verbose_name='counted for')),
+                ('count', models.PositiveIntegerField(default=0, verbose_name='checks')),
+                ('window_start', models.DateTimeField(db_index=True, verbose_name='counting since')),
+                ('next_at', models.DateTimeField(verbose_name='next check not before')),
             ],
             options={
                 'verbose_name': 'login throttle',
