@@ -6,8 +6,8 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY, password_validation
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone, translation
 
 from tests import factories
 from wuxiao.accounts.models import ApiToken, Invitation, Role, User
@@ -15,6 +15,13 @@ from wuxiao.common import api_auth
 from wuxiao.common.models import AuditLog
 
 NO_SYMBOL = "密码须同时包含字母、数字和符号（如 - _ ! @ #），目前缺少符号。"
+
+
+@pytest.fixture(autouse=True)
+def _chinese():
+    # The validators are also called outside a request here: the site's language, whatever ran before.
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.mark.parametrize("password", ["wuxiao-demo-2025", "pass-word-123", "Zhengzhou 2025", "五小创新-2025"])
