@@ -10,7 +10,6 @@ CSRF_FAILED = _("The security check failed (CSRF). Reload the page and try again
 FORBIDDEN = _("You do not have permission to do this.")
 NOT_FOUND = _("Not found.")
 WRONG_CREDENTIALS = _("Wrong login name or password.")
-TOO_MANY_FAILURES = _("Too many failed logins. Please wait %(minutes)d minutes and try again.")
 TOKEN_REQUIRED = _("This request must be sent with the API token that is to be revoked.")
 NO_EDITION = _("No competition edition has been set up yet.")
 EDITION_NOT_FOUND = _("There is no competition edition with this short name.")

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wuxiao.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -149,7 +150,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "wuxiao.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "wuxiao.accounts.passwords.CharacterKindsValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -157,10 +159,19 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "public:home"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
-# Failed logins: after this many failures for one login name (or one address) within the
-# window, further attempts are refused until the window has passed.
+# Login throttling (accounts.services.authenticate_login): one account from one address gets
+# LOGIN_FAILURE_LIMIT failed checks per window, then waits for the window's end; an account from
+# all addresses together, and an address for all names together, are only slowed down past
+# their (higher) limits, to one check per LOGIN_SLOW_RETRY_SECONDS, so that nobody can lock
+# another person out.
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_SECONDS = env_int("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 20)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 100)
+LOGIN_SLOW_RETRY_SECONDS = env_int("LOGIN_SLOW_RETRY_SECONDS", 30)
+# A session unused this long is logged out (accounts.middleware.IdleTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 7)
 
 # --- Time and language --------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from wuxiao.accounts.models import ApiToken, LoginFailure
+from wuxiao.accounts.models import ApiToken, LoginThrottle
 from wuxiao.common.models import AuditLog
 
 from .. import factories
@@ -37,7 +37,8 @@ def test_token_by_username_is_created_hashed_and_audited(declarer):
     assert token.name == "手机客户端"
     log = AuditLog.objects.get(action="api_token.create")
     assert (log.actor, log.object_type, log.object_id, log.data, log.ip) == (
-        declarer, "accounts.apitoken", str(token.pk), {"name": "手机客户端"}, "127.0.0.1")
+        declarer, "accounts.apitoken", str(token.pk),
+        {"name": "手机客户端", "expires_at": token.expires_at.isoformat()}, "127.0.0.1")
 
 
 def test_token_by_mobile_number(declarer):
@@ -58,7 +59,9 @@ def test_wrong_credentials_are_refused_in_chinese_and_counted(declarer, login, p
     assert response.status_code == 401
     assert response.json() == {"detail": WRONG}
     assert not ApiToken.objects.exists()
-    assert LoginFailure.objects.filter(key=f"name:{login}").count() == 1
+    account = "name:user-that-does-not-exist" if login != declarer.username else f"user:{declarer.pk}"
+    assert dict(LoginThrottle.objects.values_list("key", "count")) == {
+        f"{account}|ip:127.0.0.1": 1, account: 1, "ip:127.0.0.1": 1}
 
 
 def test_inactive_user_gets_no_token(declarer):
@@ -95,10 +98,11 @@ def test_throttled_after_limit_even_with_the_right_password(settings, declarer):
     response = post_token(client, login=declarer.username, password="pass-word-123")
 
     assert response.status_code == 429
-    assert response.json() == {"detail": "登录失败次数过多，请等待 15 分钟后再试。"}
+    assert 880 <= int(response["Retry-After"]) <= 900  # the window began with the first failure
+    assert response.json() == {"detail": "尝试失败次数过多，请等待 15 分钟后再试。"}
     assert not ApiToken.objects.exists()
     # A refused attempt is not counted again.
-    assert LoginFailure.objects.filter(key=f"name:{declarer.username}").count() == 3
+    assert LoginThrottle.objects.get(key=f"user:{declarer.pk}|ip:127.0.0.1").count == 3
 
 
 def test_throttle_ends_when_the_window_has_passed_and_success_clears_the_count(settings, declarer):
@@ -107,21 +111,72 @@ def test_throttle_ends_when_the_window_has_passed_and_success_clears_the_count(s
     client = Client()
     for _ in range(3):
         post_token(client, login=declarer.username, password="nope-nope")
-    LoginFailure.objects.update(at=timezone.now() - dt.timedelta(minutes=16))
+    LoginThrottle.objects.update(window_start=timezone.now() - dt.timedelta(minutes=16))
 
     response = post_token(client, login=declarer.username, password="pass-word-123")
 
     assert response.status_code == 201
-    assert not LoginFailure.objects.filter(key=f"name:{declarer.username}").exists()
+    assert not LoginThrottle.objects.filter(key=f"user:{declarer.pk}|ip:127.0.0.1").exists()
 
 
-def test_throttle_counts_failures_per_login(settings, declarer):
+def test_throttle_counts_failures_per_account(settings, declarer):
     settings.LOGIN_FAILURE_LIMIT = 3
     other = factories.UserFactory()
-    LoginFailure.objects.bulk_create([LoginFailure(key=f"name:{other.username}") for _ in range(3)])
+    for _ in range(3):
+        post_token(Client(), login=other.mobile, password="nope-nope")
 
     assert post_token(Client(), login=other.username, password="pass-word-123").status_code == 429
     assert post_token(Client(), login=declarer.username, password="pass-word-123").status_code == 201
+
+
+def test_page_and_api_share_the_count_and_say_the_same(client, settings, declarer):
+    settings.LOGIN_FAILURE_LIMIT = 4
+    for _ in range(2):
+        assert post_token(Client(), login=declarer.username, password="nope-nope").status_code == 401
+        client.post("/accounts/login/", {"username": declarer.mobile, "password": "nope-nope"})
+
+    api = post_token(Client(), login=declarer.username, password="pass-word-123")
+    page = client.post("/accounts/login/", {"username": declarer.username, "password": "pass-word-123"})
+
+    assert (api.status_code, page.status_code) == (429, 429)
+    assert 880 <= int(page["Retry-After"]) <= int(api["Retry-After"]) <= 900
+    assert api.json()["detail"] == "尝试失败次数过多，请等待 15 分钟后再试。"
+    assert api.json()["detail"] in page.content.decode()
+
+
+def test_token_says_when_it_expires_and_then_authenticates_no_one(settings, declarer):
+    settings.API_TOKEN_TTL_DAYS = 10
+    before = timezone.now()
+    body = post_token(Client(), login=declarer.username, password="pass-word-123").json()
+    token = ApiToken.objects.get()
+    expires = dt.datetime.fromisoformat(body["expires_at"])
+    assert abs(expires - token.expires_at) < dt.timedelta(milliseconds=1)  # JSON keeps milliseconds
+    assert before + dt.timedelta(days=10) <= expires <= timezone.now() + dt.timedelta(days=10)
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    assert Client().get("/api/me", headers=headers).status_code == 200
+
+    ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    response = Client().get("/api/me", headers=headers)
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": NOT_AUTHENTICATED}
+
+
+def test_expired_tokens_are_dropped_when_a_new_one_is_issued(declarer, bearer):
+    bearer(declarer)
+    ApiToken.objects.update(expires_at=timezone.now() - dt.timedelta(days=1))
+    kept = bearer(declarer)
+    assert ApiToken.objects.filter(user=declarer).count() == 1
+    assert Client().get("/api/me", headers=kept).status_code == 200
+
+
+def test_a_new_password_revokes_every_token_of_the_user(declarer, bearer):
+    headers = [bearer(declarer), bearer(declarer)]
+    declarer.set_password("Another-pass-2026")
+    declarer.save()
+
+    assert [Client().get("/api/me", headers=h).status_code for h in headers] == [401, 401]
+    assert AuditLog.objects.get(action="api_token.revoke_all").data == {"reason": "password_changed", "count": 2}
 
 
 def test_token_authenticates_and_touches_last_used_at_once_a_minute(declarer):

@@ -2,11 +2,14 @@
 
 import datetime as dt
 import re
+import time
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from wuxiao.accounts.middleware import LAST_ACTIVITY
 from wuxiao.accounts.models import Role
 from wuxiao.common.validators import count_zi
 from wuxiao.competitions.services import create_zhengzhou_2025, set_current_edition
@@ -166,13 +169,27 @@ def test_fill_the_whole_form_and_submit(live_server, page, open_edition, declare
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors
 
 
-def test_session_expiry_keeps_the_text_and_offers_it_after_login(live_server, page, open_edition, declarer):
+def lose_the_cookie(page):
+    page.context.clear_cookies(name="sessionid")
+
+
+def stay_idle_too_long(page):
+    """The server's idle timeout (SESSION_IDLE_TIMEOUT_MINUTES) passes while the form is open."""
+    key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    session = SessionStore(session_key=key)
+    session[LAST_ACTIVITY] = int(time.time()) - 31 * 60
+    session.save()
+
+
+@pytest.mark.parametrize("end_session", [lose_the_cookie, stay_idle_too_long], ids=["cookie", "idle"])
+def test_session_expiry_keeps_the_text_and_offers_it_after_login(live_server, page, open_edition, declarer,
+                                                                 end_session):
     base = live_server.url
     entry = factories.EntryFactory(edition=open_edition, declaring_unit=declarer.units_with_role(Role.DECLARER)[0],
                                    title="原来的名称")
     log_in(page, base, declarer)
     page.goto(base + f"/entries/{entry.pk}/edit/")
-    page.context.clear_cookies(name="sessionid")
+    end_session(page)
     page.fill("input[name=title]", "登录过期时输入的名称")
     page.locator("input[name=contact_name]").focus()  # leaving the field saves
     expect(page.locator("[data-autosave-status]")).to_have_text("登录已过期，请在新窗口登录后再保存")
@@ -181,6 +198,9 @@ def test_session_expiry_keeps_the_text_and_offers_it_after_login(live_server, pa
     assert page.input_value("input[name=title]") == "登录过期时输入的名称"
     entry.refresh_from_db()
     assert entry.title == "原来的名称"
+    if end_session is stay_idle_too_long:
+        page.goto(base + "/accounts/login/")
+        assert "您已 30 分钟没有操作，已自动退出登录，请重新登录。" in page.inner_text("main")
 
     # Log in again and come back: the text kept on this device is offered and restored.
     log_in(page, base, declarer)

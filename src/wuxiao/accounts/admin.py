@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxiao.common.admin import ReadOnlyAdmin, ReadOnlyInline
 from wuxiao.orgs.models import Membership
 
-from .models import ApiToken, Invitation, User
+from .models import ApiToken, Invitation, LoginThrottle, User
 
 
 def _admin_login(request, extra_context=None):
@@ -53,6 +53,14 @@ class InvitationAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    list_display = ("user", "name", "created_at", "last_used_at")
+    list_display = ("user", "name", "created_at", "last_used_at", "expires_at")
     search_fields = ("user__username", "user__display_name", "name")
     exclude = ("key",)
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(ReadOnlyAdmin):
+    """The login throttle's counters, to see who is being slowed down; they expire by themselves."""
+
+    list_display = ("key", "count", "window_start", "next_at")
+    search_fields = ("key",)

@@ -2,8 +2,7 @@
 
 import datetime as dt
 
-from django.contrib.auth import authenticate
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -29,6 +28,7 @@ class TokenOut(Schema):
     token: str = Field(..., description="The key; send it as `Authorization: Bearer <token>`. Shown only once.")
     name: str
     created_at: dt.datetime
+    expires_at: dt.datetime = Field(..., description="After this moment the token authenticates no one.")
 
 
 class UnitRef(Schema):
@@ -58,24 +58,27 @@ class MeOut(Schema):
     "/auth/token", auth=None, response={201: TokenOut, 401: ErrorOut, 429: ErrorOut},
     summary="Create an API token",
     description=(
-        "Log in with username or mobile number and password; returns a new bearer token. "
-        "After LOGIN_FAILURE_LIMIT failures for one login name (or one client address) within "
-        "LOGIN_FAILURE_WINDOW_SECONDS further attempts are refused with 429 until the window has "
-        "passed; the login page counts the same failures."
+        "Log in with username or mobile number and password; returns a new bearer token, valid for "
+        "API_TOKEN_TTL_DAYS (see `expires_at`). A new password revokes all of the user's tokens. "
+        "Failed logins are throttled together with the login page: after LOGIN_FAILURE_LIMIT failures "
+        "for one account from one client address within LOGIN_FAILURE_WINDOW_SECONDS, and while an "
+        "account or an address is slowed down after many failures, the answer is 429 with a "
+        "`Retry-After` header (seconds)."
     ),
 )
-def create_token(request: HttpRequest, payload: TokenIn):
+def create_token(request: HttpRequest, response: HttpResponse, payload: TokenIn):
     login = payload.login.strip()
     ip = api_auth.client_ip(request)
-    wait = services.login_wait_minutes(login=login, ip=ip)
-    if wait:
-        return Status(429, {"detail": msg.TOO_MANY_FAILURES % {"minutes": wait}})
-    user = authenticate(request, username=login, password=payload.password)
+    try:
+        user = services.authenticate_login(request=request, login=login, password=payload.password, ip=ip)
+    except services.LoginThrottled as throttled:
+        response["Retry-After"] = str(throttled.seconds)
+        return Status(429, {"detail": throttled.message})
     if user is None:
-        services.record_login_failure(login=login, ip=ip)
         return Status(401, {"detail": str(msg.WRONG_CREDENTIALS)})
-    api_token, raw = api_auth.create_api_token(actor=user, login=login, name=payload.name.strip(), ip=ip)
-    return Status(201, {"token": raw, "name": api_token.name, "created_at": api_token.created_at})
+    api_token, raw = api_auth.create_api_token(actor=user, name=payload.name.strip(), ip=ip)
+    return Status(201, {"token": raw, "name": api_token.name, "created_at": api_token.created_at,
+                        "expires_at": api_token.expires_at})
 
 
 @router.delete(

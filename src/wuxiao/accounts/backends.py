@@ -7,14 +7,20 @@ from wuxiao.common.validators import is_mobile, normalize_mobile
 
 
 def find_user_by_login(login: str):
-    """The user whose username is `login`, else the one whose mobile it is (+86 and spaces allowed)."""
+    """The user whose username is `login` (in any case), else the one whose mobile it is (+86 and spaces allowed)."""
     User = get_user_model()
     login = (login or "").strip()
     if not login:
         return None
-    user = User._default_manager.filter(username=login).first()
+    users = User._default_manager
+    user = users.filter(username=login).first()
+    if user is None:
+        # Usernames are unique regardless of case (sign-up and invitations check so); an older
+        # pair differing only in case is ambiguous and needs the exact spelling.
+        same = list(users.filter(username__iexact=login)[:2])
+        user = same[0] if len(same) == 1 else None
     if user is None and is_mobile(login):
-        user = User._default_manager.filter(mobile=normalize_mobile(login)).first()
+        user = users.filter(mobile=normalize_mobile(login)).first()
     return user
 
 

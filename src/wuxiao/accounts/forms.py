@@ -4,11 +4,10 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django.utils.translation import ngettext_lazy
 
 from wuxiao.common.validators import (
     CREDIT_CODE_MESSAGES,
@@ -77,14 +76,15 @@ def password_fields():
     return (
         forms.CharField(label=_("password"), strip=False,
                         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                        help_text=_("At least 8 characters, not only digits, not too common.")),
+                        help_text=_("At least 8 characters with letters, digits and symbols (such as - _ ! @ #); "
+                                    "not too common.")),
         forms.CharField(label=_("password again"), strip=False,
                         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})),
     )
 
 
 class LoginForm(AuthenticationForm):
-    """Username or mobile, with throttling by login name and by address (the view passes `ip`)."""
+    """Username or mobile, throttled per account and address (the view passes `ip`)."""
 
     username = forms.CharField(label=_("mobile number or username"), max_length=150,
                                widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
@@ -94,26 +94,26 @@ class LoginForm(AuthenticationForm):
         "inactive": _("This account has been deactivated."),
     }
 
-    def __init__(self, request=None, *args, ip: str | None = None, **kwargs):
+    def __init__(self, request=None, *args, ip: str | None = None, device_cookie: str = "", **kwargs):
         self.ip = ip
+        self.device_cookie = device_cookie
+        self.retry_after = 0  # seconds, when throttled
         super().__init__(request, *args, **kwargs)
 
     def clean(self):
-        minutes = services.login_wait_minutes(login=self.cleaned_data.get("username", ""), ip=self.ip)
-        if minutes:
-            raise ValidationError(
-                ngettext_lazy(
-                    "Too many failed attempts. Please wait %(minutes)d minute and try again.",
-                    "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
-                    "minutes",
-                ),
-                code="throttled", params={"minutes": minutes},
-            )
-        return super().clean()
-
-    @property
-    def failed_credentials(self) -> bool:
-        return self.has_error(NON_FIELD_ERRORS, "invalid_login")
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if username is not None and password:
+            try:
+                self.user_cache = services.authenticate_login(request=self.request, login=username,
+                                                              password=password, ip=self.ip,
+                                                              device_cookie=self.device_cookie)
+            except services.LoginThrottled as throttled:
+                self.retry_after = throttled.seconds
+                raise ValidationError(throttled.message, code="throttled") from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class SignupForm(PasswordPairMixin, forms.Form):

@@ -1,3 +1,4 @@
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -41,6 +42,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.username
+
+    def save(self, *args, **kwargs):
+        # set_password() keeps the new password in _password until the save; a hash upgrade at
+        # login clears it first. So this is a real change (reset, change, admin, manage.py), and
+        # every path revokes the API tokens issued under the old password.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from .services import revoke_api_tokens  # services imports this module
+
+            revoke_api_tokens(user=self, reason="password_changed")
 
     @property
     def name(self) -> str:
@@ -142,15 +154,29 @@ class Invitation(models.Model):
         return settings.SITE_URL + reverse("accounts:invitation_accept", args=[self.token])
 
 
-class LoginFailure(models.Model):
-    """Failed login attempts per key (login name or address), for throttling."""
+class LoginThrottle(models.Model):
+    """Password checks reserved under one key (an account, an address, or both) in the current window.
 
-    key = models.CharField(max_length=200, db_index=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    A check is reserved here before the password is verified and released when it was right, so
+    the count is of failures and of checks still running (see accounts.services.authenticate_login).
+    """
+
+    key = models.CharField(_("counted for"), max_length=255, unique=True)
+    count = models.PositiveIntegerField(_("checks"), default=0)
+    window_start = models.DateTimeField(_("counting since"), db_index=True)
+    # Over its limit, a slowed key allows one check at a time, not before this moment.
+    next_at = models.DateTimeField(_("next check not before"))
 
     class Meta:
-        verbose_name = _("failed login")
-        verbose_name_plural = _("failed logins")
+        verbose_name = _("login throttle")
+        verbose_name_plural = _("login throttles")
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
+def token_expiry():
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_TTL_DAYS)
 
 
 class ApiToken(models.Model):
@@ -161,6 +187,7 @@ class ApiToken(models.Model):
     name = models.CharField(_("name"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry, db_index=True)
 
     class Meta:
         verbose_name = _("API token")

@@ -1,73 +1,195 @@
 """Accounts: registering a declaring unit, throttling logins, invitations. Writes are audited."""
 
 import datetime as dt
+import ipaddress
 import logging
 import math
+import secrets
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from wuxiao.common import audit
 from wuxiao.common.validators import is_mobile, normalize_credit_code, normalize_mobile
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus
 
-from .models import Invitation, LoginFailure, Role, User
+from .backends import find_user_by_login
+from .models import ApiToken, Invitation, LoginThrottle, Role, User
 
 logger = logging.getLogger(__name__)
 
 
 # --- Login throttling ------------------------------------------------------------------------
-# Failures are rows in the database, not in a process's memory, so that every web process
-# counts the same attempts.
+# A password check is reserved BEFORE the password is verified, by a conditional UPDATE of a
+# counter row per key, and released when the password was right; so parallel requests cannot
+# all slip past the limit, and every web process counts the same attempts. Three keys:
+#   the account from this address (hard: LOGIN_FAILURE_LIMIT per window, then wait for its end);
+#   the account from anywhere and the address for any name (slowed past their higher limits to
+#   one check per LOGIN_SLOW_RETRY_SECONDS): someone elsewhere, or a colleague behind the same
+#   NAT address, can slow a person down but never lock them out.
+# An unknown name is an "account" keyed by the name, so it is throttled exactly like a real one.
+# A browser with the account's device cookie has a key of its own instead of all three.
+
+DEVICE_COOKIE = "wuxiao_device"
+DEVICE_COOKIE_MAX_AGE = 180 * 24 * 60 * 60
+DEVICE_SALT = "wuxiao.accounts.device"
 
 
-def login_name_key(login: str) -> str:
-    """The throttle key of a login name; a mobile number counts the same with or without +86."""
+class LoginThrottled(Exception):
+    """Too many failed logins: try again in `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+    @property
+    def message(self) -> str:
+        if self.seconds < 60:
+            return ngettext("Too many failed attempts. Please wait %(seconds)d second and try again.",
+                            "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
+                            self.seconds) % {"seconds": self.seconds}
+        minutes = math.ceil(self.seconds / 60)
+        return ngettext("Too many failed attempts. Please wait %(minutes)d minute and try again.",
+                        "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                        minutes) % {"minutes": minutes}
+
+
+@dataclass(frozen=True)
+class _Key:
+    key: str
+    limit: int
+    slowed: bool  # past the limit: slowed down (True) or refused until the window ends (False)
+
+
+def address_key(ip: str | None) -> str:
+    """An IPv6 client owns its whole /64, so that is the address that counts."""
+    try:
+        address = ipaddress.ip_address(ip or "")
+    except ValueError:
+        return "ip:-"
+    if address.version == 6:
+        if address.ipv4_mapped:
+            return f"ip:{address.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network((address, 64), strict=False)}"
+    return f"ip:{address}"
+
+
+def account_key(login: str) -> str:
+    """The account a login name means, whichever of its names (any case, mobile with +86) is used."""
+    user = find_user_by_login(login)
+    if user is not None:
+        return f"user:{user.pk}"
     login = (login or "").strip()
     return "name:" + (normalize_mobile(login) if is_mobile(login) else login.lower())[:150]
 
 
-def ip_key(ip: str | None) -> str | None:
-    return f"ip:{ip}" if ip else None
+def device_cookie_value(user: User) -> str:
+    """The value of DEVICE_COOKIE, set by a successful login on the page: this browser knows the account."""
+    return signing.dumps({"account": f"user:{user.pk}", "device": secrets.token_hex(8)}, salt=DEVICE_SALT)
 
 
-def login_wait_seconds(*, login: str, ip: str | None) -> int:
-    """Seconds until a login with this name from this address may be tried again (0 = now)."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def _known_device(cookie: str, account: str) -> str | None:
+    """The device id of a genuine, unexpired device cookie of this (existing) account, else None."""
+    try:
+        data = signing.loads(cookie or "", salt=DEVICE_SALT, max_age=DEVICE_COOKIE_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if isinstance(data, dict) and account.startswith("user:") and data.get("account") == account:
+        return str(data.get("device", ""))[:16] or None
+    return None
+
+
+def _throttle_keys(login: str, ip: str | None, device_cookie: str = "") -> list[_Key]:
+    account = account_key(login)
+    device = _known_device(device_cookie, account)
+    if device:
+        # A browser that has logged in to this account before (OWASP "device cookies") is counted
+        # on its own: whatever others try from elsewhere or from its address cannot slow it down.
+        return [_Key(f"{account}|device:{device}", settings.LOGIN_FAILURE_LIMIT, slowed=False)]
+    address = address_key(ip)
+    return [
+        _Key(f"{account}|{address}", settings.LOGIN_FAILURE_LIMIT, slowed=False),
+        _Key(account, settings.LOGIN_ACCOUNT_FAILURE_LIMIT, slowed=True),
+        _Key(address, settings.LOGIN_ADDRESS_FAILURE_LIMIT, slowed=True),
+    ]
+
+
+def _reserve(keys: list[_Key]) -> None:
+    """Count one check under every key, or none of them and raise LoginThrottled."""
     now = timezone.now()
-    wait = 0
-    for key in filter(None, (login_name_key(login), ip_key(ip))):
-        times = list(LoginFailure.objects.filter(key=key, at__gt=now - window).order_by("-at")
-                     .values_list("at", flat=True)[:limit])
-        if len(times) >= limit:
-            # Blocked until the oldest of the last `limit` failures leaves the window.
-            wait = max(wait, math.ceil((times[-1] + window - now).total_seconds()))
-    return wait
+    window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+    slow = dt.timedelta(seconds=settings.LOGIN_SLOW_RETRY_SECONDS)
+    keys = sorted(keys, key=lambda k: k.key)  # one locking order, so two requests never deadlock
+    LoginThrottle.objects.bulk_create(
+        [LoginThrottle(key=k.key, window_start=now, next_at=now) for k in keys], ignore_conflicts=True)
+    expired = Q(window_start__lte=now - window)
+    with transaction.atomic():
+        for k in keys:
+            allowed = expired | Q(count__lt=k.limit)
+            if k.slowed:
+                allowed |= Q(next_at__lte=now)
+            # Row-locking and conditional: a parallel request waits for this one, then sees its count.
+            if LoginThrottle.objects.filter(allowed, key=k.key).update(
+                count=Case(When(expired, then=Value(1)), default=F("count") + 1),
+                window_start=Case(When(expired, then=Value(now)), default=F("window_start")),
+                next_at=now + slow,
+            ):
+                continue
+            row = LoginThrottle.objects.filter(key=k.key).first()
+            wait = (row.window_start + window - now) if row else dt.timedelta(seconds=1)
+            if row and k.slowed:
+                wait = min(wait, row.next_at - now)
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            logger.warning("Login refused for %d s: too many failures under %s", seconds, k.key)
+            # Leaving the block rolls back the keys counted so far.
+            raise LoginThrottled(seconds)
 
 
-def login_wait_minutes(*, login: str, ip: str | None) -> int:
-    seconds = login_wait_seconds(login=login, ip=ip)
-    return math.ceil(seconds / 60) if seconds > 0 else 0
+def _release(keys: list[_Key]) -> None:
+    """The password was right: this client's failures are forgiven, the shared counts lose this check."""
+    now = timezone.now()
+    own, *shared = keys
+    with transaction.atomic():
+        LoginThrottle.objects.filter(key=own.key).delete()
+        LoginThrottle.objects.filter(key__in=[k.key for k in shared], count__gt=0).update(
+            count=F("count") - 1, next_at=now)
+        # Rows nobody has used for a whole window and a slow-down are gone for good.
+        stale = now - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + settings.LOGIN_SLOW_RETRY_SECONDS)
+        LoginThrottle.objects.filter(window_start__lt=stale, next_at__lt=stale).delete()
+
+
+def authenticate_login(*, request, login: str, password: str, ip: str | None, device_cookie: str = ""):
+    """The user if `login` and `password` are right, else None; raises LoginThrottled when refused.
+
+    The login page and the API's token endpoint both call this, so they share one count.
+    """
+    keys = _throttle_keys(login, ip, device_cookie)
+    _reserve(keys)
+    user = authenticate(request, username=login, password=password)
+    if user is not None:
+        _release(keys)
+    return user
+
+
+# --- API tokens --------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def record_login_failure(*, login: str, ip: str | None) -> None:
-    """Count one failed login against the name and the address; forget failures older than the window."""
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    keys = [k for k in (login_name_key(login), ip_key(ip)) if k]
-    LoginFailure.objects.filter(key__in=keys, at__lte=cutoff).delete()
-    LoginFailure.objects.bulk_create([LoginFailure(key=k) for k in keys])
-
-
-@transaction.atomic
-def clear_login_failures(*, login: str) -> None:
-    """A successful login forgets the failures of its login name (the address keeps its count)."""
-    LoginFailure.objects.filter(key=login_name_key(login)).delete()
+def revoke_api_tokens(*, user: User, reason: str) -> int:
+    """Delete every API token of `user` (a new password makes them void); returns how many there were."""
+    count, _deleted = ApiToken.objects.filter(user=user).delete()
+    if count:
+        audit.record(actor=user, action="api_token.revoke_all", obj=user, data={"reason": reason, "count": count})
+    return count
 
 
 # --- Sign-up of a declaring unit -------------------------------------------------------------

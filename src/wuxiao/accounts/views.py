@@ -6,7 +6,7 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -59,19 +59,21 @@ def _next_url(request) -> str:
 @require_http_methods(["GET", "POST"])
 def login_view(request):
     ip = client_ip(request)
-    form = LoginForm(request, data=request.POST if request.method == "POST" else None, ip=ip)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            services.clear_login_failures(login=form.cleaned_data["username"])
-            auth_login(request, form.get_user())
-            return redirect(_next_url(request))
-        if form.failed_credentials:
-            services.record_login_failure(login=request.POST.get("username", ""), ip=ip)
-        if form.has_error(NON_FIELD_ERRORS, "throttled"):
-            status = 429
-    return render(request, "accounts/login.html", {"form": form, "next": request.POST.get("next") or
-                                                  request.GET.get("next", "")}, status=status)
+    form = LoginForm(request, data=request.POST if request.method == "POST" else None, ip=ip,
+                     device_cookie=request.COOKIES.get(services.DEVICE_COOKIE, ""))
+    if request.method == "POST" and form.is_valid():
+        auth_login(request, form.get_user())
+        response = redirect(_next_url(request))
+        response.set_cookie(services.DEVICE_COOKIE, services.device_cookie_value(form.get_user()),
+                            max_age=services.DEVICE_COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=settings.SESSION_COOKIE_SECURE)
+        return response
+    response = render(request, "accounts/login.html", {"form": form, "next": request.POST.get("next") or
+                                                      request.GET.get("next", "")})
+    if form.retry_after:
+        response.status_code = 429
+        response["Retry-After"] = str(form.retry_after)
+    return response
 
 
 logout_view = auth_views.LogoutView.as_view()
@@ -156,6 +158,22 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 )
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A logged-in user's new password: the session stays, the other sessions and all API tokens end."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your new password is saved. Your API tokens have been revoked; "
+                                         "programs using them must log in again."))
+        return response
+
+
+password_change = PasswordChangeView.as_view()
 
 
 # --- Invitations -----------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """Who is calling the REST API: a bearer token (accounts.ApiToken) or the Django session.
 
 Tokens are stored as SHA-256 digests: the raw key is shown once, when it is issued, and a
-leaked database does not hand out working keys. Issuing and revoking a token are the API's
-own writes; they live here, each in a transaction with its audit row. Failed logins are
-counted by accounts.services, so the login page and the API share one throttle.
+leaked database does not hand out working keys. A token expires after API_TOKEN_TTL_DAYS, and a
+new password revokes all of its user's tokens (accounts.services.revoke_api_tokens). Issuing and
+revoking a token are the API's own writes; they live here, each in a transaction with its audit
+row. Failed logins are throttled by accounts.services, shared with the login page.
 """
 
 import datetime as dt
@@ -15,7 +16,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from wuxiao.accounts import services as accounts_services
 from wuxiao.accounts.models import ApiToken
 from wuxiao.common import audit
 
@@ -37,10 +37,11 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         if not token:
             return None
-        api_token = ApiToken.objects.select_related("user").filter(key=hash_token(token)).first()
+        now = timezone.now()
+        api_token = (ApiToken.objects.select_related("user")
+                     .filter(key=hash_token(token), expires_at__gt=now).first())
         if api_token is None or not api_token.user.is_active:
             return None
-        now = timezone.now()
         if api_token.last_used_at is None or now - api_token.last_used_at >= TOKEN_TOUCH_INTERVAL:
             ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=now)
             api_token.last_used_at = now
@@ -57,13 +58,13 @@ API_AUTH = [token_auth, session_auth]
 
 
 @transaction.atomic
-def create_api_token(*, actor, login: str = "", name: str = "", ip: str | None = None) -> tuple[ApiToken, str]:
-    """Issue a bearer token for `actor` and clear the login's failures; returns the row and the raw key."""
+def create_api_token(*, actor, name: str = "", ip: str | None = None) -> tuple[ApiToken, str]:
+    """Issue a bearer token for `actor`, valid for API_TOKEN_TTL_DAYS; returns the row and the raw key."""
     raw = secrets.token_urlsafe(32)
+    ApiToken.objects.filter(user=actor, expires_at__lte=timezone.now()).delete()  # they authenticate no one
     api_token = ApiToken.objects.create(user=actor, key=hash_token(raw), name=name)
-    # Failed logins are counted by accounts.services, shared with the login page.
-    accounts_services.clear_login_failures(login=login or actor.username)
-    audit.record(actor=actor, action="api_token.create", obj=api_token, data={"name": name}, ip=ip)
+    audit.record(actor=actor, action="api_token.create", obj=api_token,
+                 data={"name": name, "expires_at": api_token.expires_at.isoformat()}, ip=ip)
     return api_token, raw
 
 
