@@ -10,6 +10,7 @@ from wuxiao import api_messages as msg
 from wuxiao.accounts import services
 from wuxiao.accounts.rules import is_administrator
 from wuxiao.common import api_auth
+from wuxiao.common.request import client_ip
 
 router = Router(tags=["accounts"])
 
@@ -68,7 +69,7 @@ class MeOut(Schema):
 )
 def create_token(request: HttpRequest, response: HttpResponse, payload: TokenIn):
     login = payload.login.strip()
-    ip = api_auth.client_ip(request)
+    ip = client_ip(request)
     try:
         user = services.authenticate_login(request=request, login=login, password=payload.password, ip=ip)
     except services.LoginThrottled as throttled:
@@ -89,7 +90,7 @@ def revoke_token(request: HttpRequest):
     api_token = getattr(request, "api_token", None)
     if api_token is None:  # pragma: no cover - token_auth always sets it
         raise HttpError(401, str(msg.TOKEN_REQUIRED))
-    api_auth.revoke_api_token(actor=request.auth, api_token=api_token, ip=api_auth.client_ip(request))
+    api_auth.revoke_api_token(actor=request.auth, api_token=api_token, ip=client_ip(request))
     return Status(204, None)
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from wuxiao.common import audit
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.validators import is_mobile, normalize_credit_code, normalize_mobile
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus
 
@@ -224,10 +225,6 @@ def register_declaring_unit(*, name: str, kind: str, union_name: str, credit_cod
 # --- Invitations -----------------------------------------------------------------------------
 
 
-class InvitationUnusable(Exception):
-    """The link has been used or has expired."""
-
-
 def create_invitation(*, actor: User, organisation: Organisation, role: str, name: str = "",
                       email: str = "") -> Invitation:
     """Create a one-time invitation link for a role in a unit and e-mail it when an address is given."""
@@ -262,7 +259,7 @@ def accept_invitation(*, actor: User | None, token: str, display_name: str = "",
     """Use an invitation: give its role to `actor` when logged in, else create a new user with it."""
     invitation = Invitation.objects.select_for_update().select_related("organisation").filter(token=token).first()
     if invitation is None or not invitation.is_usable:
-        raise InvitationUnusable(_("This invitation link has already been used or has expired."))
+        raise Refused(_("This invitation link has already been used or has expired."))
     if actor is not None and actor.is_authenticated:
         user = actor
         created = False

@@ -6,7 +6,6 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -15,6 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from wuxiao.common.exceptions import Refused
+from wuxiao.common.permissions import require
+from wuxiao.common.request import client_ip
 from wuxiao.entries.models import Entry
 from wuxiao.orgs.models import Organisation, RegistrationStatus
 
@@ -26,11 +28,6 @@ from .rules import is_committee, is_expert
 BACKEND = "wuxiao.accounts.backends.MobileOrUsernameBackend"
 
 
-def client_ip(request) -> str | None:
-    # REMOTE_ADDR only: a proxy in front must set it (X-Forwarded-For is forgeable by clients).
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def permission_required(perm: str):
     """Anonymous → the login page; logged in without the permission → 403."""
 
@@ -39,8 +36,7 @@ def permission_required(perm: str):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
+            require(request.user, perm)
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -220,7 +216,7 @@ def invitation_accept(request, token: str):
         fields.pop("password2", None)
         try:
             user = services.accept_invitation(actor=request.user if logged_in else None, token=token, **fields)
-        except services.InvitationUnusable:
+        except Refused:  # the link has been used or has expired
             return render(request, "accounts/invitation_invalid.html", {"invitation": invitation}, status=410)
         if not logged_in:
             auth_login(request, user, backend=BACKEND)

@@ -27,10 +27,6 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 class TokenAuth(HttpBearer):
     """`Authorization: Bearer <key>`. Sets request.user too, so has_perm() works as in the pages."""
 
