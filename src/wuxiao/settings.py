@@ -145,6 +145,14 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "wuxiao.accounts.backends.MobileOrUsernameBackend",
 ]
+# Argon2id with OWASP's parameters first (accounts/hashers.py); the others still verify older
+# hashes (PBKDF2 until 2026), which are re-hashed with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "wuxiao.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
