@@ -78,15 +78,21 @@ def http_caller(port: int):
     return call
 
 
-def journey(call, login: str, form: dict, completers: list[dict], clock=time.perf_counter) -> dict:
-    """One declaring unit files a complete entry; returns the seconds of each step."""
+def journey(call, login: str, form: dict, completers: list[dict], clock=time.perf_counter,
+            cpu_clock=None) -> tuple[dict, dict]:
+    """One declaring unit files a complete entry; returns the seconds of each step, and the server's CPU
+    seconds of each step when `cpu_clock` reads the server's CPU time (only meaningful one at a time)."""
     times: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     token = None
 
     def step(name, method, path, body=None, expect=200):
+        cpu_started = cpu_clock() if cpu_clock else 0.0
         started = clock()
         status, data = call(method, path, body, token)
         times[name] = clock() - started
+        if cpu_clock:
+            cpu[name] = cpu_clock() - cpu_started
         if status != expect:
             raise JourneyFailed(f"{login} {name}: {status} {str(data)[:300]}")
         return data
@@ -108,7 +114,7 @@ def journey(call, login: str, form: dict, completers: list[dict], clock=time.per
     if not problems["ready"]:
         raise JourneyFailed(f"{login}: the entry is not complete: {problems['problems']}")
     step("submit", "POST", f"{path}/submit")
-    return times
+    return times, cpu
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -116,24 +122,48 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def server_cpu(master_pid: int) -> float:
+    """CPU seconds used so far by the gunicorn workers (all threads), from /proc (nanoseconds)."""
+    total = 0
+    for children in Path(f"/proc/{master_pid}/task").glob("*/children"):
+        for pid in children.read_text().split():
+            for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+                try:
+                    total += int(stat.read_text().split()[0])
+                except (OSError, ValueError, IndexError):
+                    pass
+    return total / 1e9
+
+
 def run_round(port: int, logins: list[str], concurrency: int, form: dict, completers: list[dict],
-              floor_login: str) -> dict:
-    """The floor at this concurrency, then the N journeys; every duration is in seconds."""
+              floor_login: str, master_pid: int) -> dict:
+    """The floor at this concurrency, then the N journeys; every duration is in seconds.
+
+    The server's CPU time is read from /proc around the whole round (CPU per entry, which the
+    machine's other load does not inflate) and, one request at a time, around each step."""
     call = http_caller(port)
     status, data = call("POST", "/api/auth/token", {"login": floor_login, "password": PASSWORD})
     if status != 201:
         raise JourneyFailed(f"floor login: {status} {data}")
     token = data["token"]
 
+    cpu_clock = (lambda: server_cpu(master_pid)) if concurrency == 1 else None
+    floor_cpu = []
+
     def floor_request(_):
+        cpu_started = cpu_clock() if cpu_clock else 0.0
         started = time.perf_counter()
         status, _data = call("GET", "/api/me", None, token)
         if status != 200:
             raise JourneyFailed(f"floor: {status}")
-        return time.perf_counter() - started
+        wall = time.perf_counter() - started
+        if cpu_clock:
+            floor_cpu.append(cpu_clock() - cpu_started)
+        return wall
 
     with ThreadPoolExecutor(concurrency) as pool:
         list(pool.map(floor_request, range(concurrency * 2)))  # warm both workers
+        floor_cpu.clear()
         floor = list(pool.map(floor_request, range(max(30, concurrency * 8))))
 
     failures: list[str] = []
@@ -141,21 +171,27 @@ def run_round(port: int, logins: list[str], concurrency: int, form: dict, comple
 
     def one(login):
         try:
-            return journey(call, login, form, completers)
+            return journey(call, login, form, completers, cpu_clock=cpu_clock)
         except (JourneyFailed, OSError) as exc:
             with lock:
                 failures.append(str(exc))
             return None
 
+    cpu_started = server_cpu(master_pid)
     started = time.perf_counter()
     with ThreadPoolExecutor(concurrency) as pool:
         results = [r for r in pool.map(one, logins) if r is not None]
     wall = time.perf_counter() - started
-    steps = {name: [r[name] for r in results] for name in STEPS}
+    cpu_used = server_cpu(master_pid) - cpu_started
+    steps = {name: [r[0][name] for r in results] for name in STEPS}
     steps[FLOOR] = floor
+    steps_cpu = {name: [r[1][name] for r in results] for name in STEPS} if cpu_clock else {}
+    if cpu_clock:
+        steps_cpu[FLOOR] = floor_cpu
     return {"units": len(logins), "concurrency": concurrency, "seconds": wall, "completed": len(results),
             "entries_per_second": len(results) / wall, "failures": failures[:5], "failed": len(failures),
-            "entry_seconds": [sum(r.values()) for r in results], "steps": steps}
+            "entry_seconds": [sum(r[0].values()) for r in results], "steps": steps, "steps_cpu": steps_cpu,
+            "server_cpu_per_entry": cpu_used / max(1, len(results)), "load": os.getloadavg()[0]}
 
 
 # --- The server side: runs with Django, in a child process (--setup / --count) ------------------
@@ -223,7 +259,7 @@ def trace_queries(login: str, form: dict, completers: list[dict]) -> dict:
         current.append(len(captured.captured_queries))
         return response.status_code, (response.json() if response.content else None)
 
-    times = journey(call, login, form, completers, clock=lambda: 0.0)
+    times, _cpu = journey(call, login, form, completers, clock=lambda: 0.0)
     counts = dict(zip(times, current))
     token = call("POST", "/api/auth/token", {"login": login, "password": PASSWORD})[1]["token"]
     call("GET", "/api/me", None, token)
@@ -324,7 +360,7 @@ def run_backend(backend: str, code: Path, units: int, rounds: list[int]) -> dict
         server = start_server(code, env, port, work / "server.log")
         try:
             measured = {c: run_round(port, plan["logins"][f"c{c}"], c, plan["form"], plan["completers"],
-                                     plan["logins"]["floor"][0]) for c in rounds}
+                                     plan["logins"]["floor"][0], server.pid) for c in rounds}
         finally:
             stop_server(server)
         counts = child(code, env, "--count", "--units", str(units), "--concurrency", *map(str, rounds))
@@ -353,14 +389,24 @@ def report(label: str, result: dict) -> None:
               f"{count['submit_transitions']} submit transitions for N={r['units']}: {verdict}")
         for failure in r["failures"]:
             print(f"  failure: {failure}")
+        cpu = r["server_cpu_per_entry"]
+        print(f"  server CPU per entry (gunicorn workers, from /proc): {cpu * 1000:.0f} ms, so 2 idle cores would "
+              f"file at most {2 / cpu if cpu else float('nan'):.1f} entries/s; load average {r['load']:.1f}")
         floor = statistics.median(r["steps"][FLOOR])
-        print(f"  {'step':<11} {'p50 ms':>8} {'p95 ms':>8} {'p50/floor':>10} {'queries':>8}")
+        steps_cpu = r["steps_cpu"]
+        print(f"  {'step':<11} {'p50 ms':>8} {'p95 ms':>8} {'p50/floor':>10} {'queries':>8}"
+              + (f" {'CPU ms':>7} {'CPU/floor':>10}" if steps_cpu else ""))
+        floor_cpu = statistics.median(steps_cpu[FLOOR]) if steps_cpu else 0
         for name in [FLOOR, *STEPS]:
             values = r["steps"][name]
             if not values:
                 continue
             p50, p95 = statistics.median(values), percentile(values, 0.95)
-            print(f"  {name:<11} {p50 * 1000:8.0f} {p95 * 1000:8.0f} {p50 / floor:10.1f} {queries.get(name, '?'):>8}")
+            line = f"  {name:<11} {p50 * 1000:8.0f} {p95 * 1000:8.0f} {p50 / floor:10.1f} {queries.get(name, '?'):>8}"
+            if steps_cpu:
+                used = statistics.median(steps_cpu[name])
+                line += f" {used * 1000:7.1f} {used / floor_cpu if floor_cpu else float('nan'):10.1f}"
+            print(line)
 
 
 def main() -> int:

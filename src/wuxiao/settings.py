@@ -123,6 +123,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "wuxiao.sqlite3",
+            # Opening a connection (Django's SQL functions, the PRAGMAs below) costs about as much
+            # CPU as a small request: a web process keeps its connection, as on PostgreSQL.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
