@@ -221,6 +221,10 @@ def setup_database(units: int, rounds: list[int]) -> dict:
         probe = User(username="probe")
         probe.set_password(PASSWORD)
         union = Organisation.objects.create(kind="industry_union", name="冲刺基准产业工会")
+        # The recommending unit's staff, so that each submission notifies someone and queues an e-mail.
+        recommender = User.objects.create(username="surge-recommender", password=probe.password,
+                                          email="recommender@example.com", display_name="李主席")
+        Membership.objects.create(user=recommender, organisation=union, role=Role.RECOMMENDER)
         logins: dict[str, list[str]] = {}
         for label in [*(f"c{c}" for c in rounds), "trace", "floor"]:
             count = 1 if label in ("trace", "floor") else units
