@@ -413,12 +413,36 @@ def report(label: str, result: dict) -> None:
             print(line)
 
 
+NAMES = {"sqlite": "SQLite", "pg": "PostgreSQL"}
+
+
+def compare(before: dict, after: dict) -> None:
+    """Baseline and current side by side: entries/s, server CPU per entry, and each step's p50."""
+    for backend in after:
+        if backend not in before:
+            continue
+        for c, new in after[backend]["rounds"].items():
+            old = before[backend]["rounds"].get(c)
+            if old is None:
+                continue
+            print(f"\n{NAMES[backend]}, concurrency {c}: {old['entries_per_second']:.2f} -> "
+                  f"{new['entries_per_second']:.2f} entries/s "
+                  f"(x{new['entries_per_second'] / old['entries_per_second']:.1f}); server CPU per entry "
+                  f"{old['server_cpu_per_entry'] * 1000:.0f} -> {new['server_cpu_per_entry'] * 1000:.0f} ms")
+            print("  p50 ms before -> after: " + ", ".join(
+                f"{name} {statistics.median(old['steps'][name]) * 1000:.0f} -> "
+                f"{statistics.median(new['steps'][name]) * 1000:.0f}"
+                for name in [FLOOR, *STEPS] if old["steps"][name] and new["steps"][name]))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=24, help="declaring units (entries) per round")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "pg"], choices=["sqlite", "pg"])
     parser.add_argument("--code", type=Path, default=REPO, help="the checkout whose server is measured")
+    parser.add_argument("--baseline", type=Path, help="another checkout to measure first, e.g. the commit before a "
+                        "change unpacked with `git archive`; a comparison follows")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
@@ -429,17 +453,22 @@ def main() -> int:
         work = setup_database if args.setup else count_entries
         print(json.dumps(work(args.units, args.concurrency)))
         return 0
-    results = {}
-    for backend in args.backends:
-        result = run_backend(backend, code, args.units, args.concurrency)
-        if result is None:
-            continue
-        results[backend] = result
-        if not args.json:
-            report({"sqlite": "SQLite", "pg": "PostgreSQL"}[backend] + f" ({code.name})", result)
+    checkouts = [args.baseline.resolve(), code] if args.baseline else [code]
+    results: dict[str, dict] = {}
+    for checkout in checkouts:
+        for backend in args.backends:
+            result = run_backend(backend, checkout, args.units, args.concurrency)
+            if result is None:
+                continue
+            results.setdefault(str(checkout), {})[backend] = result
+            if not args.json:
+                report(f"{NAMES[backend]} ({checkout})", result)
     if args.json:
         print(json.dumps(results))
-    lost = [r for result in results.values() for r in result["rounds"].values() if not exact(r)]
+    elif args.baseline:
+        compare(results.get(str(checkouts[0]), {}), results.get(str(code), {}))
+    lost = [r for by_backend in results.values() for result in by_backend.values()
+            for r in result["rounds"].values() if not exact(r)]
     return 1 if lost else 0
 
 

@@ -17,7 +17,7 @@ def test_two_units_file_exactly_two_entries_through_gunicorn():
                            "--json"], capture_output=True, text=True, timeout=300)
 
     assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])["sqlite"]
+    result = json.loads(done.stdout.strip().splitlines()[-1])[str(BENCH.parent.parent)]["sqlite"]
     surge = result["rounds"]["2"]
     assert surge["failures"] == [] and surge["completed"] == 2
     assert surge["count"] == {"entries": 2, "submitted": 2, "units_submitted": 2, "submit_transitions": 2}
