@@ -126,6 +126,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "wuxiao.sqlite3",
+            # Opening a connection (Django's SQL functions, the PRAGMAs below) costs about as much
+            # CPU as a small request: a web process keeps its connection, as on PostgreSQL.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
@@ -147,6 +151,14 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "wuxiao.accounts.backends.MobileOrUsernameBackend",
+]
+# Argon2id with OWASP's parameters first (accounts/hashers.py); the others still verify older
+# hashes (PBKDF2 until 2026), which are re-hashed with Argon2id at the user's next login.
+PASSWORD_HASHERS = [
+    "wuxiao.accounts.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -122,6 +122,23 @@ def test_exact_list_item(committee, world, declaring_unit, recommending_unit):
     }
 
 
+def test_detail_shows_the_list_columns_of_the_same_entry(committee, world, declaring_unit):
+    """The detail counts its prefetched completers and attachments; the list computes them in SQL."""
+    entry = world["submitted"]
+    CreditCommitment.objects.create(edition=entry.edition, unit=declaring_unit, scan="commitments/x.pdf")
+    for n in (1, 2):
+        Attachment.objects.create(entry=entry, kind="photo", file=f"entries/x/{n}.jpg", original_name=f"{n}.jpg",
+                                  size=3)
+    client = session(committee)
+
+    item = client.get("/api/entries", {"q": "车床"}).json()["items"][0]
+    detail = client.get(f"/api/entries/{entry.pk}").json()
+
+    assert {name: detail[name] for name in item} == item
+    assert (detail["first_completer"], detail["attachment_count"], detail["commitment_stamped"]) == ("张三", 2, True)
+    assert detail["completers"][0]["name"] == "张三" and len(detail["attachments"]) == 2
+
+
 @pytest.mark.parametrize("params, expected", [
     ({"status": "returned"}, ["焊接烟尘收集装置"]),
     ({"status": "draft"}, []),  # a draft is its declaring unit's own until submitted

@@ -33,14 +33,15 @@ from .forms import NewEntryForm, validate_api_input
 from .models import Attachment, AttachmentKind, Entry, EntryTransition, ExclusionAnswer
 from .queries import (
     DEFAULT_SORT,
+    LIST_RELATED,
     PAGE_SIZE,
     SEARCH_MAX,
     SORTS,
+    commitment_stamped,
     filter_entries,
     rows_in_order,
     sort_entries,
     visible_entries,
-    with_list_columns,
 )
 from .rules import is_entry_declarer, is_entry_recommender
 
@@ -64,6 +65,7 @@ NO_FILE = _("Please send the file in the form field “file” (multipart/form-d
 UPLOAD_UNAVAILABLE = _("Uploading attachments is not available yet.")
 ATTACHMENTS_CLOSED = _("The entry is “%(status)s”; its attachments can no longer be changed.")
 
+EDITION_TEXTS = ("edition__scope_text", "edition__procedure_text", "edition__notice_text")
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -236,6 +238,15 @@ class EntryOut(EntrySummaryOut):
     created_at: dt.datetime
 
     @staticmethod
+    def resolve_first_completer(obj):
+        completers = obj.completers.all()
+        return completers[0].name if completers else None
+
+    @staticmethod
+    def resolve_attachment_count(obj):
+        return len(obj.attachments.all())
+
+    @staticmethod
     def resolve_completers(obj):
         return list(obj.completers.all())
 
@@ -324,7 +335,10 @@ class EntryPatchIn(Schema):
 # --- Helpers --------------------------------------------------------------------------------
 
 def _detail_queryset():
-    return with_list_columns(Entry.objects.all(), defer_texts=False).prefetch_related(
+    """One entry with everything EntryOut shows: its first completer and attachment count come from the
+    prefetched rows (EntryOut's resolvers), not from the list's subqueries; the edition's long texts stay out."""
+    return Entry.objects.select_related(*LIST_RELATED).defer(*EDITION_TEXTS).annotate(
+        commitment_stamped=commitment_stamped()).prefetch_related(
         "completers", "presentation_forms", "attachments", "edition__exclusions",
         Prefetch("exclusion_answers", queryset=ExclusionAnswer.objects.order_by()),
         Prefetch("transitions", queryset=EntryTransition.objects.select_related("actor")))

@@ -74,7 +74,8 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
                exclusion_answers: dict[int, bool] | None = None, presentation_form_ids: list[int] | None = None,
                industry_code: str | None = None, category_id: int | None = None) -> Entry:
     """Save a draft's form as it is (no completeness check); refused once the entry is no longer editable."""
-    locked = Entry.objects.select_for_update().get(pk=entry.pk)
+    # The edition comes along (its categories, forms and exclusions are checked below); only the entry is locked.
+    locked = Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=entry.pk)
     if not may_declare(actor, locked):
         raise PermissionDenied
     if not locked.is_editable:

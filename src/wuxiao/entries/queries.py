@@ -64,20 +64,27 @@ def visible_entries(user, *, own_drafts: bool = True) -> QuerySet[Entry]:
     return entries.filter(scope)
 
 
+LIST_RELATED = ("edition", "category", "declaring_unit", "recommending_unit", "industry")
+
+
+def commitment_stamped() -> Exists:
+    """Whether the entry's declaring unit has stamped its credit commitment (R27) for the entry's edition."""
+    return Exists(CreditCommitment.objects.filter(edition=OuterRef("edition"), unit=OuterRef("declaring_unit"))
+                  .exclude(scan=""))
+
+
 def with_list_columns(entries: QuerySet[Entry], *, defer_texts: bool = True) -> QuerySet[Entry]:
     """The list's columns in the same query: joined names, first completer, attachment count, R27 stamp."""
     first_completer = Completer.objects.filter(entry=OuterRef("pk")).order_by("position", "id").values("name")[:1]
     attachments = (Attachment.objects.filter(entry=OuterRef("pk")).order_by().values("entry")
                    .annotate(n=Count("pk")).values("n"))
-    stamped = (CreditCommitment.objects.filter(edition=OuterRef("edition"), unit=OuterRef("declaring_unit"))
-               .exclude(scan=""))
-    entries = entries.select_related("edition", "category", "declaring_unit", "recommending_unit", "industry")
+    entries = entries.select_related(*LIST_RELATED)
     if defer_texts:
         entries = entries.defer(*LONG_TEXTS)
     return (entries
             .annotate(first_completer=Subquery(first_completer),
                       attachment_count=Coalesce(Subquery(attachments, output_field=IntegerField()), Value(0)),
-                      commitment_stamped=Exists(stamped)))
+                      commitment_stamped=commitment_stamped()))
 
 
 def rows_in_order(ids: list[int]) -> list[Entry]:

@@ -48,9 +48,10 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
     reason = (reason or "").strip()
     with transaction.atomic():
         # Re-read under lock: a double click or a colleague may have moved the entry meanwhile.
-        # `of` locks the entry's row only, not the edition joined to it.
-        locked = (Entry.objects.select_for_update(of=("self",)).select_related("edition")
-                  .get(pk=entry.pk))
+        # `of` locks the entry's row only, not the edition and units joined to it (the units are
+        # named in the notifications).
+        locked = (Entry.objects.select_for_update(of=("self",))
+                  .select_related("edition", "declaring_unit", "recommending_unit").get(pk=entry.pk))
         if check_permission and not may_apply(actor, t, locked):
             raise Refused(_("Only %(who)s may “%(action)s” this entry.")
                           % {"who": WHO[t.permission], "action": t.label})
