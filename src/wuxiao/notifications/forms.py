@@ -28,6 +28,3 @@ class MessageTemplateForm(forms.ModelForm):
     def clean_body(self):
         return self._checked("body")
 
-
-class MarkReadForm(forms.Form):
-    next = forms.CharField(required=False)

@@ -55,10 +55,6 @@ def entry_texts(values: dict) -> tuple[str, ...]:
     return tuple(values.get(name) or "" for name in TEXT_FIELDS)
 
 
-def entry_text(values: dict) -> str:
-    return "\n".join(entry_texts(values))
-
-
 def _near_duplicate_details(pair: duplicates.RecordPair) -> dict:
     """What the flag of `pair.a` says: the whole texts' similarity and the similar fields, a's field first."""
     return {"similarity": pair.similarity,
