@@ -18,8 +18,19 @@ from .conftest import ROLES, expect, needs_poppler, pdf_text, squeeze
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n% stamped scan\n" + b"0" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
+
+
+def _picture(fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (60, 80), 255).save(out, fmt)
+    return out.getvalue()
+
+
+# Real pictures: a scan must decode as the picture its name says (issue 8, item 9).
+PNG = _picture("PNG")
+JPEG = _picture("JPEG")
 
 
 @pytest.fixture

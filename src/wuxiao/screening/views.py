@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxiao.accounts.models import Role
+from wuxiao.common.uploads import receives_file, refuse_in_form
 from wuxiao.competitions.models import Edition
+from wuxiao.documents.forms import scan_upload_handler
 from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
@@ -164,9 +166,11 @@ def ranks(request, slug, unit_pk):
 
 @login_required
 @require_POST
+@receives_file(scan_upload_handler)
 def sheet(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
     form = SheetForm(request.POST, request.FILES)
+    refuse_in_form(request, form, "scan")
     if form.is_valid():
         try:
             services.upload_summary_sheet(actor=request.user, edition=edition, unit=unit,
