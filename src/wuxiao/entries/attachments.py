@@ -1,7 +1,8 @@
 """The checks an entry's files must pass before they are stored (R24, R25).
 
-Every check reads the file from a path on disk, a few bytes or the headers at a time:
-images and PDFs by their magic bytes, a PPTX with python-pptx (on a copy without its media, so
+Every check reads the file from a path on disk, a few bytes or the headers at a time: a PDF by
+its signature; a picture by its magic bytes, then its size from its header (refused above the
+pixel limits before any decoding), then decoded at a reduced size; a PPTX with python-pptx (on a copy without its media, so
 that a 100 MB presentation is not loaded whole), a video with PyAV reading the container's
 headers only (no frame is decoded) in a child process (video_probe.py). A failure raises
 AttachmentRefused with a message that names the rule and says how to fix the file.
@@ -261,7 +262,7 @@ def check_dimensions(width: int, height: int) -> None:
 
 
 def pixel_count(pixels: int) -> str:
-    """"4000 万" in Chinese, "40 million" in English: how each language counts a camera's pixels."""
+    """A number of pixels as each language counts a camera's: 4000 万 in Chinese, 40 million in English."""
     if (get_language() or "").startswith("zh"):
         return f"{pixels / 10_000:.0f} 万"
     return f"{pixels / 1_000_000:.3g} million"
