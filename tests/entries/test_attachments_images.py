@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageFile
 
+import wuxiao
 from wuxiao.entries.attachments import AttachmentRefused, check_file
 from wuxiao.entries.models import AttachmentKind
 
@@ -108,6 +109,12 @@ def test_a_png_whose_data_is_corrupted_is_refused(check):
     assert check(AttachmentKind.STAMPED_FORM, "盖章申报表.png", bytes(data)) == DAMAGED
 
 
+def test_a_png_with_a_wrong_checksum_is_refused_by_pillows_verify(check):
+    data = png_bytes()[:-4] + b"\x00\x00\x00\x00"  # the end chunk's checksum; the pixels still decode
+
+    assert check(AttachmentKind.PHOTO, "现场.png", data) == DAMAGED
+
+
 @pytest.mark.parametrize("kind", [AttachmentKind.DOCUMENT, AttachmentKind.OTHER, AttachmentKind.STAMPED_FORM])
 def test_a_pdf_must_start_with_the_pdf_signature(check, kind):
     assert check(kind, "说明.pdf", PDF).content_type == "application/pdf"
@@ -135,7 +142,7 @@ def test_a_complete_13000_by_13000_png_costs_no_memory_to_refuse(tmp_path):
     """The real bomb (a zlib stream of zeros, about 500 KB) in its own process: peak memory stays flat."""
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(png_claiming(13000, 13000, rows=13000))
-    src = str(Path(__file__).resolve().parents[2] / "src")
+    src = str(Path(wuxiao.__file__).resolve().parents[1])  # the code under test, wherever pytest imports it from
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "wuxiao.settings", "DATA_DIR": str(tmp_path / "data"),
            "PYTHONPATH": os.pathsep.join(p for p in (src, os.environ.get("PYTHONPATH")) if p)}
 

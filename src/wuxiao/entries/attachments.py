@@ -274,7 +274,7 @@ THUMBNAIL_SIZE = (480, 480)
 
 
 def _reduced_copy(source) -> bytes:
-    """Decode the picture at a reduced size into a small JPEG; AttachmentRefused if it does not decode.
+    """Verify and decode the picture at a reduced size into a small JPEG; AttachmentRefused if either fails.
 
     Call it only once the size is checked: a PNG or WebP is decoded whole (a JPEG at 1/8 scale).
     """
@@ -282,6 +282,9 @@ def _reduced_copy(source) -> bytes:
 
     _rewind(source)
     try:
+        with Image.open(source) as img:
+            img.verify()  # the structure (for a PNG, every chunk's checksum), before decoding
+        _rewind(source)
         with Image.open(source) as img:
             img.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale, cheap in memory
             img.thumbnail(THUMBNAIL_SIZE)
