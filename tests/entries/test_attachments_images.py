@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -110,9 +111,14 @@ def test_a_png_whose_data_is_corrupted_is_refused(check):
 
 
 def test_a_png_with_a_wrong_checksum_is_refused_by_pillows_verify(check):
-    data = png_bytes()[:-4] + b"\x00\x00\x00\x00"  # the end chunk's checksum; the pixels still decode
+    data = bytearray(png_bytes())
+    start = data.index(b"IDAT")
+    end = start + 4 + struct.unpack(">I", data[start - 4:start])[0]
+    data[end:end + 4] = b"\x00\x00\x00\x00"  # the data chunk's checksum: the pixels alone would still decode
+    with Image.open(io.BytesIO(bytes(data))) as img:
+        img.load()
 
-    assert check(AttachmentKind.PHOTO, "现场.png", data) == DAMAGED
+    assert check(AttachmentKind.PHOTO, "现场.png", bytes(data)) == DAMAGED
 
 
 @pytest.mark.parametrize("kind", [AttachmentKind.DOCUMENT, AttachmentKind.OTHER, AttachmentKind.STAMPED_FORM])
