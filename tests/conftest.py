@@ -159,3 +159,19 @@ def page(browser):
     page.csp_errors = errors
     yield page
     context.close()
+
+
+@pytest.fixture
+def spooled(monkeypatch):
+    """The temporary files Django's upload handlers create during the test: empty when nothing was spooled."""
+    from django.core.files import uploadhandler
+
+    created = []
+
+    class Recording(uploadhandler.TemporaryUploadedFile):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            created.append(self.name)
+
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", Recording)
+    return created

@@ -228,6 +228,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = Path(env_str("FILE_UPLOAD_TEMP_DIR", str(DATA_DIR / "uploads")))
 FILE_UPLOAD_TEMP_DIR.mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# A view receives no file unless it sets its own limited handler first (wuxiao.common.uploads).
+FILE_UPLOAD_HANDLERS = ["wuxiao.common.uploads.NoFileUploadHandler"]
+# Pictures (photos, scans) are refused above these sizes, read from the header before any decoding.
+# 40 megapixels: a phone photo is 12 MP (48–50 MP sensors save 12 MP by default), an A4 page
+# scanned at 300 dpi 8.7 MP and at 600 dpi 35 MP (4960×7016); decoded, 40 MP takes at most 160 MB.
+# The longer side allows long screenshots and panoramas. Pillow's MAX_IMAGE_PIXELS is set to the same.
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_SIDE = env_int("IMAGE_MAX_SIDE", 20_000)
 
 # --- Mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(

@@ -269,3 +269,116 @@ def test_viewers_download_the_entry_form_docx(as_role, role, entry):
     assert response.status_code == 200
     assert response["Content-Type"] == ("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     assert b"".join(response.streaming_content).startswith(b"PK")
+
+
+# --- Limits before the body is read, pictures, repeated requests (issue 8) -------------------------
+
+OVERSIZE = b"\x89PNG\r\n\x1a\n" + b"0" * (PHOTO_MAX_MB * MB + 128 * 1024)  # past the limit and the envelope
+
+
+def session_client(user) -> tuple[Client, dict]:
+    """A logged-in browser session with its CSRF cookie, and the header an API client sends with it."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.cookies["csrftoken"] = "a" * 32
+    return client, {"X-CSRFToken": "a" * 32}
+
+
+def test_oversize_upload_with_a_token_is_refused_from_its_length_without_spooling(as_role, entry, media, spooled):
+    client, headers, _ = as_role("declarer", "token")
+
+    response = upload(client, entry, "photo", "big.png", OVERSIZE, headers)
+
+    assert (response.status_code, response.json()) == (413, {"detail": f"文件过大：照片最大允许 {PHOTO_MAX_MB} MB。"})
+    assert spooled == [] and not Attachment.objects.exists()
+
+
+def test_oversize_upload_with_a_session_is_refused_from_its_length_without_spooling(declarer, entry, media, spooled):
+    """The session's CSRF check reads the body before the operation runs: the limit is set before it."""
+    client, headers = session_client(declarer)
+
+    response = upload(client, entry, "photo", "big.png", OVERSIZE, headers)
+
+    assert (response.status_code, response.json()) == (413, {"detail": f"文件过大：照片最大允许 {PHOTO_MAX_MB} MB。"})
+    assert spooled == [] and not Attachment.objects.exists()
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_oversize_upload_with_a_session_but_no_csrf_token_is_still_refused_unspooled(declarer, entry, spooled):
+    client, _ = session_client(declarer)
+
+    response = upload(client, entry, "photo", "big.png", OVERSIZE)
+
+    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert spooled == [] and not Attachment.objects.exists()
+
+
+@pytest.mark.parametrize("via", ["token", "session"])
+def test_a_picture_bomb_and_fake_files_are_refused_through_the_api(as_role, declarer, entry, media, via):
+    from ..upload_helpers import png_claiming
+
+    client, headers = session_client(declarer) if via == "session" else as_role("declarer", "token")[:2]
+
+    bomb = upload(client, entry, "photo", "炸弹.png", png_claiming(13000, 13000), headers)
+    fake_pdf = upload(client, entry, "document", "说明.pdf", b"<html>not %PDF-</html>", headers)
+    fake_jpeg = upload(client, entry, "photo", "现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 200, headers)
+
+    assert bomb.status_code == 400 and bomb.json()["detail"].startswith(
+        "图片为 13000×13000 像素（16900 万像素），超出上限：最多 4000 万像素，长边最多 20000 像素。")
+    assert (fake_pdf.status_code, fake_pdf.json()) == (400, {"detail": "文件内容不是 PDF（虽然扩展名为 .pdf）。请重新导出为 PDF。"})
+    assert (fake_jpeg.status_code, fake_jpeg.json()) == (400, {"detail": "图片已损坏，无法打开。请重新保存后上传。"})
+    assert not Attachment.objects.exists()
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+
+def test_an_upload_repeated_with_its_idempotency_key_is_stored_once(as_role, entry, media):
+    client, headers, _ = as_role("declarer", "token")
+    keyed = {**headers, "Idempotency-Key": "upload-1"}
+
+    first = upload(client, entry, "photo", "现场.png", png_bytes(), keyed)
+    again = upload(client, entry, "photo", "现场.png", png_bytes(), keyed)
+    other = upload(client, entry, "photo", "现场.png", png_bytes(), {**headers, "Idempotency-Key": "upload-2"})
+
+    assert first.status_code == again.status_code == other.status_code == 201
+    assert again.json() == first.json() and other.json()["id"] != first.json()["id"]
+    assert Attachment.objects.filter(entry=entry).count() == 2
+    assert sorted(p.name for p in media.rglob("*") if p.is_file()) == sorted(
+        n.rsplit("/", 1)[1] for a in Attachment.objects.all() for n in (a.file.name, a.details["thumbnail"]))
+
+
+def test_an_idempotency_key_used_for_another_kind_is_refused(as_role, entry):
+    client, headers, _ = as_role("declarer", "token")
+    keyed = {**headers, "Idempotency-Key": "same"}
+
+    upload(client, entry, "photo", "现场.png", png_bytes(), keyed)
+    reused = upload(client, entry, "stamped_form", "盖章申报表.pdf", PDF, keyed)
+
+    assert (reused.status_code, reused.json()) == (400, {
+        "detail": "该请求已经发送过一次（同一表单或同一 Idempotency-Key），不能重复发送。请刷新页面，或使用新的键重新发送。"})
+    assert list(Attachment.objects.values_list("kind", flat=True)) == ["photo"]
+
+
+def test_a_draft_created_twice_with_the_same_idempotency_key_is_created_once(as_role, edition, declarer):
+    from wuxiao.entries.models import Entry
+
+    client, headers, _ = as_role("declarer", "token")
+    keyed = {**headers, "Idempotency-Key": "draft-1"}
+
+    first = client.post("/api/entries", {"title": "智能巡检机器人"}, content_type="application/json", headers=keyed)
+    again = client.post("/api/entries", {"title": "智能巡检机器人"}, content_type="application/json", headers=keyed)
+    unkeyed = client.post("/api/entries", {"title": "另一件"}, content_type="application/json", headers=headers)
+
+    assert first.status_code == again.status_code == unkeyed.status_code == 201
+    assert again.json()["id"] == first.json()["id"] != unkeyed.json()["id"]
+    assert Entry.objects.count() == 2
+    assert AuditLog.objects.filter(action="entry.create").count() == 2
+
+
+def test_the_idempotency_key_header_is_documented():
+    schema = Client().get("/api/openapi.json").json()
+
+    for path in ("/api/entries", "/api/entries/{entry_id}/attachments"):
+        parameters = schema["paths"][path]["post"]["parameters"]
+        header = next(p for p in parameters if p["name"] == "Idempotency-Key")
+        assert header["in"] == "header" and not header.get("required")
+        assert "returns what the first one created" in header["description"]

@@ -13,13 +13,25 @@ from wuxiao.documents.exporters import CommitmentDocx, CommitmentPdf
 from wuxiao.entries.models import CreditCommitment, Entry
 
 from .. import factories
+from ..upload_helpers import png_claiming
 from .conftest import ROLES, expect, needs_poppler, pdf_text, squeeze
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n% stamped scan\n" + b"0" * 200
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 200
-JPEG = b"\xff\xd8\xff\xe0" + b"0" * 200
+
+
+def _picture(fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("L", (60, 80), 255).save(out, fmt)
+    return out.getvalue()
+
+
+# Real pictures: a scan must decode as the picture its name says (issue 8, item 9).
+PNG = _picture("PNG")
+JPEG = _picture("JPEG")
 
 
 @pytest.fixture
@@ -238,3 +250,40 @@ def test_commitment_list_queries_do_not_grow_with_rows(client_as, forms_edition)
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+# --- Limits before the body is read, pictures that are not what they claim (issue 8) ---------------
+
+def test_oversize_scan_is_refused_from_its_length_and_what_was_typed_is_kept(declarer, unit, forms_edition,
+                                                                           monkeypatch, spooled):
+    """A browser without JavaScript: the CSRF check still passes, the message is beside the field."""
+    from django.test import Client
+
+    monkeypatch.setattr("wuxiao.documents.forms.SCAN_MAX_MB", 1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(declarer)
+    client.cookies["csrftoken"] = "a" * 32
+
+    response = client.post(_url("documents:commitment", forms_edition, unit), {
+        "csrfmiddlewaretoken": "a" * 32, "legal_representative": "李法人",
+        "scan": SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_scan_error"><li>文件超过 1 MB，请降低扫描分辨率后重新上传。</li>' in page
+    assert 'value="李法人"' in page
+    assert spooled == [] and not CreditCommitment.objects.exists()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("scan.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200, "图片已损坏，无法打开。请重新保存后上传。"),
+    ("scan.jpg", b"\xff\xd8\xff\xe0" + b"0" * 200, "图片已损坏，无法打开。请重新保存后上传。"),
+    ("scan.png", png_claiming(13000, 13000), "图片为 13000×13000 像素（16900 万像素），超出上限"),
+])
+def test_a_scan_picture_must_decode_and_fit_the_pixel_limit(client_as, unit, forms_edition, name, data, message):
+    response = client_as("declarer").post(_url("documents:commitment", forms_edition, unit),
+                                          {"legal_representative": "李法人", "scan": SimpleUploadedFile(name, data)})
+
+    page = response.content.decode()
+    assert 'id="id_scan_error"><li>' + message in page and 'value="李法人"' in page
+    assert not CreditCommitment.objects.exists()

@@ -21,9 +21,10 @@ from .. import factories
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # A tiny valid PNG (1×1 pixel).
+# A 1×1 PNG whose checksums are right: uploads pass Pillow's verify (issue 8, item 9).
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8cfc0"
-    "00000301010018dd8db40000000049454e44ae426082")
+    "000003010100f70341430000000049454e44ae426082")
 MIXED = "1.适用领域：数控车间，AI质检 v2.0 提升30%。"
 
 

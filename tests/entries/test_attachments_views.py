@@ -15,6 +15,7 @@ from wuxiao.entries.models import Attachment, AttachmentKind
 from wuxiao.entries.services_attachments import AttachmentRefused, add_attachment, remove_attachment
 from wuxiao.entries.uploads import LimitedTemporaryFileUploadHandler
 
+from ..upload_helpers import parse, png_claiming
 from .conftest import ROLES
 from .test_attachments_checks import (
     EXE,
@@ -241,12 +242,13 @@ def test_handler_stops_a_file_that_passes_the_limit_and_removes_its_temp_file(en
     assert not os.path.exists(path)
 
 
-def test_handler_refuses_a_large_request_from_its_length_and_drains_it(entry):
+def test_handler_refuses_a_large_request_from_its_length_and_drains_it(entry, spooled):
+    """Decided from the Content-Length: the file is read past, never kept; the small fields are parsed."""
     handler = LimitedTemporaryFileUploadHandler(None, kind="photo", edition=entry.edition)
-    body = io.BytesIO(b"\x00" * (11 * 1024 * 1024))
-    post, files = handler.handle_raw_input(body, {}, 11 * 1024 * 1024, b"x")
-    assert (dict(post), dict(files)) == ({}, {})
-    assert body.tell() == 11 * 1024 * 1024  # read and dropped, so the browser receives the answer
+    post, files, body, length = parse(handler, {"csrfmiddlewaretoken": "t" * 64, "photo-file": SimpleUploadedFile(
+        "大照片.jpg", b"\xff\xd8\xff" + b"\x00" * (11 * 1024 * 1024))})
+    assert (post["csrfmiddlewaretoken"], dict(files), spooled) == ("t" * 64, {}, [])
+    assert body.tell() == length  # read and dropped, so the browser receives the answer
     assert handler.refused == "文件过大：照片最大允许 10 MB。"
 
 
@@ -383,3 +385,88 @@ def test_no_deleting_after_submission(entry_of, actors):
     with pytest.raises(AttachmentRefused):
         remove_attachment(actor=actors["declarer"], attachment=attachment)
     assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+# --- Limits, pictures, double clicks (issue 8) ---------------------------------------------------
+
+def csrf_client(user) -> tuple[Client, str]:
+    """A browser-like client that must send the CSRF token, and its token."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.cookies["csrftoken"] = "a" * 32  # a CSRF secret as the cookie holds it
+    return client, "a" * 32
+
+
+def test_oversize_page_upload_is_refused_beside_the_field_from_its_length_without_spooling(entry, actors, media,
+                                                                                           spooled):
+    """Without JavaScript (no size check in the browser): the message comes back beside the field, not a CSRF error."""
+    entry.edition.video_max_mb = 1
+    entry.edition.save()
+    client, token = csrf_client(actors["declarer"])
+
+    response = client.post(reverse("entries:attachment_upload", args=[entry.pk, "video"]), {
+        "csrfmiddlewaretoken": token, "next": reverse("entries:attachments", args=[entry.pk]),
+        "video-file": SimpleUploadedFile("大视频.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * (2 * 1024 * 1024))})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="id_attachment_{entry.pk}_video-file_error"><li>文件过大：路演视频最大允许 1 MB。</li>' in page
+    assert spooled == [] and temp_files(media) == []
+    assert not entry.attachments.exists() and stored_files(media) == []
+
+
+def test_a_picture_bomb_is_refused_through_the_page_and_nothing_is_kept(client_for, entry, media):
+    response = upload(client_for("declarer"), entry, "photo", "炸弹.png", png_claiming(13000, 13000), **XHR)
+
+    assert response.status_code == 400
+    assert "图片为 13000×13000 像素（16900 万像素），超出上限：最多 4000 万像素，长边最多 20000 像素。" in (
+        response.content.decode())
+    assert not Attachment.objects.exists() and stored_files(media) == [] and temp_files(media) == []
+
+
+def test_a_fake_pdf_and_a_renamed_picture_are_refused_through_the_page(client_for, entry, media):
+    client = client_for("declarer")
+
+    fake_pdf = upload(client, entry, "document", "说明.pdf", b"<html>%PDF-1.4</html>", **XHR)
+    renamed = upload(client, entry, "photo", "现场.png", jpeg_bytes(), **XHR)
+
+    assert "文件内容不是 PDF（虽然扩展名为 .pdf）。请重新导出为 PDF。" in fake_pdf.content.decode()
+    assert "文件扩展名为 .png，但内容是 JPEG 图片。请上传原始文件，或重新另存为 .png。" in renamed.content.decode()
+    assert not Attachment.objects.exists() and stored_files(media) == []
+
+
+def request_key_of(page: str, kind: str) -> str:
+    marker = f'name="{kind}-request_key" value="'
+    return page.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_an_upload_sent_twice_stores_one_attachment(client_for, entry, media):
+    client = client_for("declarer")
+    key = request_key_of(client.get(reverse("entries:attachments", args=[entry.pk])).content.decode(), "photo")
+    assert len(key) >= 20
+
+    def send():
+        return client.post(reverse("entries:attachment_upload", args=[entry.pk, "photo"]), {
+            "photo-file": SimpleUploadedFile("现场.jpg", jpeg_bytes()), "photo-request_key": key}, **XHR)
+
+    first, second = send(), send()
+
+    attachment = Attachment.objects.get()
+    assert first.status_code == second.status_code == 200
+    assert "已上传“现场.jpg”" in second.content.decode()
+    assert stored_files(media) == sorted([attachment.file.name, attachment.details["thumbnail"]])
+    assert AuditLog.objects.filter(action="entry.attachment_add").count() == 1
+    # The panel that comes back carries a new key: the next upload is a new one.
+    assert request_key_of(second.content.decode(), "photo") != key
+
+
+def test_a_refused_upload_can_be_sent_again_with_the_same_key(client_for, entry):
+    client = client_for("declarer")
+    url = reverse("entries:attachment_upload", args=[entry.pk, "photo"])
+
+    refused = client.post(url, {"photo-file": SimpleUploadedFile("现场.jpg", PDF), "photo-request_key": "k1"}, **XHR)
+    accepted = client.post(url, {"photo-file": SimpleUploadedFile("现场.jpg", jpeg_bytes()),
+                                 "photo-request_key": "k1"}, **XHR)
+
+    assert refused.status_code == 400 and request_key_of(refused.content.decode(), "photo") == "k1"
+    assert accepted.status_code == 200 and entry.attachments.get().original_name == "现场.jpg"

@@ -104,3 +104,63 @@ def test_double_click_moves_the_entry_once(slow_quota_check):
     assert sorted(type(r).__name__ for r in results) == ["Entry", "Refused"], results
     assert EntryTransition.objects.filter(entry=entry).count() == 1
     assert Entry.objects.get(pk=entry.pk).status == "recommended"
+
+
+@pytest.fixture
+def slow_audit(monkeypatch):
+    """Hold each creating transaction open for a moment, so that the two requests overlap inside it."""
+    from wuxiao.common import audit
+
+    original = audit.record
+
+    def slow(**kwargs):
+        time.sleep(0.5)
+        return original(**kwargs)
+
+    monkeypatch.setattr(audit, "record", slow)
+
+
+def test_a_double_click_on_start_with_its_key_makes_one_draft(slow_audit):
+    """The second request waits at the key's unique index until the first commits, then gets its draft."""
+    from wuxiao.entries.declaration import create_entry
+
+    edition = factories.EditionFactory()
+    unit = factories.DeclaringUnitFactory()
+    declarer = factories.user_with_role(Role.DECLARER, unit)
+
+    def click():
+        return create_entry(actor=User.objects.get(pk=declarer.pk), unit=unit, edition=edition, title="巡检机器人",
+                            request_key="same-form")
+
+    results = race([click, click])
+
+    assert all(isinstance(r, Entry) for r in results), results
+    assert results[0].pk == results[1].pk == Entry.objects.get().pk
+
+
+def test_an_upload_sent_twice_at_once_with_its_key_is_stored_once(slow_audit, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuxiao.entries.models import Attachment
+    from wuxiao.entries.services_attachments import add_attachment
+
+    from .test_attachments_checks import jpeg_bytes
+
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    unit = factories.DeclaringUnitFactory()
+    declarer = factories.user_with_role(Role.DECLARER, unit)
+    entry = factories.EntryFactory(declaring_unit=unit, status="draft")
+
+    def send():
+        return add_attachment(actor=User.objects.get(pk=declarer.pk), entry=Entry.objects.get(pk=entry.pk),
+                              kind="photo", uploaded_file=SimpleUploadedFile("现场.jpg", jpeg_bytes()),
+                              request_key="same-upload")
+
+    results = race([send, send])
+
+    attachment = Attachment.objects.get()
+    assert [r.pk for r in results] == [attachment.pk, attachment.pk], results
+    # The second request's own copy was removed: only the kept file and its thumbnail remain.
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == sorted(
+        [attachment.file.name, attachment.details["thumbnail"]])

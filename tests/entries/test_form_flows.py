@@ -80,6 +80,34 @@ def test_create_prefills_the_unit_and_contact(client, declarer, declaring_unit, 
     assert AuditLog.objects.filter(action="entry.create", object_id=str(entry.pk), actor=declarer).exists()
 
 
+def test_a_double_click_on_start_makes_one_draft(client, declaring_unit, edition):
+    """The form carries a one-time key: the second request of a double click lands in the same draft."""
+    page = client.get(reverse("entries:mine")).content.decode()
+    key = re.search(r'name="request_key" value="([^"]+)"', page).group(1)
+    data = {"unit": declaring_unit.pk, "edition": edition.pk, "title": "智能巡检机器人", "request_key": key}
+
+    first = client.post(reverse("entries:create"), data)
+    second = client.post(reverse("entries:create"), data)
+
+    entry = Entry.objects.get()
+    assert first["Location"] == second["Location"] == reverse("entries:edit", args=[entry.pk])
+    assert AuditLog.objects.filter(action="entry.create").count() == 1
+    # Shown again, the form has a new key: starting another entry on purpose still works.
+    assert key not in client.get(reverse("entries:mine")).content.decode()
+
+
+def test_a_key_sent_for_another_unit_is_refused_with_a_message(client, declarer, declaring_unit, edition):
+    second_unit = factories.DeclaringUnitFactory(parent=declaring_unit.parent)
+    factories.MembershipFactory(user=declarer, organisation=second_unit, role="declarer")
+    client.post(reverse("entries:create"), {"unit": declaring_unit.pk, "edition": edition.pk, "request_key": "k"})
+
+    response = client.post(reverse("entries:create"), {"unit": second_unit.pk, "edition": edition.pk,
+                                                       "request_key": "k"}, follow=True)
+
+    assert "该请求已经发送过一次" in response.content.decode()
+    assert list(Entry.objects.values_list("declaring_unit", flat=True)) == [declaring_unit.pk]
+
+
 def test_create_after_the_deadline_names_r15(client, declaring_unit, edition):
     edition.declaration_deadline = timezone.now() - dt.timedelta(seconds=1)
     edition.is_current = True

@@ -242,3 +242,34 @@ def test_reorder_refused_when_locked_or_by_another_unit(client, other_recommende
     assert response.status_code == 409 and "本批次已提交组委会（R26）" in response.content.decode()
     entry.refresh_from_db()
     assert entry.recommendation_rank == 1
+
+
+def test_an_oversize_sheet_is_refused_from_its_length_beside_the_field(recommender, edition, recommending_unit,
+                                                                      monkeypatch, spooled):
+    """Without JavaScript: the CSRF token and the batch version still arrive; the file is never stored."""
+    from django.test import Client
+
+    monkeypatch.setattr("wuxiao.documents.forms.SCAN_MAX_MB", 1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(recommender)
+    client.cookies["csrftoken"] = "a" * 32
+
+    response = client.post(_url("sheet", edition, recommending_unit), {
+        "csrfmiddlewaretoken": "a" * 32, "version": "0",
+        "scan": SimpleUploadedFile("汇总表.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_scan_error"><li>文件超过 1 MB，请降低扫描分辨率后重新上传。</li>' in html
+    assert spooled == []
+    assert not Batch.objects.filter(edition=edition, unit=recommending_unit).exclude(stamped_sheet="").exists()
+
+
+def test_a_fake_picture_sheet_is_refused(client, recommender, edition, recommending_unit):
+    client.force_login(recommender)
+
+    response = client.post(_url("sheet", edition, recommending_unit), {
+        "version": "0", "scan": SimpleUploadedFile("汇总表.png", b"\x89PNG\r\n\x1a\n" + b"0" * 200)})
+
+    assert "图片已损坏，无法打开。请重新保存后上传。" in response.content.decode()
+    assert not Batch.objects.filter(edition=edition, unit=recommending_unit).exclude(stamped_sheet="").exists()

@@ -60,3 +60,24 @@ class Industry(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class RequestKey(models.Model):
+    """A one-time key of a request that creates something, so that sending it twice creates it once.
+
+    `scope` names what the key was used for (e.g. "entry.create"), `object_id` what it created.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("key"), max_length=100)
+    scope = models.CharField(_("used for"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("request key")
+        verbose_name_plural = _("request keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="request_key_unique")]
+
+    def __str__(self):
+        return f"{self.scope} {self.key}"

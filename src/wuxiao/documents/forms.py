@@ -4,7 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wuxiao.entries.attachments import JPEG, PDF, PNG, image_type
+from wuxiao.common.uploads import LimitedUploadHandler
+from wuxiao.entries.attachments import JPEG, MB, PDF, PNG, AttachmentRefused, check_image, image_type
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.orgs.models import Organisation
 
@@ -22,11 +23,22 @@ def scan_kind(upload) -> str | None:
     return SCAN_KINDS[content_type][0] if content_type in SCAN_KINDS else None
 
 
+def too_large_message():
+    return _("The file is larger than %(mb)s MB; please scan at a lower resolution.") % {"mb": SCAN_MAX_MB}
+
+
+def scan_upload_handler(request) -> LimitedUploadHandler:
+    """How a form with a stamped scan reads its body: refused above SCAN_MAX_MB before the file is stored."""
+    return LimitedUploadHandler(request, max_bytes=SCAN_MAX_MB * MB, message=too_large_message())
+
+
 def check_scan(upload) -> None:
-    """A stamped scan (R27, Attachment 2): PDF, JPEG or PNG, at most 20 MB, content matching the name."""
-    if upload.size > SCAN_MAX_MB * 1024 * 1024:
-        raise ValidationError(_("The file is larger than %(mb)s MB; please scan at a lower resolution."),
-                              code="too_large", params={"mb": SCAN_MAX_MB})
+    """A stamped scan (R27, Attachment 2): PDF, JPEG or PNG, at most 20 MB, content matching the name.
+
+    A picture must also be within the pixel limits and decode as the format it claims.
+    """
+    if upload.size > SCAN_MAX_MB * MB:
+        raise ValidationError(too_large_message(), code="too_large")
     if upload.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     kind = scan_kind(upload)
@@ -37,6 +49,11 @@ def check_scan(upload) -> None:
         raise ValidationError(
             _("The file's name (%(suffix)s) does not match its content (%(kind)s); please upload the original file."),
             code="mismatch", params={"suffix": suffix or "—", "kind": kind.upper()})
+    if kind != "pdf":
+        try:
+            check_image(upload, suffix, upload.read(16))
+        except AttachmentRefused as refused:
+            raise ValidationError(refused.message, code="image") from None
 
 
 class CommitmentForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from wuxiao.accounts.models import Role
 from wuxiao.common.permissions import require
+from wuxiao.common.uploads import receives_file, refuse_in_form
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.models import CreditCommitment, Entry
 from wuxiao.orgs.models import Organisation
@@ -18,7 +19,7 @@ from wuxiao.orgs.models import Organisation
 from . import content, services
 from .download import download
 from .exporters import BLANK_EXPORTERS, CommitmentPdf, EntryFormDocx, EntryFormPdf
-from .forms import CommitmentFilterForm, CommitmentForm, ExportForm
+from .forms import CommitmentFilterForm, CommitmentForm, ExportForm, scan_upload_handler
 from .models import ExportJob
 
 PAGE_SIZE = 50
@@ -83,11 +84,13 @@ def my_commitment(request):
 
 
 @login_required
+@receives_file(scan_upload_handler)
 def commitment(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "documents.sign_commitment")
     existing = CreditCommitment.objects.filter(edition=edition, unit=unit).select_related("scan_uploaded_by").first()
     if request.method == "POST":
         form = CommitmentForm(request.POST, request.FILES)
+        refuse_in_form(request, form, "scan")
         if form.is_valid():
             services.save_commitment(actor=request.user, edition=edition, unit=unit,
                                      legal_representative=form.cleaned_data["legal_representative"],

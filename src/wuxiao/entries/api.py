@@ -8,6 +8,7 @@ Lists use the page's query (views_lists), so pages and API show the same rows.
 """
 
 import datetime as dt
+from functools import wraps
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -15,7 +16,8 @@ from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -24,6 +26,8 @@ from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.permissions import require
+from wuxiao.common.request_keys import KEY_MAX_LENGTH
+from wuxiao.common.uploads import LimitedUploadHandler, upload_refusal
 from wuxiao.competitions.models import Edition
 from wuxiao.orgs.models import Organisation
 
@@ -66,6 +70,10 @@ UPLOAD_UNAVAILABLE = _("Uploading attachments is not available yet.")
 ATTACHMENTS_CLOSED = _("The entry is “%(status)s”; its attachments can no longer be changed.")
 
 EDITION_TEXTS = ("edition__scope_text", "edition__procedure_text", "edition__notice_text")
+IDEMPOTENCY_KEY = Header(
+    None, alias="Idempotency-Key", max_length=KEY_MAX_LENGTH,
+    description="Optional: a unique value you choose for this request (e.g. a UUID). Sending the request again "
+                "with the same key returns what the first one created; keys are remembered for 24 hours.")
 
 
 # --- Schemas --------------------------------------------------------------------------------
@@ -452,14 +460,18 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
     "/entries", response={201: EntryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
                           422: InvalidInputOut},
     summary="Start a draft entry for your declaring unit", url_name="entry_create",
+    description="With an `Idempotency-Key`, sending the request again (a retry, a double click) returns the draft "
+                "the first one started instead of starting a second one.",
 )
-def create_entry(request: HttpRequest, payload: EntryCreateIn):
+def create_entry(request: HttpRequest, payload: EntryCreateIn,
+                 idempotency_key: str | None = IDEMPOTENCY_KEY):
     user = request.auth
     edition = _edition(payload.edition)
     unit = _declaring_unit(user, payload.unit_id)
     title = _title(payload.title)
     try:
-        entry = declaration.create_entry(actor=user, unit=unit, edition=edition, title=title)
+        entry = declaration.create_entry(actor=user, unit=unit, edition=edition, title=title,
+                                         request_key=idempotency_key or "")
     except PermissionDenied:
         raise HttpError(403, str(UNIT_NOT_YOURS)) from None
     except Refused as refused:
@@ -534,39 +546,60 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     "properties": {"file": {"type": "string", "format": "binary"}}}}}}}
 
 
+def _limit_upload_before_auth(run):
+    """Set the upload's limit before ninja authenticates: a session's CSRF check reads the body.
+
+    Without it the session path would parse the body with Django's default handlers, writing a
+    file of any size to disk before the view could refuse it.
+    """
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, **kwargs):
+        from .uploads import LimitedTemporaryFileUploadHandler
+
+        entry = Entry.objects.select_related("edition").filter(pk=kwargs.get("entry_id")).first()
+        kind = request.GET.get("kind")
+        if entry is not None and kind in AttachmentKind.values:
+            request.upload_handlers = [LimitedTemporaryFileUploadHandler(request, kind=kind, edition=entry.edition)]
+        else:  # answered with 404 or 422 before any file is looked at: none is kept
+            request.upload_handlers = [LimitedUploadHandler(request, max_bytes=0, message=NO_FILE)]
+        return run(request, **kwargs)
+
+    return wrapper
+
+
 @router.post(
     "/entries/{entry_id}/attachments",
     response={201: AttachmentOut, 400: ErrorOut, 413: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
     summary="Upload an attachment (multipart field `file`)", url_name="entry_attachment_upload",
     description="The checks of R24 apply (PPT 16:9, first slide without animation or sound; video length, "
-                "size and resolution). A PPT, video or stamped form replaces the previous one.",
+                "size and resolution). A PPT, video or stamped form replaces the previous one. A request larger "
+                "than the kind's limit is refused with 413 from its Content-Length, before the file is read. "
+                "With an `Idempotency-Key`, sending the upload again returns the attachment the first one "
+                "stored instead of storing the file twice.",
     openapi_extra=UPLOAD_BODY,
 )
-def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind = Query(...)):
+@decorate_view(_limit_upload_before_auth)
+def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind = Query(...),
+                      idempotency_key: str | None = IDEMPOTENCY_KEY):
     entry = viewable_entry(request, entry_id)
     try:
         from . import services_attachments
-        from .uploads import LimitedTemporaryFileUploadHandler
     except ImportError:
         raise HttpError(501, str(UPLOAD_UNAVAILABLE)) from None
     if not is_entry_declarer(request.auth, entry):
         raise HttpError(403, str(DECLARE_FORBIDDEN))
     if not services_attachments.may_change_attachment(request.auth, entry, kind):
         raise HttpError(409, str(ATTACHMENTS_CLOSED % {"status": entry.get_status_display()}))
-    # The file streams to a temporary file, refused as soon as it passes the kind's limit. The handler
-    # can only be set before the body is read (a session's CSRF check may have read it already).
-    handler = None
-    if not hasattr(request, "_files"):
-        handler = LimitedTemporaryFileUploadHandler(request, kind=kind, edition=entry.edition)
-        request.upload_handlers = [handler]
     uploaded = request.FILES.get("file")
-    if handler is not None and handler.refused:
-        raise HttpError(413, str(handler.refused))
+    refused = upload_refusal(request)
+    if refused:
+        raise HttpError(413, str(refused))
     if uploaded is None or not uploaded.size:
         raise HttpError(400, str(NO_FILE))
     try:
         attachment = services_attachments.add_attachment(actor=request.auth, entry=entry, kind=kind,
-                                                         uploaded_file=uploaded)
+                                                         uploaded_file=uploaded, request_key=idempotency_key or "")
     except services_attachments.AttachmentRefused as refused:
         raise HttpError(400, str(refused.message)) from None
     return Status(201, attachment)

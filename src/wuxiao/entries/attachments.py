@@ -1,7 +1,8 @@
 """The checks an entry's files must pass before they are stored (R24, R25).
 
-Every check reads the file from a path on disk, a few bytes or the headers at a time:
-images and PDFs by their magic bytes, a PPTX with python-pptx (on a copy without its media, so
+Every check reads the file from a path on disk, a few bytes or the headers at a time: a PDF by
+its signature; a picture by its magic bytes, then its size from its header (refused above the
+pixel limits before any decoding), then decoded at a reduced size; a PPTX with python-pptx (on a copy without its media, so
 that a 100 MB presentation is not loaded whole), a video with PyAV reading the container's
 headers only (no frame is decoded) in a child process (video_probe.py). A failure raises
 AttachmentRefused with a message that names the rule and says how to fix the file.
@@ -12,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -21,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .models import AttachmentKind
@@ -63,10 +67,11 @@ class AttachmentRefused(Exception):
 
 @dataclass
 class Checked:
-    """What the checks established about an accepted file."""
+    """What the checks established about an accepted file (and a photo's thumbnail, a small JPEG)."""
 
     content_type: str
     details: dict = field(default_factory=dict)
+    thumbnail: bytes | None = None
 
 
 # --- Limits -------------------------------------------------------------------------------
@@ -139,7 +144,7 @@ def check_file(*, kind: str, path: str, name: str, size: int, edition) -> Checke
                                   "be uploaded."))
     ext = extension(name)
     if kind == AttachmentKind.PHOTO:
-        return check_image(path, ext, head)
+        return check_image(path, ext, head, thumbnail=True)
     if kind in (AttachmentKind.DOCUMENT, AttachmentKind.OTHER):
         return check_pdf(ext, head)
     if kind == AttachmentKind.STAMPED_FORM:
@@ -189,28 +194,116 @@ def image_type(head: bytes) -> str | None:
     return None
 
 
-def check_image(path: str, ext: str, head: bytes) -> Checked:
+def check_image(source, ext: str, head: bytes, *, thumbnail: bool = False) -> Checked:
+    """A JPEG, PNG or WebP picture (a path or an open file) whose name, content and size agree.
+
+    Its width and height are read from the header and checked against IMAGE_MAX_PIXELS and
+    IMAGE_MAX_SIDE before any pixel is decoded (a small file can claim 13000×13000 pixels, which
+    take gigabytes once decoded). Then the picture is decoded at a reduced size, which proves it
+    is the picture it claims to be; with `thumbnail`, the small JPEG made on the way is kept.
+    """
     if ext not in IMAGE_EXTENSIONS:
         raise AttachmentRefused(_("A photo must be a JPEG, PNG or WebP picture (.jpg, .png or .webp)."))
     content_type = image_type(head)
     if content_type is None:
         raise AttachmentRefused(_("The file's content is not a JPEG, PNG or WebP picture although its name ends "
                                   "in %(ext)s. Please upload the picture itself.") % {"ext": ext})
-    from PIL import Image  # Pillow reads the header only here; pixels are decoded for the thumbnail alone
+    if content_type != IMAGE_EXTENSIONS[ext]:
+        raise AttachmentRefused(_("The file's name ends in %(ext)s but its content is a %(format)s picture. Please "
+                                  "upload the original file, or save it again as %(ext)s.")
+                                % {"ext": ext, "format": IMAGE_FORMAT_NAMES[content_type]})
+    width, height = _header_size(source, content_type)
+    check_dimensions(width, height)
+    small = _reduced_copy(source)
+    return Checked(content_type, {"width": width, "height": height}, thumbnail=small if thumbnail else None)
 
+
+IMAGE_FORMAT_NAMES = {JPEG: "JPEG", PNG: "PNG", WEBP: "WebP"}
+DAMAGED_IMAGE = _("The picture is damaged and cannot be opened. Please save it again and upload the new file.")
+# What Pillow raises for a file it cannot read as the format it claims.
+PILLOW_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+
+
+def _rewind(source) -> None:
+    if hasattr(source, "seek"):
+        source.seek(0)
+
+
+def _header_size(source, content_type: str) -> tuple[int, int]:
+    """Width and height from the header, by Pillow's reader for the format: no pixel is decoded.
+
+    The reader's class is used rather than Image.open, which refuses a picture above twice
+    MAX_IMAGE_PIXELS without saying its size, so the message could not name it.
+    """
+    from PIL import JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+
+    reader = {JPEG: JpegImagePlugin.JpegImageFile, PNG: PngImagePlugin.PngImageFile,
+              WEBP: WebPImagePlugin.WebPImageFile}[content_type]
+    _rewind(source)
     try:
-        with Image.open(path) as img:
-            width, height = img.size
-    except (Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise AttachmentRefused(_("The picture is damaged and cannot be opened. Please save it again and upload "
-                                  "the new file.")) from None
-    return Checked(content_type, {"width": width, "height": height})
+        with reader(source) as img:
+            return img.size
+    except PILLOW_ERRORS:
+        raise AttachmentRefused(DAMAGED_IMAGE) from None
+    finally:
+        _rewind(source)
+
+
+def check_dimensions(width: int, height: int) -> None:
+    """Refuse a picture with more pixels, or a longer side, than the settings allow."""
+    max_pixels, max_side = settings.IMAGE_MAX_PIXELS, settings.IMAGE_MAX_SIDE
+    if width * height > max_pixels or max(width, height) > max_side:
+        raise AttachmentRefused(
+            _("The picture is %(width)d×%(height)d pixels (%(pixels)s pixels); at most %(max_pixels)s pixels and "
+              "%(max_side)d pixels on the longer side are allowed. Please reduce its size (for a scan, 300 dpi is "
+              "enough) and upload it again.")
+            % {"width": width, "height": height, "pixels": pixel_count(width * height),
+               "max_pixels": pixel_count(max_pixels), "max_side": max_side})
+
+
+def pixel_count(pixels: int) -> str:
+    """A number of pixels as each language counts a camera's: 4000 万 in Chinese, 40 million in English."""
+    if (get_language() or "").startswith("zh"):
+        return f"{pixels / 10_000:.0f} 万"
+    return f"{pixels / 1_000_000:.3g} million"
+
+
+# --- Thumbnails ----------------------------------------------------------------------------
+
+THUMBNAIL_SIZE = (480, 480)
+
+
+def _reduced_copy(source) -> bytes:
+    """Verify and decode the picture at a reduced size into a small JPEG; AttachmentRefused if either fails.
+
+    Call it only once the size is checked: a PNG or WebP is decoded whole (a JPEG at 1/8 scale).
+    """
+    from PIL import Image, ImageOps
+
+    _rewind(source)
+    try:
+        with Image.open(source) as img:
+            img.verify()  # the structure (for a PNG, every chunk's checksum), before decoding
+        _rewind(source)
+        with Image.open(source) as img:
+            img.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale, cheap in memory
+            img.thumbnail(THUMBNAIL_SIZE)
+            img = ImageOps.exif_transpose(img)  # on the small copy: turning the full picture would copy it
+            if img.mode not in ("RGB", "L"):
+                img = img.convert("RGB")
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=80)
+            return out.getvalue()
+    except (*PILLOW_ERRORS, Image.DecompressionBombError):
+        raise AttachmentRefused(DAMAGED_IMAGE) from None
+    finally:
+        _rewind(source)
 
 
 def check_pdf(ext: str, head: bytes) -> Checked:
     if ext != ".pdf":
         raise AttachmentRefused(_("The document must be a PDF file (.pdf). Please print or export it as PDF."))
-    if b"%PDF-" not in head:
+    if not head.startswith(b"%PDF-"):
         raise AttachmentRefused(_("The file's content is not a PDF although its name ends in .pdf. Please export "
                                   "the document as PDF again."))
     return Checked(PDF)
@@ -410,26 +503,3 @@ def check_video(path: str, ext: str, head: bytes, edition) -> Checked:
 def describe_duration(seconds: float) -> str:
     total = int(round(seconds))
     return _("%(minutes)d min %(seconds)02d s") % {"minutes": total // 60, "seconds": total % 60}
-
-
-# --- Thumbnails ----------------------------------------------------------------------------
-
-THUMBNAIL_SIZE = (480, 480)
-
-
-def make_thumbnail(path: str) -> bytes | None:
-    """A small JPEG of a photo for the lists; None when Pillow cannot make one (the photo itself is shown)."""
-    from PIL import Image, ImageOps
-
-    try:
-        with Image.open(path) as img:
-            img.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale, cheap in memory
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail(THUMBNAIL_SIZE)
-            if img.mode not in ("RGB", "L"):
-                img = img.convert("RGB")
-            out = io.BytesIO()
-            img.save(out, "JPEG", quality=80)
-            return out.getvalue()
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        return None

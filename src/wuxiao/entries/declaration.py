@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.accounts.models import Role
-from wuxiao.common import audit
+from wuxiao.common import audit, request_keys
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
 from wuxiao.orgs.models import RegistrationStatus
@@ -50,10 +50,18 @@ def may_declare(user, entry: Entry) -> bool:
 
 
 @transaction.atomic
-def create_entry(*, actor, unit, edition, title: str = "") -> Entry:
-    """Start a draft entry of `unit` in `edition`, prefilled with the unit and the actor as contact."""
+def create_entry(*, actor, unit, edition, title: str = "", request_key: str = "") -> Entry:
+    """Start a draft entry of `unit` in `edition`, prefilled with the unit and the actor as contact.
+
+    With a `request_key` (common.request_keys), a repeat of the request (a double click, a retried
+    call) returns the draft the first one started instead of a second draft.
+    """
     if unit.pk not in actor.unit_ids_with_role(Role.DECLARER):
         raise PermissionDenied
+    if request_key:
+        earlier = request_keys.claim(actor=actor, key=request_key, scope=f"entry.create:{unit.pk}:{edition.pk}")
+        if earlier is not None:
+            return request_keys.replayed(earlier, Entry.objects.all())
     if unit.registration_status == RegistrationStatus.REJECTED:
         raise Refused(_("Your unit's registration was rejected by the recommending unit; correct the "
                                    "unit's data first."))
@@ -66,6 +74,8 @@ def create_entry(*, actor, unit, edition, title: str = "") -> Entry:
         affiliation=unit.name, contact_name=actor.display_name or unit.contact_name,
         contact_mobile=actor.mobile or unit.contact_mobile, created_by=actor)
     audit.record(actor=actor, action="entry.create", obj=entry, edition=edition)
+    if request_key:
+        request_keys.settle(actor=actor, key=request_key, obj=entry)
     return entry
 
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common.exceptions import InvalidInput
 from wuxiao.common.models import Industry
+from wuxiao.common.request_keys import RequestKeyField
 from wuxiao.common.validators import validate_mobile, validate_phone
 
 from .declaration import COMPLETER_AGE, EDITABLE_FIELDS
@@ -304,6 +305,8 @@ class NewEntryForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("declaring unit"), queryset=None, empty_label=None)
     edition = forms.ModelChoiceField(label=_("edition"), queryset=None, empty_label=None)
     title = PlainTextField(label=_label("title"), max_length=200, required=False)
+    # A double click on "start" sends the form twice with this key: one draft is started, not two.
+    request_key = RequestKeyField()
 
     def __init__(self, *args, units, editions, **kwargs):
         super().__init__(*args, **kwargs)

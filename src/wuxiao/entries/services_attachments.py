@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuxiao.common import audit
+from wuxiao.common import audit, request_keys
 
-from .attachments import PHOTO_MAX_COUNT, AttachmentRefused, check_file, clean_name, make_thumbnail
+from .attachments import PHOTO_MAX_COUNT, AttachmentRefused, check_file, clean_name
 from .models import SINGLE_KINDS, Attachment, AttachmentKind, Entry
 from .rules import is_entry_declarer
 
@@ -83,48 +83,79 @@ def _stored_names(attachment: Attachment) -> list[str]:
     return [attachment.file.name, (attachment.details or {}).get("thumbnail", "")]
 
 
-def add_attachment(*, actor, entry: Entry, kind: str, uploaded_file) -> Attachment:
-    """Check `uploaded_file` for `kind` and store it on `entry`, replacing the old file of a single kind; audited."""
+def add_attachment(*, actor, entry: Entry, kind: str, uploaded_file, request_key: str = "") -> Attachment:
+    """Check `uploaded_file` for `kind` and store it on `entry`, replacing the old file of a single kind; audited.
+
+    With a `request_key` (common.request_keys), a repeat of the upload (a double click, a retried
+    call) returns the attachment the first one stored instead of storing the file twice.
+    """
     if kind not in AttachmentKind.values:
         raise AttachmentRefused(_("Unknown kind of attachment."))
+    try:
+        return _add_attachment(actor, entry, kind, uploaded_file, request_key)
+    except request_keys.RequestKeyUsed as used:
+        raise AttachmentRefused(used.message) from None
+
+
+def _add_attachment(actor, entry: Entry, kind: str, uploaded_file, request_key: str) -> Attachment:
+    scope = f"entry.attachment_add:{entry.pk}:{kind}"
+    earlier = request_keys.earlier_use(actor=actor, key=request_key, scope=scope)
+    if earlier is not None:  # the first one has finished: nothing to check or store again
+        return request_keys.replayed(earlier, Attachment.objects.filter(entry=entry))
     if not may_change_attachment(actor, entry, kind):
         raise AttachmentRefused(_refusal_for(actor, entry))
     name = clean_name(uploaded_file.name)
     size = uploaded_file.size
     with _local_path(uploaded_file) as path:
         checked = check_file(kind=kind, path=path, name=name, size=size, edition=entry.edition)
-        thumbnail = make_thumbnail(path) if kind == AttachmentKind.PHOTO else None
 
     # Into the storage before the transaction: a long write must not hold the entry's lock.
     attachment = Attachment(entry=entry, kind=kind, original_name=name, size=size,
                             content_type=checked.content_type, details=checked.details, uploaded_by=actor)
     storage = attachment.file.storage
     attachment.file.save(name, uploaded_file, save=False)
-    if thumbnail:
-        attachment.details["thumbnail"] = storage.save(f"{attachment.file.name}.thumb.jpg", ContentFile(thumbnail))
+    if checked.thumbnail:
+        attachment.details["thumbnail"] = storage.save(f"{attachment.file.name}.thumb.jpg",
+                                                       ContentFile(checked.thumbnail))
     try:
         with transaction.atomic():
             locked = Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=entry.pk)
-            if not may_change_attachment(actor, locked, kind):  # a colleague may have submitted meanwhile
-                raise AttachmentRefused(_refusal_for(actor, locked))
-            if kind == AttachmentKind.PHOTO and locked.attachments.filter(kind=kind).count() >= PHOTO_MAX_COUNT:
-                raise AttachmentRefused(_("An entry has at most %(max)d photos; please delete one before adding "
-                                          "another.") % {"max": PHOTO_MAX_COUNT})
-            replaced = list(locked.attachments.filter(kind=kind)) if kind in SINGLE_KINDS else []
-            attachment.entry = locked
-            attachment.save()
-            for old in replaced:
-                old.delete()
-            Entry.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
-            audit.record(actor=actor, action="entry.attachment_add", obj=locked, edition=locked.edition, data={
-                "attachment": attachment.pk, "kind": kind, "name": name, "size": size,
-                "replaced": [old.original_name for old in replaced]})
-            old_names = [n for old in replaced for n in _stored_names(old)]
-            transaction.on_commit(lambda: _delete_files(storage, old_names), robust=True)
+            earlier = request_key and request_keys.claim(actor=actor, key=request_key, scope=scope)
+            if earlier:  # the same upload, sent at the same moment, was stored while this one was checked
+                repeated = request_keys.replayed(earlier, locked.attachments.all())
+            else:
+                repeated = None
+                _store(actor, locked, attachment, storage)
+                if request_key:
+                    request_keys.settle(actor=actor, key=request_key, obj=attachment)
     except BaseException:
         _delete_files(storage, _stored_names(attachment))
         raise
+    if repeated is not None:
+        _delete_files(storage, _stored_names(attachment))
+        return repeated
     return attachment
+
+
+def _store(actor, locked: Entry, attachment: Attachment, storage) -> None:
+    """Record `attachment` on the locked entry, replacing the old file of a single kind; audited."""
+    kind, name = attachment.kind, attachment.original_name
+    if not may_change_attachment(actor, locked, kind):  # a colleague may have submitted meanwhile
+        raise AttachmentRefused(_refusal_for(actor, locked))
+    if kind == AttachmentKind.PHOTO and locked.attachments.filter(kind=kind).count() >= PHOTO_MAX_COUNT:
+        raise AttachmentRefused(_("An entry has at most %(max)d photos; please delete one before adding "
+                                  "another.") % {"max": PHOTO_MAX_COUNT})
+    replaced = list(locked.attachments.filter(kind=kind)) if kind in SINGLE_KINDS else []
+    attachment.entry = locked
+    attachment.save()
+    for old in replaced:
+        old.delete()
+    Entry.objects.filter(pk=locked.pk).update(updated_at=timezone.now())
+    audit.record(actor=actor, action="entry.attachment_add", obj=locked, edition=locked.edition, data={
+        "attachment": attachment.pk, "kind": kind, "name": name, "size": attachment.size,
+        "replaced": [old.original_name for old in replaced]})
+    old_names = [n for old in replaced for n in _stored_names(old)]
+    transaction.on_commit(lambda: _delete_files(storage, old_names), robust=True)
 
 
 def remove_attachment(*, actor, attachment: Attachment) -> None:

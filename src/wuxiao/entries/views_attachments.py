@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from wuxiao.common.permissions import require
+from wuxiao.common.uploads import refuse_in_form
 
 from . import services_attachments as services
 from .attachments import (
@@ -157,22 +158,19 @@ def attachment_upload(request, pk: int, kind: str):
         raise Http404
     if not services.may_change_attachment(request.user, entry, kind):
         raise PermissionDenied
-    handler = LimitedTemporaryFileUploadHandler(request, kind=kind, edition=entry.edition)
-    request.upload_handlers = [handler]
-    return _attachment_upload(request, entry, kind, handler)
+    request.upload_handlers = [LimitedTemporaryFileUploadHandler(request, kind=kind, edition=entry.edition)]
+    return _attachment_upload(request, entry, kind)
 
 
 @csrf_protect
-def _attachment_upload(request, entry: Entry, kind: str, handler: LimitedTemporaryFileUploadHandler):
+def _attachment_upload(request, entry: Entry, kind: str):
     form = upload_form(entry, kind, request.POST, request.FILES)
-    if handler.refused:
-        form.is_valid()
-        form.errors.pop("file", None)
-        form.add_error("file", handler.refused)
-    elif form.is_valid():
+    refuse_in_form(request, form, "file")
+    if form.is_valid():
         try:
             attachment = services.add_attachment(actor=request.user, entry=entry, kind=kind,
-                                                 uploaded_file=form.cleaned_data["file"])
+                                                 uploaded_file=form.cleaned_data["file"],
+                                                 request_key=form.cleaned_data["request_key"])
         except services.AttachmentRefused as refused:
             form.add_error("file", refused.message)
         else:

@@ -199,7 +199,8 @@ def create(request):
         return redirect("entries:mine")
     try:
         entry = declaration.create_entry(actor=request.user, unit=form.cleaned_data["unit"],
-                                         edition=form.cleaned_data["edition"], title=form.cleaned_data["title"])
+                                         edition=form.cleaned_data["edition"], title=form.cleaned_data["title"],
+                                         request_key=form.cleaned_data["request_key"])
     except Refused as refused:
         messages.error(request, refused.message)
         return redirect("entries:mine")

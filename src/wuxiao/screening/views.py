@@ -15,8 +15,10 @@ from wuxiao.accounts.models import Role
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import require
+from wuxiao.common.uploads import receives_file, refuse_in_form
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
+from wuxiao.documents.forms import scan_upload_handler
 from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
@@ -158,9 +160,11 @@ def ranks(request, slug, unit_pk):
 
 @login_required
 @require_POST
+@receives_file(scan_upload_handler)
 def sheet(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
     form = SheetForm(request.POST, request.FILES)
+    refuse_in_form(request, form, "scan")
     if form.is_valid():
         try:
             services.upload_summary_sheet(actor=request.user, edition=edition, unit=unit,
