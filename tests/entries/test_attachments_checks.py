@@ -14,7 +14,8 @@ from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.util import Emu
 
-from wuxiao.entries.attachments import AttachmentRefused, check_file, describe_ratio
+from wuxiao.common.exceptions import Refused
+from wuxiao.entries.attachments import check_file, describe_ratio
 from wuxiao.entries.models import AttachmentKind
 
 from .. import factories
@@ -173,7 +174,7 @@ def check(tmp_path, edition):
         path.write_bytes(data)
         try:
             return check_file(kind=kind, path=str(path), name=name, size=len(data), edition=edition)
-        except AttachmentRefused as refused:
+        except Refused as refused:
             return str(refused.message)
 
     return run

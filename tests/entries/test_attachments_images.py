@@ -12,7 +12,8 @@ import pytest
 from PIL import Image, ImageFile
 
 import wuxiao
-from wuxiao.entries.attachments import AttachmentRefused, check_file
+from wuxiao.common.exceptions import Refused
+from wuxiao.entries.attachments import check_file
 from wuxiao.entries.models import AttachmentKind
 
 from .. import factories
@@ -38,7 +39,7 @@ def check(tmp_path, edition):
         path.write_bytes(data)
         try:
             return check_file(kind=kind, path=str(path), name=name, size=len(data), edition=edition)
-        except AttachmentRefused as refused:
+        except Refused as refused:
             return str(refused.message)
 
     return run
@@ -132,12 +133,13 @@ PEAK_SCRIPT = """
 import json, resource, sys
 import django
 django.setup()
-from wuxiao.entries.attachments import AttachmentRefused, check_image
+from wuxiao.common.exceptions import Refused
+from wuxiao.entries.attachments import check_image
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
     check_image(sys.argv[1], ".png", open(sys.argv[1], "rb").read(16), thumbnail=True)
     answer = "accepted"
-except AttachmentRefused as refused:
+except Refused as refused:
     answer = str(refused.message)
 after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"before_kb": before, "after_kb": after, "answer": answer}))

@@ -10,9 +10,10 @@ from django.core.files.uploadhandler import StopUpload
 from django.test import Client
 from django.urls import reverse
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
 from wuxiao.entries.models import Attachment, AttachmentKind
-from wuxiao.entries.services_attachments import AttachmentRefused, add_attachment, remove_attachment
+from wuxiao.entries.services_attachments import Refused, add_attachment, remove_attachment
 from wuxiao.entries.uploads import LimitedTemporaryFileUploadHandler
 
 from ..upload_helpers import parse, png_claiming
@@ -268,7 +269,7 @@ def test_single_kinds_replace_the_old_file(client_for, entry, media, django_capt
 def test_at_most_twelve_photos(entry, actors):
     for i in range(12):
         add(actors["declarer"], entry, AttachmentKind.PHOTO, f"照片{i}.jpg", jpeg_bytes())
-    with pytest.raises(AttachmentRefused) as refused:
+    with pytest.raises(Refused) as refused:
         add(actors["declarer"], entry, AttachmentKind.PHOTO, "照片13.jpg", jpeg_bytes())
     assert str(refused.value.message) == "每件作品最多 12 张照片，请先删除一张再添加。"
     assert entry.attachments.count() == 12
@@ -285,10 +286,10 @@ def test_after_submission_only_the_stamped_form_may_be_uploaded(client_for, entr
 
 def test_service_refuses_a_submitted_entry_and_others(entry_of, actors):
     entry = entry_of("submitted")
-    with pytest.raises(AttachmentRefused) as refused:
+    with pytest.raises(Refused) as refused:
         add(actors["declarer"], entry, AttachmentKind.PPT, "路演.pptx", pptx_bytes())
     assert str(refused.value.message).startswith("作品当前为“") and "附件不能再更改" in str(refused.value.message)
-    with pytest.raises(AttachmentRefused) as refused:
+    with pytest.raises(Refused) as refused:
         add(actors["site_admin"], entry_of("draft"), AttachmentKind.PPT, "路演.pptx", pptx_bytes())
     assert str(refused.value.message) == "只有本作品的申报单位可以更改附件。"
 
@@ -382,7 +383,7 @@ def test_no_deleting_after_submission(entry_of, actors):
     attachment = add(actors["declarer"], entry, AttachmentKind.DOCUMENT, "说明.pdf", PDF)
     type(entry).objects.filter(pk=entry.pk).update(status="submitted")  # arranging the state only
     attachment.refresh_from_db()
-    with pytest.raises(AttachmentRefused):
+    with pytest.raises(Refused):
         remove_attachment(actor=actors["declarer"], attachment=attachment)
     assert Attachment.objects.filter(pk=attachment.pk).exists()
 

@@ -74,7 +74,7 @@ def create_token(request: HttpRequest, response: HttpResponse, payload: TokenIn)
         user = services.authenticate_login(request=request, login=login, password=payload.password, ip=ip)
     except services.LoginThrottled as throttled:
         response["Retry-After"] = str(throttled.seconds)
-        return Status(429, {"detail": throttled.message})
+        return Status(429, {"detail": str(throttled.message)})
     if user is None:
         return Status(401, {"detail": str(msg.WRONG_CREDENTIALS)})
     api_token, raw = api_auth.create_api_token(actor=user, name=payload.name.strip(), ip=ip)

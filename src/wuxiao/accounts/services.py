@@ -16,7 +16,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from wuxiao.common import audit
 from wuxiao.common.exceptions import Refused
@@ -45,23 +45,20 @@ DEVICE_COOKIE_MAX_AGE = 180 * 24 * 60 * 60
 DEVICE_SALT = "wuxiao.accounts.device"
 
 
-class LoginThrottled(Exception):
-    """Too many failed logins: try again in `seconds`."""
+class LoginThrottled(Refused):
+    """Too many failed logins: try again in `seconds` (the message is put into the reader's language)."""
 
     def __init__(self, seconds: int):
-        super().__init__(seconds)
         self.seconds = seconds
-
-    @property
-    def message(self) -> str:
-        if self.seconds < 60:
-            return ngettext("Too many failed attempts. Please wait %(seconds)d second and try again.",
-                            "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
-                            self.seconds) % {"seconds": self.seconds}
-        minutes = math.ceil(self.seconds / 60)
-        return ngettext("Too many failed attempts. Please wait %(minutes)d minute and try again.",
-                        "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
-                        minutes) % {"minutes": minutes}
+        if seconds < 60:
+            message = ngettext_lazy("Too many failed attempts. Please wait %(seconds)d second and try again.",
+                                    "Too many failed attempts. Please wait %(seconds)d seconds and try again.",
+                                    "seconds") % {"seconds": seconds}
+        else:
+            message = ngettext_lazy("Too many failed attempts. Please wait %(minutes)d minute and try again.",
+                                    "Too many failed attempts. Please wait %(minutes)d minutes and try again.",
+                                    "minutes") % {"minutes": math.ceil(seconds / 60)}
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

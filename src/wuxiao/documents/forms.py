@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.uploads import LimitedUploadHandler
-from wuxiao.entries.attachments import JPEG, MB, PDF, PNG, AttachmentRefused, check_image, image_type
+from wuxiao.entries.attachments import JPEG, MB, PDF, PNG, check_image, image_type
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.orgs.models import Organisation
 
@@ -52,7 +53,7 @@ def check_scan(upload) -> None:
     if kind != "pdf":
         try:
             check_image(upload, suffix, upload.read(16))
-        except AttachmentRefused as refused:
+        except Refused as refused:
             raise ValidationError(refused.message, code="image") from None
 
 

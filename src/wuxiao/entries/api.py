@@ -600,7 +600,7 @@ def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind 
     try:
         attachment = services_attachments.add_attachment(actor=request.auth, entry=entry, kind=kind,
                                                          uploaded_file=uploaded, request_key=idempotency_key or "")
-    except services_attachments.AttachmentRefused as refused:
+    except Refused as refused:
         raise HttpError(400, str(refused.message)) from None
     return Status(201, attachment)
 
@@ -641,6 +641,6 @@ def delete_attachment(request: HttpRequest, entry_id: int, attachment_id: int):
         raise HttpError(409, str(ATTACHMENTS_CLOSED % {"status": entry.get_status_display()}))
     try:
         services_attachments.remove_attachment(actor=request.auth, attachment=attachment)
-    except services_attachments.AttachmentRefused as refused:
+    except Refused as refused:
         raise HttpError(409, str(refused.message)) from None
     return Status(204, None)

@@ -5,7 +5,7 @@ its signature; a picture by its magic bytes, then its size from its header (refu
 pixel limits before any decoding), then decoded at a reduced size; a PPTX with python-pptx (on a copy without its media, so
 that a 100 MB presentation is not loaded whole), a video with PyAV reading the container's
 headers only (no frame is decoded) in a child process (video_probe.py). A failure raises
-AttachmentRefused with a message that names the rule and says how to fix the file.
+common.exceptions.Refused with a message that names the rule and says how to fix the file.
 """
 
 import io
@@ -26,6 +26,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from wuxiao.common.exceptions import Refused
 
 from .models import AttachmentKind
 
@@ -55,14 +57,6 @@ NS = {
 }
 ANIMATION_PRESETS = {"entr", "exit", "emph", "path"}
 ANIMATION_TAGS = ("anim", "animClr", "animEffect", "animMotion", "animRot", "animScale")
-
-
-class AttachmentRefused(Exception):
-    """A file that may not be stored; the message says why and how to fix it, in the user's language."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass
@@ -132,15 +126,15 @@ def extension(name: str) -> str:
 # --- The entry point ------------------------------------------------------------------------
 
 def check_file(*, kind: str, path: str, name: str, size: int, edition) -> Checked:
-    """Check the file at `path` (uploaded as `name`, `size` bytes) for `kind`; raise AttachmentRefused."""
+    """Check the file at `path` (uploaded as `name`, `size` bytes) for `kind`; raise Refused."""
     if size == 0:
-        raise AttachmentRefused(_("The file is empty."))
+        raise Refused(_("The file is empty."))
     limit = max_mb(kind, edition)
     if size > limit * MB:
-        raise AttachmentRefused(_size_message(kind, size, limit))
+        raise Refused(_size_message(kind, size, limit))
     head = _head(path)
     if _is_program(head):
-        raise AttachmentRefused(_("This file is a program, not a document, picture or video; programs cannot "
+        raise Refused(_("This file is a program, not a document, picture or video; programs cannot "
                                   "be uploaded."))
     ext = extension(name)
     if kind == AttachmentKind.PHOTO:
@@ -152,12 +146,12 @@ def check_file(*, kind: str, path: str, name: str, size: int, edition) -> Checke
             return check_pdf(ext, head)
         if ext in IMAGE_EXTENSIONS:
             return check_image(path, ext, head)
-        raise AttachmentRefused(_("The stamped entry form must be a PDF or a picture (JPEG, PNG or WebP)."))
+        raise Refused(_("The stamped entry form must be a PDF or a picture (JPEG, PNG or WebP)."))
     if kind == AttachmentKind.PPT:
         return check_pptx(path, ext, head, edition)
     if kind == AttachmentKind.VIDEO:
         return check_video(path, ext, head, edition)
-    raise AttachmentRefused(_("Unknown kind of attachment."))
+    raise Refused(_("Unknown kind of attachment."))
 
 
 def _size_message(kind, size, limit):
@@ -203,13 +197,13 @@ def check_image(source, ext: str, head: bytes, *, thumbnail: bool = False) -> Ch
     is the picture it claims to be; with `thumbnail`, the small JPEG made on the way is kept.
     """
     if ext not in IMAGE_EXTENSIONS:
-        raise AttachmentRefused(_("A photo must be a JPEG, PNG or WebP picture (.jpg, .png or .webp)."))
+        raise Refused(_("A photo must be a JPEG, PNG or WebP picture (.jpg, .png or .webp)."))
     content_type = image_type(head)
     if content_type is None:
-        raise AttachmentRefused(_("The file's content is not a JPEG, PNG or WebP picture although its name ends "
+        raise Refused(_("The file's content is not a JPEG, PNG or WebP picture although its name ends "
                                   "in %(ext)s. Please upload the picture itself.") % {"ext": ext})
     if content_type != IMAGE_EXTENSIONS[ext]:
-        raise AttachmentRefused(_("The file's name ends in %(ext)s but its content is a %(format)s picture. Please "
+        raise Refused(_("The file's name ends in %(ext)s but its content is a %(format)s picture. Please "
                                   "upload the original file, or save it again as %(ext)s.")
                                 % {"ext": ext, "format": IMAGE_FORMAT_NAMES[content_type]})
     width, height = _header_size(source, content_type)
@@ -244,7 +238,7 @@ def _header_size(source, content_type: str) -> tuple[int, int]:
         with reader(source) as img:
             return img.size
     except PILLOW_ERRORS:
-        raise AttachmentRefused(DAMAGED_IMAGE) from None
+        raise Refused(DAMAGED_IMAGE) from None
     finally:
         _rewind(source)
 
@@ -253,7 +247,7 @@ def check_dimensions(width: int, height: int) -> None:
     """Refuse a picture with more pixels, or a longer side, than the settings allow."""
     max_pixels, max_side = settings.IMAGE_MAX_PIXELS, settings.IMAGE_MAX_SIDE
     if width * height > max_pixels or max(width, height) > max_side:
-        raise AttachmentRefused(
+        raise Refused(
             _("The picture is %(width)d×%(height)d pixels (%(pixels)s pixels); at most %(max_pixels)s pixels and "
               "%(max_side)d pixels on the longer side are allowed. Please reduce its size (for a scan, 300 dpi is "
               "enough) and upload it again.")
@@ -274,7 +268,7 @@ THUMBNAIL_SIZE = (480, 480)
 
 
 def _reduced_copy(source) -> bytes:
-    """Verify and decode the picture at a reduced size into a small JPEG; AttachmentRefused if either fails.
+    """Verify and decode the picture at a reduced size into a small JPEG; Refused if either fails.
 
     Call it only once the size is checked: a PNG or WebP is decoded whole (a JPEG at 1/8 scale).
     """
@@ -295,16 +289,16 @@ def _reduced_copy(source) -> bytes:
             img.save(out, "JPEG", quality=80)
             return out.getvalue()
     except (*PILLOW_ERRORS, Image.DecompressionBombError):
-        raise AttachmentRefused(DAMAGED_IMAGE) from None
+        raise Refused(DAMAGED_IMAGE) from None
     finally:
         _rewind(source)
 
 
 def check_pdf(ext: str, head: bytes) -> Checked:
     if ext != ".pdf":
-        raise AttachmentRefused(_("The document must be a PDF file (.pdf). Please print or export it as PDF."))
+        raise Refused(_("The document must be a PDF file (.pdf). Please print or export it as PDF."))
     if not head.startswith(b"%PDF-"):
-        raise AttachmentRefused(_("The file's content is not a PDF although its name ends in .pdf. Please export "
+        raise Refused(_("The file's content is not a PDF although its name ends in .pdf. Please export "
                                   "the document as PDF again."))
     return Checked(PDF)
 
@@ -313,12 +307,12 @@ def check_pdf(ext: str, head: bytes) -> Checked:
 
 def check_pptx(path: str, ext: str, head: bytes, edition) -> Checked:
     if ext == ".ppt" or head[:8] == OLE_MAGIC:
-        raise AttachmentRefused(_("R24: this is an old-format .ppt file. Please save it as .pptx (PowerPoint 2010 "
+        raise Refused(_("R24: this is an old-format .ppt file. Please save it as .pptx (PowerPoint 2010 "
                                   "or WPS: File → Save As → .pptx) and upload it again."))
     if ext != ".pptx":
-        raise AttachmentRefused(_("R24: the roadshow PPT must be a .pptx file (PowerPoint 2010 or WPS)."))
+        raise Refused(_("R24: the roadshow PPT must be a .pptx file (PowerPoint 2010 or WPS)."))
     if head[:4] != b"PK\x03\x04":
-        raise AttachmentRefused(_("The file's content is not a PowerPoint presentation although its name ends "
+        raise Refused(_("The file's content is not a PowerPoint presentation although its name ends "
                                   "in .pptx."))
     with _lean_pptx(path) as lean:
         from pptx import Presentation
@@ -326,7 +320,7 @@ def check_pptx(path: str, ext: str, head: bytes, edition) -> Checked:
         try:
             prs = Presentation(lean)
         except Exception:  # python-pptx raises KeyError, ValueError, lxml errors… for a broken package
-            raise AttachmentRefused(_("The file is not a PowerPoint presentation or it is damaged. Please open it "
+            raise Refused(_("The file is not a PowerPoint presentation or it is damaged. Please open it "
                                       "in PowerPoint or WPS, save it again as .pptx and upload the new file.")) \
                 from None
         width, height = int(prs.slide_width or 0), int(prs.slide_height or 0)
@@ -343,7 +337,7 @@ def check_pptx(path: str, ext: str, head: bytes, edition) -> Checked:
         else:
             problems.extend(first_slide_problems(prs.slides[0]))
     if problems:
-        raise AttachmentRefused(" ".join(str(p) for p in problems))
+        raise Refused(" ".join(str(p) for p in problems))
     return Checked(PPTX, details)
 
 
@@ -357,7 +351,7 @@ def _lean_pptx(path: str) -> Iterator[str]:
                 infos = src.infolist()
                 xml_bytes = sum(i.file_size for i in infos if not i.filename.startswith(PPTX_MEDIA_PREFIXES))
                 if xml_bytes > PPTX_MAX_XML_BYTES:
-                    raise AttachmentRefused(_("The presentation's structure is abnormally large. Please save it "
+                    raise Refused(_("The presentation's structure is abnormally large. Please save it "
                                               "again as .pptx in PowerPoint or WPS."))
                 with zipfile.ZipFile(lean, "w", zipfile.ZIP_DEFLATED) as dst:
                     for info in infos:
@@ -368,7 +362,7 @@ def _lean_pptx(path: str) -> Iterator[str]:
                                 shutil.copyfileobj(member, copy, 256 * 1024)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError,
                 ValueError, OSError):
-            raise AttachmentRefused(_("The file is damaged and cannot be opened as a .pptx (the zip archive is "
+            raise Refused(_("The file is damaged and cannot be opened as a .pptx (the zip archive is "
                                       "broken). Please open it in PowerPoint or WPS, save it again as .pptx and "
                                       "upload the new file.")) from None
         yield lean
@@ -462,22 +456,22 @@ def check_video(path: str, ext: str, head: bytes, edition) -> Checked:
     formats = video_formats(edition)
     names = "、".join(f.lstrip(".").upper() for f in formats)
     if ext not in formats:
-        raise AttachmentRefused(_("R24: the video must be %(formats)s; please convert it to MP4 (H.264) and upload "
+        raise Refused(_("R24: the video must be %(formats)s; please convert it to MP4 (H.264) and upload "
                                   "it again.") % {"formats": names})
     if ext not in VIDEO_TYPES or not container_matches(ext, head):
-        raise AttachmentRefused(_("The file's content is not a %(format)s video although its name ends in "
+        raise Refused(_("The file's content is not a %(format)s video although its name ends in "
                                   "%(ext)s. Please upload the video itself.")
                                 % {"format": ext.lstrip(".").upper(), "ext": ext})
     info = probe_video(path)
     if not info.get("readable"):
-        raise AttachmentRefused(_("The video cannot be read: it is damaged or not a video. Please export it "
+        raise Refused(_("The video cannot be read: it is damaged or not a video. Please export it "
                                   "again as MP4 (H.264)."))
     if CONTAINER_NAMES[ext] not in info.get("format", "").split(","):
-        raise AttachmentRefused(_("The file's content is not a %(format)s video although its name ends in "
+        raise Refused(_("The file's content is not a %(format)s video although its name ends in "
                                   "%(ext)s. Please upload the video itself.")
                                 % {"format": ext.lstrip(".").upper(), "ext": ext})
     if not info.get("video"):
-        raise AttachmentRefused(_("R24: the file has no video picture (only sound, or nothing). Please upload "
+        raise Refused(_("R24: the file has no video picture (only sound, or nothing). Please upload "
                                   "the video itself."))
     width, height, seconds, codec = info["width"], info["height"], info["seconds"], info["codec"]
     details = {"width": width, "height": height, "seconds": round(seconds, 2) if seconds is not None else None,
@@ -496,7 +490,7 @@ def check_video(path: str, ext: str, head: bytes, edition) -> Checked:
     if not height or abs((width / height) / (16 / 9) - 1) > ASPECT_TOLERANCE:
         problems.append(_("R24: the picture is %(ratio)s, not 16:9.") % {"ratio": describe_ratio(width, height)})
     if problems:
-        raise AttachmentRefused(" ".join(str(p) for p in problems))
+        raise Refused(" ".join(str(p) for p in problems))
     return Checked(VIDEO_TYPES[ext], details)
 
 

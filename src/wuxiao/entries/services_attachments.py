@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common import audit, request_keys
+from wuxiao.common.exceptions import Refused
 
-from .attachments import PHOTO_MAX_COUNT, AttachmentRefused, check_file, clean_name
+from .attachments import PHOTO_MAX_COUNT, check_file, clean_name
 from .models import SINGLE_KINDS, Attachment, AttachmentKind, Entry
 from .rules import is_entry_declarer
 
-__all__ = ["AttachmentRefused", "add_attachment", "may_change_attachment", "remove_attachment"]
+__all__ = ["add_attachment", "may_change_attachment", "remove_attachment"]
 
 
 @rules.predicate
@@ -90,11 +91,11 @@ def add_attachment(*, actor, entry: Entry, kind: str, uploaded_file, request_key
     call) returns the attachment the first one stored instead of storing the file twice.
     """
     if kind not in AttachmentKind.values:
-        raise AttachmentRefused(_("Unknown kind of attachment."))
+        raise Refused(_("Unknown kind of attachment."))
     try:
         return _add_attachment(actor, entry, kind, uploaded_file, request_key)
     except request_keys.RequestKeyUsed as used:
-        raise AttachmentRefused(used.message) from None
+        raise Refused(used.message) from None
 
 
 def _add_attachment(actor, entry: Entry, kind: str, uploaded_file, request_key: str) -> Attachment:
@@ -103,7 +104,7 @@ def _add_attachment(actor, entry: Entry, kind: str, uploaded_file, request_key: 
     if earlier is not None:  # the first one has finished: nothing to check or store again
         return request_keys.replayed(earlier, Attachment.objects.filter(entry=entry))
     if not may_change_attachment(actor, entry, kind):
-        raise AttachmentRefused(_refusal_for(actor, entry))
+        raise Refused(_refusal_for(actor, entry))
     name = clean_name(uploaded_file.name)
     size = uploaded_file.size
     with _local_path(uploaded_file) as path:
@@ -141,9 +142,9 @@ def _store(actor, locked: Entry, attachment: Attachment, storage) -> None:
     """Record `attachment` on the locked entry, replacing the old file of a single kind; audited."""
     kind, name = attachment.kind, attachment.original_name
     if not may_change_attachment(actor, locked, kind):  # a colleague may have submitted meanwhile
-        raise AttachmentRefused(_refusal_for(actor, locked))
+        raise Refused(_refusal_for(actor, locked))
     if kind == AttachmentKind.PHOTO and locked.attachments.filter(kind=kind).count() >= PHOTO_MAX_COUNT:
-        raise AttachmentRefused(_("An entry has at most %(max)d photos; please delete one before adding "
+        raise Refused(_("An entry has at most %(max)d photos; please delete one before adding "
                                   "another.") % {"max": PHOTO_MAX_COUNT})
     replaced = list(locked.attachments.filter(kind=kind)) if kind in SINGLE_KINDS else []
     attachment.entry = locked
@@ -164,7 +165,7 @@ def remove_attachment(*, actor, attachment: Attachment) -> None:
         locked = (Entry.objects.select_for_update(of=("self",)).select_related("edition")
                   .get(pk=attachment.entry_id))
         if not may_change_attachment(actor, locked, attachment.kind):
-            raise AttachmentRefused(_refusal_for(actor, locked))
+            raise Refused(_refusal_for(actor, locked))
         storage = attachment.file.storage
         names = _stored_names(attachment)
         audit.record(actor=actor, action="entry.attachment_remove", obj=locked, edition=locked.edition, data={

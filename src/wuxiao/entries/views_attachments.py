@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import require
 from wuxiao.common.uploads import refuse_in_form
 
@@ -171,7 +172,7 @@ def _attachment_upload(request, entry: Entry, kind: str):
             attachment = services.add_attachment(actor=request.user, entry=entry, kind=kind,
                                                  uploaded_file=form.cleaned_data["file"],
                                                  request_key=form.cleaned_data["request_key"])
-        except services.AttachmentRefused as refused:
+        except Refused as refused:
             form.add_error("file", refused.message)
         else:
             notice = _("“%(name)s” uploaded (%(size)s).") % {"name": attachment.original_name,
@@ -213,7 +214,7 @@ def attachment_delete(request, pk: int):
     name, kind = attachment.original_name, attachment.kind
     try:
         services.remove_attachment(actor=request.user, attachment=attachment)
-    except services.AttachmentRefused as refused:
+    except Refused as refused:
         if _is_async(request):
             return _panel(request, entry, status=400, notice_kind=kind, notice=refused.message, notice_error=True)
         messages.error(request, refused.message)
