@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from wuxiao import api_messages as msg
+from wuxiao.api_common import document_common_answers
 from wuxiao.accounts.api import router as accounts_router
 from wuxiao.common.api_auth import API_AUTH
 from wuxiao.competitions.api import router as competitions_router
@@ -27,7 +28,12 @@ class LocalSwagger(Swagger):
     template = "ninja/wuxiao_swagger.html"
 
 
-api = NinjaAPI(
+class WuxiaoAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_common_answers(super().get_openapi_schema(**kwargs))
+
+
+api = WuxiaoAPI(
     title="wuxiao API",
     version="1",
     description=(

@@ -18,10 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.models import Role
+from wuxiao.api_common import Count, ErrorOut, Id, Pagination
 from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
 from wuxiao.common.models import Industry
 from wuxiao.competitions.models import Edition
@@ -73,10 +74,6 @@ COMPLETER_LIMITS = {f: Completer._meta.get_field(f).max_length for f in ("name",
 
 
 # --- Schemas --------------------------------------------------------------------------------
-
-class ErrorOut(Schema):
-    detail: str
-
 
 class NamedOut(Schema):
     id: int
@@ -270,9 +267,9 @@ class EntryOut(EntrySummaryOut):
 class EntryFilters(Schema):
     edition: str | None = Field(None, max_length=50, description="The edition's short name; default: current.")
     status: EntryStatus | None = Field(None, description="Drafts are listed for the committee only when asked for.")
-    category: int | None = Field(None, description="Id of the category (R3).")
+    category: Id | None = Field(None, description="Id of the category (R3).")
     unit: str | None = Field(None, max_length=SEARCH_MAX, description="Part of the declaring unit's name.")
-    recommending_unit: int | None = Field(None, description="Id of the recommending unit.")
+    recommending_unit: Id | None = Field(None, description="Id of the recommending unit.")
     industry: str | None = Field(None, pattern=r"^\d{2}$", description="GB/T 4754 division (大类), two digits.")
     q: str | None = Field(None, max_length=SEARCH_MAX, description="Part of the title.")
     sort: str = Field(DEFAULT_SORT, pattern="^(" + "|".join(SORTS) + ")$")
@@ -280,13 +277,13 @@ class EntryFilters(Schema):
 
 class EntryCreateIn(Schema):
     edition: str | None = Field(None, description="The edition's short name; default: current.")
-    unit_id: int | None = Field(None, description="Your declaring unit; needed only if you work for several.")
+    unit_id: Id | None = Field(None, description="Your declaring unit; needed only if you work for several.")
     title: str = ""
 
 
 class CompleterIn(Schema):
     name: str = ""
-    age: int | None = None
+    age: Count | None = None  # 0–150 is checked with its own message
     post: str = ""
     workplace: str = ""
     phone: str = ""
@@ -313,11 +310,11 @@ class EntryPatchIn(Schema):
     confirms_scope: bool | None = None
     confirms_recent: bool | None = None
     completers: list[CompleterIn] | None = Field(None, description="The whole list, in order (R18).")
-    exclusion_answers: dict[int, bool | None] | None = Field(
+    exclusion_answers: dict[Id, bool | None] | None = Field(
         None, description="Exclusion id → true (applies) / false (does not apply), R4.")
-    presentation_form_ids: list[int] | None = Field(None, description="R22, several.")
+    presentation_form_ids: list[Id] | None = Field(None, description="R22, several.")
     industry_code: str | None = Field(None, description="GB/T 4754 class, four digits; empty clears.")
-    category_id: int | None = Field(None, description="R3; null clears.")
+    category_id: Id | None = Field(None, description="R3; null clears.")
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -424,7 +421,7 @@ def _declaring_unit(user, unit_id: int | None) -> Organisation:
     return units[unit_id]
 
 
-class EntryPagination(PageNumberPagination):
+class EntryPagination(Pagination):
     """ninja's page numbers, with the page's ids chosen first and only its rows annotated (views_lists)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
@@ -482,7 +479,7 @@ def create_entry(request: HttpRequest, payload: EntryCreateIn):
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ENTRY_RESPONSES},
             summary="One entry with every field of the entry form", url_name="entry_detail")
-def entry_detail(request: HttpRequest, entry_id: int):
+def entry_detail(request: HttpRequest, entry_id: Id):
     return _viewable(request, entry_id, _detail_queryset())
 
 
@@ -491,7 +488,7 @@ def entry_detail(request: HttpRequest, entry_id: int):
     summary="Save fields of a draft entry", url_name="entry_update",
     description="Only the fields sent change. Refused with 409 once the entry is submitted (until returned).",
 )
-def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
+def update_entry(request: HttpRequest, entry_id: Id, payload: EntryPatchIn):
     entry = _declarable(request, entry_id)
     if not entry.is_editable:
         raise HttpError(409, str(NOT_EDITABLE))
@@ -508,7 +505,7 @@ def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
 
 @router.get("/entries/{entry_id}/problems", response={200: ProblemsOut, **ENTRY_RESPONSES},
             summary="Check an entry as a submission would, without submitting", url_name="entry_problems")
-def entry_problems(request: HttpRequest, entry_id: int):
+def entry_problems(request: HttpRequest, entry_id: Id):
     entry = _viewable(request, entry_id)
     problems = declaration.submission_problems(entry)
     return {"ready": not problems, "declaration_open": entry.edition.is_declaration_open(),
@@ -521,7 +518,7 @@ def entry_problems(request: HttpRequest, entry_id: int):
     description="409 with the reason and the list of problems when the entry cannot be submitted "
                 "(R15, R1–R4, R17–R25).",
 )
-def submit_entry(request: HttpRequest, entry_id: int):
+def submit_entry(request: HttpRequest, entry_id: Id):
     entry = _declarable(request, entry_id)
     try:
         services.transition_entry(entry=entry, action="submit", actor=request.auth)
@@ -536,7 +533,7 @@ def submit_entry(request: HttpRequest, entry_id: int):
 
 @router.get("/entries/{entry_id}/attachments", response={200: list[AttachmentOut], **ENTRY_RESPONSES},
             summary="List an entry's attachments", url_name="entry_attachments")
-def list_attachments(request: HttpRequest, entry_id: int):
+def list_attachments(request: HttpRequest, entry_id: Id):
     entry = _viewable(request, entry_id)
     return list(entry.attachments.all())
 
@@ -554,7 +551,7 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
                 "size and resolution). A PPT, video or stamped form replaces the previous one.",
     openapi_extra=UPLOAD_BODY,
 )
-def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind = Query(...)):
+def upload_attachment(request: HttpRequest, entry_id: Id, kind: AttachmentKind = Query(...)):
     entry = _viewable(request, entry_id)
     try:
         from . import services_attachments
@@ -594,7 +591,7 @@ def _attachment(request: HttpRequest, entry_id: int, attachment_id: int) -> tupl
 
 @router.get("/entries/{entry_id}/attachments/{attachment_id}/file", response={200: None, **ENTRY_RESPONSES},
             summary="Download an attachment's file", url_name="entry_attachment_file")
-def attachment_file(request: HttpRequest, entry_id: int, attachment_id: int):
+def attachment_file(request: HttpRequest, entry_id: Id, attachment_id: Id):
     _, attachment = _attachment(request, entry_id, attachment_id)
     response = FileResponse(attachment.file.storage.open(attachment.file.name, "rb"), as_attachment=True,
                             filename=attachment.original_name,
@@ -608,7 +605,7 @@ def attachment_file(request: HttpRequest, entry_id: int, attachment_id: int):
     response={204: None, 409: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
     summary="Delete an attachment", url_name="entry_attachment_delete",
 )
-def delete_attachment(request: HttpRequest, entry_id: int, attachment_id: int):
+def delete_attachment(request: HttpRequest, entry_id: Id, attachment_id: Id):
     entry, attachment = _attachment(request, entry_id, attachment_id)
     try:
         from . import services_attachments
@@ -641,11 +638,11 @@ def _document(request: HttpRequest, entry_id: int, file_type: str) -> HttpRespon
 
 @router.get("/entries/{entry_id}/documents/form.pdf", response={200: None, 501: ErrorOut, **ENTRY_RESPONSES},
             summary="The entry form (Attachment 2) as PDF", url_name="entry_form_pdf")
-def entry_form_pdf(request: HttpRequest, entry_id: int):
+def entry_form_pdf(request: HttpRequest, entry_id: Id):
     return _document(request, entry_id, "pdf")
 
 
 @router.get("/entries/{entry_id}/documents/form.docx", response={200: None, 501: ErrorOut, **ENTRY_RESPONSES},
             summary="The entry form (Attachment 2) as Word document", url_name="entry_form_docx")
-def entry_form_docx(request: HttpRequest, entry_id: int):
+def entry_form_docx(request: HttpRequest, entry_id: Id):
     return _document(request, entry_id, "docx")
