@@ -76,6 +76,8 @@ def http_error(request: HttpRequest, exc: HttpError):
         detail = str(msg.CSRF_FAILED)
     elif exc.status_code == 403 and detail == "Forbidden":
         detail = str(msg.FORBIDDEN)
+    elif exc.status_code == 400 and detail.startswith("Cannot parse request body"):
+        detail = str(msg.UNREADABLE_BODY)
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 

@@ -50,8 +50,9 @@ class Pagination(PageNumberPagination):
 
 
 def document_common_answers(schema: dict) -> dict:
-    """Declare in every operation the answers any operation may give: 401 when it needs a login, 422 when it
-    takes inputs (ninja validates them before the view runs, so the views cannot declare it themselves)."""
+    """Declare in every operation the answers any operation may give: 401 when it needs a login, 400 when its
+    body cannot be parsed, 422 when it takes inputs (ninja answers these before the view runs, so the views
+    cannot declare them themselves)."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
     for name, model in (("ErrorOut", ErrorOut), ("InvalidOut", InvalidOut)):
         components.setdefault(name, model.model_json_schema(ref_template="#/components/schemas/{model}"))
@@ -65,6 +66,8 @@ def document_common_answers(schema: dict) -> dict:
             responses = operation["responses"]
             if operation.get("security"):
                 responses.setdefault(401, answer("ErrorOut", "Not logged in, or no valid API token"))
+            if operation.get("requestBody"):
+                responses.setdefault(400, answer("ErrorOut", "A request body that cannot be read"))
             if operation.get("parameters") or operation.get("requestBody"):
                 responses.setdefault(422, answer("InvalidOut", "Inputs of the wrong form"))
     return schema

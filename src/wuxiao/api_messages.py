@@ -21,3 +21,4 @@ UNITS_FORBIDDEN = _(
     "your account has none of these roles."
 )
 INVALID_INPUT = _("Some values have the wrong form or are missing: %(fields)s.")
+UNREADABLE_BODY = _("The request body could not be read: send JSON (Content-Type: application/json).")

@@ -545,7 +545,7 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
 
 @router.post(
     "/entries/{entry_id}/attachments",
-    response={201: AttachmentOut, 400: ErrorOut, 413: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
+    response={201: AttachmentOut, 400: ErrorOut, 409: ErrorOut, 413: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
     summary="Upload an attachment (multipart field `file`)", url_name="entry_attachment_upload",
     description="The checks of R24 apply (PPT 16:9, first slide without animation or sound; video length, "
                 "size and resolution). A PPT, video or stamped form replaces the previous one.",
