@@ -149,3 +149,12 @@ def test_page_after_the_last_is_empty_and_page_numbers_have_a_ceiling(world):
     beyond = client.get("/api/units", {"page": 1_000_001})
     assert beyond.status_code == 422
     assert beyond.json()["detail"][0]["loc"] == ["query", "page"]
+
+
+def test_a_body_that_is_not_json_is_refused_in_chinese(world):
+    client = Client()
+    client.force_login(world["users"]["declarer"])
+    response = client.post("/api/entries", "{\"title\": ", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "无法读取请求内容：请以 JSON 格式发送（Content-Type: application/json）。"}
+    assert 400 in SCHEMA["paths"]["/api/entries"]["post"]["responses"]

@@ -406,6 +406,29 @@ def test_no_unit_reaches_another_units_objects(world):
             assert client.get(url).status_code in (403, 404), (role, url)
 
 
+# --- Numbers out of range in addresses and query strings ---------------------------------------------
+
+HUGE = str(10**23)
+# The query parameters the pages read (page numbers and the filters' ids).
+NUMERIC_QUERY = "&".join(f"{name}={HUGE}" for name in (
+    "page", "unit", "category", "recommending_unit", "parent", "edition", "status", "kind", "flag", "failing"))
+
+
+@pytest.mark.parametrize("role", ["declarer", "recommender", "committee", "site_admin"])
+def test_huge_numbers_in_page_addresses_and_query_strings_are_not_server_errors(world, role):
+    client = client_for(world, role)
+    errors = []
+    for route in PAGES:
+        url = page_url(route, world)
+        huge_path = reverse(ROUTES[route], kwargs={name: HUGE if isinstance(value, int) else value
+                                                   for name, value in sample_kwargs(route, world).items()})
+        for address in (f"{url}?{NUMERIC_QUERY}", huge_path):
+            status = client.get(address).status_code
+            if status >= 500 or (address == huge_path and huge_path != url and status == 200):
+                errors.append(f"{address} → {status}")
+    assert errors == []
+
+
 # --- The admin site: only site administrators ------------------------------------------------------
 
 def admin_url(route: str, name: str, w) -> str | None:
