@@ -12,8 +12,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import document_common_answers
 from wuxiao.accounts.api import router as accounts_router
+from wuxiao.api_common import document_common_answers
 from wuxiao.common.api_auth import API_AUTH
 from wuxiao.competitions.api import router as competitions_router
 from wuxiao.entries.api import router as entries_router

@@ -8,9 +8,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import ErrorOut
 from wuxiao.accounts import services
 from wuxiao.accounts.rules import is_site_admin
+from wuxiao.api_common import ErrorOut
 from wuxiao.common import api_auth
 
 router = Router(tags=["accounts"])

@@ -22,8 +22,8 @@ from ninja.pagination import paginate
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.models import Role
-from wuxiao.api_common import Count, ErrorOut, Id, Pagination
 from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
+from wuxiao.api_common import Count, ErrorOut, Id, Pagination
 from wuxiao.common.models import Industry
 from wuxiao.competitions.models import Edition
 from wuxiao.orgs.models import Organisation

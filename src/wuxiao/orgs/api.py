@@ -9,9 +9,9 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import ErrorOut, Id, Pagination
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
+from wuxiao.api_common import ErrorOut, Id, Pagination
 
 from .models import DECLARING_KINDS, CreditCodeStatus, Organisation, RegistrationStatus
 

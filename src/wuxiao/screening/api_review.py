@@ -10,8 +10,8 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut
 from wuxiao.accounts.rules import is_committee
+from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
 from wuxiao.entries.enums import Action, EntryStatus
