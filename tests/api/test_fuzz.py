@@ -10,13 +10,13 @@ example starts from the same data. Examples are few per operation, to keep the r
 
 import pytest
 import schemathesis
-from schemathesis import GenerationMode
 from django.core import signals
 from django.core.files.base import ContentFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -41,12 +41,12 @@ FEW_EXAMPLES = {"/api/entries/{entry_id}/documents/form.pdf": 3, "/api/entries/{
 
 
 @pytest.fixture
-def wsgi_app():
+def connection_kept():
     # The test database is one transaction: a request must not close its connection, as Django's own
     # test client ensures by the same means.
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
-    yield WSGIHandler()
+    yield
     signals.request_started.connect(close_old_connections)
     signals.request_finished.connect(close_old_connections)
 
@@ -102,7 +102,7 @@ OPERATIONS = [(method.upper(), path) for path, ops in api.get_openapi_schema()["
 
 @pytest.mark.parametrize("role", ["declarer", "committee"])
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_api(api_schema, wsgi_app, world, method, path, role):
+def test_api(api_schema, connection_kept, world, method, path, role):
     operation = api_schema[path][method]
     headers = {"Authorization": f"Bearer {world['tokens'][role]}"}
 
