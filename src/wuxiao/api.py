@@ -15,6 +15,7 @@ from ninja.parser import Parser
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.api import router as accounts_router
+from wuxiao.api_common import document_common_answers
 from wuxiao.common.api_auth import API_AUTH
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.competitions.api import router as competitions_router
@@ -42,7 +43,12 @@ class LocalSwagger(Swagger):
     template = "ninja/wuxiao_swagger.html"
 
 
-api = NinjaAPI(
+class WuxiaoAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_common_answers(super().get_openapi_schema(**kwargs))
+
+
+api = WuxiaoAPI(
     title="wuxiao API",
     version="1",
     description=(
@@ -87,12 +93,14 @@ def forbidden(request: HttpRequest, exc: PermissionDenied):
 
 @api.exception_handler(Refused)
 def refused(request: HttpRequest, exc: Refused):
-    """A domain rule said no (common.exceptions.Refused): 409 with the message and its input; input
-    that failed its form (InvalidInput): 422 with every message by input name."""
-    body = {"detail": str(exc.message), "field": exc.field}
+    """A domain rule said no (common.exceptions.Refused): 409 with the message and its input. Input
+    that failed its form (InvalidInput): 422 in the shape of every 422 (api_common.InvalidOut)."""
     if isinstance(exc, InvalidInput):
-        return api.create_response(request, {**body, "errors": exc.errors}, status=422)
-    return api.create_response(request, body, status=409)
+        detail = [{"loc": ["body", name], "msg": message, "type": "form"}
+                  for name, messages in exc.errors.items() for message in messages]
+        return api.create_response(request, {"detail": detail, "message": str(exc.message), "field": exc.field,
+                                             "errors": exc.errors}, status=422)
+    return api.create_response(request, {"detail": str(exc.message), "field": exc.field}, status=409)
 
 
 @api.exception_handler(HttpError)

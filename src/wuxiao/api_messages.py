@@ -20,4 +20,6 @@ UNITS_FORBIDDEN = _(
     "your account has none of these roles."
 )
 INVALID_INPUT = _("Some values have the wrong form or are missing: %(fields)s.")
-BAD_BODY = _("The request body must be a JSON object, such as {\"title\": \"…\"}.")
+# Not JSON, or JSON that is not an object (ninja gives both the same answer).
+BAD_BODY = _("The request body could not be read: send a JSON object (Content-Type: application/json), "
+             "such as {\"title\": \"…\"}.")

@@ -450,7 +450,7 @@ def test_bad_input_is_a_chinese_422_and_changes_nothing(as_role, draft, data, fi
     assert response.status_code == 422
     body = response.json()
     assert (body["field"], body["errors"]) == (field, {field: [message]})
-    assert body["detail"].endswith(message) and (detail is None or body["detail"] == detail)
+    assert body["message"].endswith(message) and (detail is None or body["message"] == detail)
     draft.refresh_from_db()
     assert draft.updated_at == before
 

@@ -19,6 +19,7 @@ from .. import factories
 pytestmark = pytest.mark.django_db
 
 TOMORROW = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+BAD_BODY = "无法读取请求内容：请以 JSON 对象发送（Content-Type: application/json），例如 {\"title\": \"…\"}。"
 ROW = {"name": "张三", "age": "35", "post": "高级技师", "workplace": "一车间", "phone": "13812345678"}
 
 # (page input, API input, the page's field, the API's field)
@@ -76,7 +77,8 @@ def test_the_same_bad_input_gets_the_same_message_on_page_and_api(case, declarer
     body = api.json()
     assert page["errors"][page_field], page
     assert body["errors"][api_field] == page["errors"][page_field]
-    assert body["field"] == api_field and body["detail"]
+    assert body["field"] == api_field and body["message"]
+    assert {"loc": ["body", api_field], "msg": body["errors"][api_field][0], "type": "form"} in body["detail"]
     # The refused PATCH saved nothing (the page keeps the other fields it was sent, by design).
     after = Entry.objects.get(pk=draft.pk)
     assert (after.updated_at, after.contact_mobile, after.summary) == (
@@ -120,7 +122,7 @@ def test_a_body_that_is_not_an_object_is_refused(declarer, draft, body):
     client = _client(declarer)
     count = Entry.objects.count()
     created = client.post("/api/entries", body, content_type="application/json")
-    assert (created.status_code, created.json()) == (400, {"detail": "请求内容必须是一个 JSON 对象，例如 {\"title\": \"…\"}。"})
+    assert (created.status_code, created.json()) == (400, {"detail": BAD_BODY})
     assert Entry.objects.count() == count
     patched = client.patch(f"/api/entries/{draft.pk}", body, content_type="application/json")
     assert patched.status_code == 400

@@ -9,14 +9,11 @@ from ninja.errors import HttpError
 from wuxiao import api_messages as msg
 from wuxiao.accounts import services
 from wuxiao.accounts.rules import is_administrator
+from wuxiao.api_common import ErrorOut
 from wuxiao.common import api_auth
 from wuxiao.common.request import client_ip
 
 router = Router(tags=["accounts"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class TokenIn(Schema):

@@ -8,16 +8,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
+from wuxiao.api_common import ErrorOut
 
 from .models import Edition
 
 router = Router(tags=["editions"])
 
 EDITION_LISTS = ("categories", "presentation_forms", "exclusions", "criteria", "prize_tiers", "committee_members")
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class EditionSummaryOut(Schema):

@@ -3,6 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router
 
+from wuxiao.api_common import Id
 from wuxiao.entries.api import ENTRY_RESPONSES, viewable_entry
 from wuxiao.entries.models import Entry
 
@@ -20,11 +21,11 @@ def _form(request: HttpRequest, entry_id: int, exporter_class):
 
 @router.get("/entries/{entry_id}/documents/form.pdf", response={200: None, **ENTRY_RESPONSES},
             summary="The entry form (Attachment 2) as PDF", url_name="entry_form_pdf")
-def entry_form_pdf(request: HttpRequest, entry_id: int):
+def entry_form_pdf(request: HttpRequest, entry_id: Id):
     return _form(request, entry_id, EntryFormPdf)
 
 
 @router.get("/entries/{entry_id}/documents/form.docx", response={200: None, **ENTRY_RESPONSES},
             summary="The entry form (Attachment 2) as Word document", url_name="entry_form_docx")
-def entry_form_docx(request: HttpRequest, entry_id: int):
+def entry_form_docx(request: HttpRequest, entry_id: Id):
     return _form(request, entry_id, EntryFormDocx)

@@ -19,11 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
+from wuxiao.api_common import Count, ErrorOut, Id, InvalidOut, Pagination
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.permissions import require
 from wuxiao.common.request_keys import KEY_MAX_LENGTH
@@ -31,7 +32,7 @@ from wuxiao.common.uploads import LimitedUploadHandler, upload_refusal
 from wuxiao.competitions.models import Edition
 from wuxiao.orgs.models import Organisation
 
-from . import declaration, services
+from . import declaration, services, services_attachments
 from .enums import EntryStatus
 from .forms import NewEntryForm, validate_api_input
 from .models import Attachment, AttachmentKind, Entry, EntryTransition, ExclusionAnswer
@@ -66,7 +67,6 @@ NOT_EDITABLE = _("This entry has been submitted and can no longer be changed; it
                  "returned for revision.")
 ATTACHMENT_NOT_FOUND = _("This entry has no attachment with this number.")
 NO_FILE = _("Please send the file in the form field “file” (multipart/form-data).")
-UPLOAD_UNAVAILABLE = _("Uploading attachments is not available yet.")
 ATTACHMENTS_CLOSED = _("The entry is “%(status)s”; its attachments can no longer be changed.")
 
 EDITION_TEXTS = ("edition__scope_text", "edition__procedure_text", "edition__notice_text")
@@ -77,17 +77,6 @@ IDEMPOTENCY_KEY = Header(
 
 
 # --- Schemas --------------------------------------------------------------------------------
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class InvalidInputOut(Schema):
-    detail: str
-    field: str | None = Field(None, description="The first input that is wrong.")
-    errors: dict[str, list[str]] = Field(..., description="Each wrong input (completers.0.age …) and its messages, "
-                                                          "the same as the entry form's page shows beside it.")
-
 
 class NamedOut(Schema):
     id: int
@@ -290,9 +279,9 @@ class EntryOut(EntrySummaryOut):
 class EntryFilters(Schema):
     edition: str | None = Field(None, max_length=50, description="The edition's short name; default: current.")
     status: EntryStatus | None = Field(None, description="Drafts are listed for the committee only when asked for.")
-    category: int | None = Field(None, description="Id of the category (R3).")
+    category: Id | None = Field(None, description="Id of the category (R3).")
     unit: str | None = Field(None, max_length=SEARCH_MAX, description="Part of the declaring unit's name.")
-    recommending_unit: int | None = Field(None, description="Id of the recommending unit.")
+    recommending_unit: Id | None = Field(None, description="Id of the recommending unit.")
     industry: str | None = Field(None, pattern=r"^\d{2}$", description="GB/T 4754 division (大类), two digits.")
     q: str | None = Field(None, max_length=SEARCH_MAX, description="Part of the title.")
     sort: str = Field(DEFAULT_SORT, pattern="^(" + "|".join(SORTS) + ")$")
@@ -300,13 +289,13 @@ class EntryFilters(Schema):
 
 class EntryCreateIn(Schema):
     edition: str | None = Field(None, description="The edition's short name; default: current.")
-    unit_id: int | None = Field(None, description="Your declaring unit; needed only if you work for several.")
+    unit_id: Id | None = Field(None, description="Your declaring unit; needed only if you work for several.")
     title: str = ""
 
 
 class CompleterIn(Schema):
     name: str = ""
-    age: int | str | None = Field(None, description="Whole years (R18); checked as the page checks it.")
+    age: Count | str | None = Field(None, description="Whole years (R18); checked as the page checks it.")
     post: str = ""
     workplace: str = ""
     phone: str = ""
@@ -333,11 +322,11 @@ class EntryPatchIn(Schema):
     confirms_scope: bool | None = None
     confirms_recent: bool | None = None
     completers: list[CompleterIn] | None = Field(None, description="The whole list, in order (R18).")
-    exclusion_answers: dict[int, bool | None] | None = Field(
+    exclusion_answers: dict[Id, bool | None] | None = Field(
         None, description="Exclusion id → true (applies) / false (does not apply), R4.")
-    presentation_form_ids: list[int] | None = Field(None, description="R22, several.")
+    presentation_form_ids: list[Id] | None = Field(None, description="R22, several.")
     industry_code: str | None = Field(None, description="GB/T 4754 class, four digits; empty clears.")
-    category_id: int | None = Field(None, description="R3; null clears.")
+    category_id: Id | None = Field(None, description="R3; null clears.")
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -419,7 +408,7 @@ def _declaring_unit(user, unit_id: int | None) -> Organisation:
     return units[unit_id]
 
 
-class EntryPagination(PageNumberPagination):
+class EntryPagination(Pagination):
     """ninja's page numbers, with the page's ids chosen first and only its rows annotated (views_lists)."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):
@@ -458,7 +447,7 @@ def list_entries(request: HttpRequest, filters: Query[EntryFilters]):
 
 @router.post(
     "/entries", response={201: EntryOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut,
-                          422: InvalidInputOut},
+                          422: InvalidOut},
     summary="Start a draft entry for your declaring unit", url_name="entry_create",
     description="With an `Idempotency-Key`, sending the request again (a retry, a double click) returns the draft "
                 "the first one started instead of starting a second one.",
@@ -481,17 +470,17 @@ def create_entry(request: HttpRequest, payload: EntryCreateIn,
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ENTRY_RESPONSES},
             summary="One entry with every field of the entry form", url_name="entry_detail")
-def entry_detail(request: HttpRequest, entry_id: int):
+def entry_detail(request: HttpRequest, entry_id: Id):
     return viewable_entry(request, entry_id, _detail_queryset())
 
 
 @router.patch(
-    "/entries/{entry_id}", response={200: EntryOut, 400: ErrorOut, 409: ErrorOut, 422: InvalidInputOut,
+    "/entries/{entry_id}", response={200: EntryOut, 400: ErrorOut, 409: ErrorOut, 422: InvalidOut,
                                      **ENTRY_RESPONSES},
     summary="Save fields of a draft entry", url_name="entry_update",
     description="Only the fields sent change. Refused with 409 once the entry is submitted (until returned).",
 )
-def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
+def update_entry(request: HttpRequest, entry_id: Id, payload: EntryPatchIn):
     entry = _declarable(request, entry_id)
     if not entry.is_editable:
         raise HttpError(409, str(NOT_EDITABLE))
@@ -508,7 +497,7 @@ def update_entry(request: HttpRequest, entry_id: int, payload: EntryPatchIn):
 
 @router.get("/entries/{entry_id}/problems", response={200: ProblemsOut, **ENTRY_RESPONSES},
             summary="Check an entry as a submission would, without submitting", url_name="entry_problems")
-def entry_problems(request: HttpRequest, entry_id: int):
+def entry_problems(request: HttpRequest, entry_id: Id):
     entry = viewable_entry(request, entry_id)
     problems = declaration.submission_problems(entry)
     return {"ready": not problems, "declaration_open": entry.edition.is_declaration_open(),
@@ -521,7 +510,7 @@ def entry_problems(request: HttpRequest, entry_id: int):
     description="409 with the reason and the list of problems when the entry cannot be submitted "
                 "(R15, R1–R4, R17–R25).",
 )
-def submit_entry(request: HttpRequest, entry_id: int):
+def submit_entry(request: HttpRequest, entry_id: Id):
     entry = _declarable(request, entry_id)
     try:
         services.transition_entry(entry=entry, action="submit", actor=request.auth)
@@ -536,7 +525,7 @@ def submit_entry(request: HttpRequest, entry_id: int):
 
 @router.get("/entries/{entry_id}/attachments", response={200: list[AttachmentOut], **ENTRY_RESPONSES},
             summary="List an entry's attachments", url_name="entry_attachments")
-def list_attachments(request: HttpRequest, entry_id: int):
+def list_attachments(request: HttpRequest, entry_id: Id):
     entry = viewable_entry(request, entry_id)
     return list(entry.attachments.all())
 
@@ -570,7 +559,7 @@ def _limit_upload_before_auth(run):
 
 @router.post(
     "/entries/{entry_id}/attachments",
-    response={201: AttachmentOut, 400: ErrorOut, 413: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
+    response={201: AttachmentOut, 400: ErrorOut, 409: ErrorOut, 413: ErrorOut, **ENTRY_RESPONSES},
     summary="Upload an attachment (multipart field `file`)", url_name="entry_attachment_upload",
     description="The checks of R24 apply (PPT 16:9, first slide without animation or sound; video length, "
                 "size and resolution). A PPT, video or stamped form replaces the previous one. A request larger "
@@ -580,13 +569,9 @@ def _limit_upload_before_auth(run):
     openapi_extra=UPLOAD_BODY,
 )
 @decorate_view(_limit_upload_before_auth)
-def upload_attachment(request: HttpRequest, entry_id: int, kind: AttachmentKind = Query(...),
+def upload_attachment(request: HttpRequest, entry_id: Id, kind: AttachmentKind = Query(...),
                       idempotency_key: str | None = IDEMPOTENCY_KEY):
     entry = viewable_entry(request, entry_id)
-    try:
-        from . import services_attachments
-    except ImportError:
-        raise HttpError(501, str(UPLOAD_UNAVAILABLE)) from None
     if not is_entry_declarer(request.auth, entry):
         raise HttpError(403, str(DECLARE_FORBIDDEN))
     if not services_attachments.may_change_attachment(request.auth, entry, kind):
@@ -615,7 +600,7 @@ def _attachment(request: HttpRequest, entry_id: int, attachment_id: int) -> tupl
 
 @router.get("/entries/{entry_id}/attachments/{attachment_id}/file", response={200: None, **ENTRY_RESPONSES},
             summary="Download an attachment's file", url_name="entry_attachment_file")
-def attachment_file(request: HttpRequest, entry_id: int, attachment_id: int):
+def attachment_file(request: HttpRequest, entry_id: Id, attachment_id: Id):
     _, attachment = _attachment(request, entry_id, attachment_id)
     response = FileResponse(attachment.file.storage.open(attachment.file.name, "rb"), as_attachment=True,
                             filename=attachment.original_name,
@@ -626,15 +611,11 @@ def attachment_file(request: HttpRequest, entry_id: int, attachment_id: int):
 
 @router.delete(
     "/entries/{entry_id}/attachments/{attachment_id}",
-    response={204: None, 409: ErrorOut, 501: ErrorOut, **ENTRY_RESPONSES},
+    response={204: None, 409: ErrorOut, **ENTRY_RESPONSES},
     summary="Delete an attachment", url_name="entry_attachment_delete",
 )
-def delete_attachment(request: HttpRequest, entry_id: int, attachment_id: int):
+def delete_attachment(request: HttpRequest, entry_id: Id, attachment_id: Id):
     entry, attachment = _attachment(request, entry_id, attachment_id)
-    try:
-        from . import services_attachments
-    except ImportError:
-        raise HttpError(501, str(UPLOAD_UNAVAILABLE)) from None
     if not is_entry_declarer(request.auth, entry):
         raise HttpError(403, str(DECLARE_FORBIDDEN))
     if not services_attachments.may_change_attachment(request.auth, entry, attachment.kind):

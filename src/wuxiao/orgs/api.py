@@ -6,11 +6,12 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from wuxiao import api_messages as msg
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
+from wuxiao.api_common import ErrorOut, Id, Pagination
 
 from .models import DECLARING_KINDS, CreditCodeStatus, Organisation, RegistrationStatus
 
@@ -21,10 +22,6 @@ router = Router(tags=["units"])
 may_list_units = is_committee | is_recommender | is_declarer
 
 DeclaringKind = Literal[tuple(k.value for k in DECLARING_KINDS)]
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class UnitRefOut(Schema):
@@ -64,7 +61,7 @@ class UnitOut(UnitRefOut):
 
 class UnitFilters(Schema):
     kind: DeclaringKind | None = Field(None, description="Kind of declaring unit.")
-    parent: int | None = Field(None, description="Id of the recommending unit.")
+    parent: Id | None = Field(None, description="Id of the recommending unit.")
     credit_code_status: CreditCodeStatus | None = None
     registration_status: RegistrationStatus | None = None
     q: str | None = Field(None, max_length=100, description="Part of the name, credit code or trade union.")
@@ -96,7 +93,7 @@ def recommending_units(request: HttpRequest):
         "units. Experts and accounts without a role: 403."
     ),
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_units(request: HttpRequest, filters: Query[UnitFilters]):
     user = request.auth
     if not may_list_units(user):
@@ -120,7 +117,7 @@ def list_units(request: HttpRequest, filters: Query[UnitFilters]):
     "/units/{unit_id}", response={200: UnitOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="One unit, if the caller may see it (orgs.view_unit)",
 )
-def unit_detail(request: HttpRequest, unit_id: int):
+def unit_detail(request: HttpRequest, unit_id: Id):
     unit = Organisation.objects.select_related("parent").filter(pk=unit_id).first()
     if unit is None:
         raise HttpError(404, str(msg.UNIT_NOT_FOUND))

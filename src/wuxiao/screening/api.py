@@ -12,6 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
+from wuxiao.api_common import Count, ErrorOut, Id, RefusedOut
 from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
@@ -30,22 +31,13 @@ SUBMIT_FORBIDDEN = _("Only staff of this recommending unit may hand over its bat
 REOPEN_FORBIDDEN = _("Only the committee office may reopen a batch.")
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class RefusedOut(Schema):
-    detail: str
-    field: str | None = None
-
-
 class ReasonIn(Schema):
     reason: str = ""
 
 
 class RecommendIn(Schema):
     opinion: str = ""
-    rank: int | None = None
+    rank: Count | None = None
 
 
 class ScreenedOut(Schema):
@@ -81,11 +73,11 @@ class BatchOut(Schema):
 
 
 class VersionIn(Schema):
-    version: int
+    version: Count
 
 
 class ReopenIn(Schema):
-    version: int
+    version: Count
     reason: str = ""
 
 
@@ -113,13 +105,13 @@ def _screen(request: HttpRequest, entry_id: int, action: str, reason: str = "", 
 
 @router.post("/entries/{entry_id}/return", response=RESPONSES, url_name="entry_return",
              summary="Return an entry to its declaring unit for revision (a comment is required)")
-def return_entry(request: HttpRequest, entry_id: int, payload: ReasonIn):
+def return_entry(request: HttpRequest, entry_id: Id, payload: ReasonIn):
     return _screen(request, entry_id, Action.RETURN, payload.reason)
 
 
 @router.post("/entries/{entry_id}/recommend", response=RESPONSES, url_name="entry_recommend",
              summary="Recommend an entry (R6 quota, R23 opinion required, optional merit rank)")
-def recommend_entry(request: HttpRequest, entry_id: int, payload: RecommendIn):
+def recommend_entry(request: HttpRequest, entry_id: Id, payload: RecommendIn):
     data = {"opinion": payload.opinion}
     if payload.rank is not None:
         data["rank"] = payload.rank
@@ -128,13 +120,13 @@ def recommend_entry(request: HttpRequest, entry_id: int, payload: RecommendIn):
 
 @router.post("/entries/{entry_id}/not-recommend", response=RESPONSES, url_name="entry_not_recommend",
              summary="Do not recommend an entry (a reason is required)")
-def not_recommend_entry(request: HttpRequest, entry_id: int, payload: ReasonIn):
+def not_recommend_entry(request: HttpRequest, entry_id: Id, payload: ReasonIn):
     return _screen(request, entry_id, Action.NOT_RECOMMEND, payload.reason)
 
 
 @router.post("/entries/{entry_id}/unrecommend", response=RESPONSES, url_name="entry_unrecommend",
              summary="Take back a recommendation (a reason is required)")
-def unrecommend_entry(request: HttpRequest, entry_id: int, payload: ReasonIn):
+def unrecommend_entry(request: HttpRequest, entry_id: Id, payload: ReasonIn):
     return _screen(request, entry_id, Action.UNRECOMMEND, payload.reason)
 
 
@@ -171,14 +163,14 @@ def _batch(edition: Edition, unit: Organisation) -> dict:
 
 @router.get("/screening/{slug}/units/{unit_id}/batch", response=BATCH_RESPONSES, url_name="batch",
             summary="A recommending unit's batch: quota, state and recommended entries in rank order")
-def batch_detail(request: HttpRequest, slug: str, unit_id: int):
+def batch_detail(request: HttpRequest, slug: str, unit_id: Id):
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.view_batch", BATCH_FORBIDDEN)
     return _batch(edition, unit)
 
 
 @router.post("/screening/{slug}/units/{unit_id}/batch/submit", response=BATCH_RESPONSES, url_name="batch_submit",
              summary="Hand the batch to the committee (needs at least one recommended entry and the stamped sheet)")
-def batch_submit(request: HttpRequest, slug: str, unit_id: int, payload: VersionIn):
+def batch_submit(request: HttpRequest, slug: str, unit_id: Id, payload: VersionIn):
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SUBMIT_FORBIDDEN)
     try:
         services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version)
@@ -189,7 +181,7 @@ def batch_submit(request: HttpRequest, slug: str, unit_id: int, payload: Version
 
 @router.post("/screening/{slug}/units/{unit_id}/batch/reopen", response=BATCH_RESPONSES, url_name="batch_reopen",
              summary="The committee reopens a handed-over batch, with a reason")
-def batch_reopen(request: HttpRequest, slug: str, unit_id: int, payload: ReopenIn):
+def batch_reopen(request: HttpRequest, slug: str, unit_id: Id, payload: ReopenIn):
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.reopen_batch", REOPEN_FORBIDDEN)
     try:
         services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,

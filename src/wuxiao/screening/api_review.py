@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
+from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
@@ -25,15 +26,6 @@ from .queries import CORRECTION, REVIEW_STATES, review_entries, review_page
 router = Router(tags=["review"])
 
 REVIEW_FORBIDDEN = _("Only the committee office may carry out the eligibility check.")
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class RefusedOut(Schema):
-    detail: str
-    field: str | None = None
 
 
 class CheckOut(Schema):
@@ -115,8 +107,8 @@ def _entry(entry: Entry) -> dict:
 
 @router.get("/review/{slug}/entries", response={200: ReviewPageOut, **RESPONSES}, url_name="review_entries",
             summary="The recommended entries of the handed-over batches, with their checklist and flags")
-def list_review_entries(request: HttpRequest, slug: str, unit: int | None = None, category: int | None = None,
-                        status: str = "", flag: str = "", failing: str = "", page: int = 1):
+def list_review_entries(request: HttpRequest, slug: str, unit: Id | None = None, category: Id | None = None,
+                        status: str = "", flag: str = "", failing: str = "", page: PageNumber = 1):
     require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     edition = Edition.objects.filter(slug=slug).first()
     if edition is None:
@@ -140,7 +132,7 @@ def _entry_or_404(entry_id: int) -> Entry:
 
 @router.get("/entries/{entry_id}/flags", response={200: list[FlagOut], **RESPONSES}, url_name="entry_flags",
             summary="The automatic flags of an entry (committee office)")
-def entry_flags(request: HttpRequest, entry_id: int):
+def entry_flags(request: HttpRequest, entry_id: Id):
     require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     entry = _entry_or_404(entry_id)
     return [_flag(f) for f in Flag.objects.filter(entry=entry).select_related("other").order_by("kind", "id")]
@@ -161,18 +153,18 @@ DECISION_RESPONSES = {200: DecidedOut, 409: RefusedOut, **RESPONSES}
 
 @router.post("/entries/{entry_id}/accept", response=DECISION_RESPONSES, url_name="entry_accept",
              summary="Accept a recommended entry into the second round")
-def accept_entry(request: HttpRequest, entry_id: int):
+def accept_entry(request: HttpRequest, entry_id: Id):
     return _decide(request, entry_id, Action.ACCEPT)
 
 
 @router.post("/entries/{entry_id}/declare-ineligible", response=DECISION_RESPONSES, url_name="entry_ineligible",
              summary="Declare a recommended entry ineligible, naming the rule (R1–R4, R4.n) and a reason")
-def declare_ineligible(request: HttpRequest, entry_id: int, payload: IneligibleIn):
+def declare_ineligible(request: HttpRequest, entry_id: Id, payload: IneligibleIn):
     return _decide(request, entry_id, Action.DECLARE_INELIGIBLE, payload.reason, {"rule": payload.rule})
 
 
 @router.post("/entries/{entry_id}/request-correction", response=DECISION_RESPONSES, url_name="entry_correction",
              summary="Send a recommended entry back for correction by a date (限期补正, YYYY-MM-DD)")
-def request_correction(request: HttpRequest, entry_id: int, payload: CorrectionIn):
+def request_correction(request: HttpRequest, entry_id: Id, payload: CorrectionIn):
     return _decide(request, entry_id, Action.REQUEST_CORRECTION, payload.reason, {"due_date": payload.due_date})
 

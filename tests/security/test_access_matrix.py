@@ -1,0 +1,479 @@
+"""Who gets what from every address of the site and every operation of the API (issue 8, item 16).
+
+The addresses come from the URL resolver and the operations from the OpenAPI schema, so a new page
+or operation without a row in the tables below makes test_every_address_has_a_row fail. Each row
+gives, for every role in ROLES order, the answer to GET and to POST (pages) or to the operation
+(API): a status code, or "L" for a redirect to the login page. The data are two recommending units,
+each with a declaring unit and a draft, a submitted and a recommended entry; the sample objects are
+unit A's, and test_no_unit_reaches_another_units_objects replays every address with unit B's
+objects as unit A's staff, which must always be refused.
+"""
+
+import json
+
+import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from wuxiao.accounts.models import Invitation, Role
+from wuxiao.api import api
+from wuxiao.documents import pdf
+from wuxiao.documents.models import ExportJob
+from wuxiao.entries.enums import EntryStatus
+from wuxiao.entries.models import Attachment
+from wuxiao.notifications.models import Notification
+from wuxiao.orgs.models import RegistrationStatus
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "outsider", "declarer", "recommender", "other_declarer", "other_recommender",
+         "committee", "expert", "site_admin"]
+LOGIN = reverse("accounts:login")
+REFUSED = {"403", "404", "405", "L"}  # 405: a POST-only address asked with GET serves nothing
+
+
+# --- The data: one set for the module, rolled back at its end -------------------------------------
+
+def _side(edition, name: str) -> dict:
+    rec = factories.RecommendingUnitFactory(name=f"{name}区总工会")
+    decl = factories.DeclaringUnitFactory(parent=rec, name=f"{name}区机械有限公司")
+    make = factories.EntryFactory
+    now = timezone.now()
+    side = {
+        "rec": rec, "decl": decl,
+        "draft": make(edition=edition, declaring_unit=decl, status=EntryStatus.DRAFT, title=f"{name}草稿"),
+        "submitted": make(edition=edition, declaring_unit=decl, status=EntryStatus.SUBMITTED, submitted_at=now,
+                          title=f"{name}已提交"),
+        "recommended": make(edition=edition, declaring_unit=decl, status=EntryStatus.RECOMMENDED, submitted_at=now,
+                            recommendation_rank=1, title=f"{name}已推荐"),
+        "new_unit": factories.DeclaringUnitFactory(parent=rec, registration_status=RegistrationStatus.NEW),
+        "declarer": factories.user_with_role(Role.DECLARER, decl),
+        "recommender": factories.user_with_role(Role.RECOMMENDER, rec),
+    }
+    side["attachment"] = Attachment.objects.create(
+        entry=side["submitted"], kind="photo", original_name="照片.jpg", size=3, content_type="image/jpeg",
+        file=ContentFile(b"jpg", name="photo.jpg"))
+    side["notification"] = Notification.objects.create(user=side["declarer"], event="entry.submit", title="通知")
+    side["invitation"] = Invitation.objects.create(
+        organisation=decl, role=Role.DECLARER, created_by=side["recommender"], token=Invitation.new_token(),
+        expires_at=now + timezone.timedelta(days=7))
+    return side
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+
+    media_root, settings.MEDIA_ROOT = settings.MEDIA_ROOT, str(tmp_path_factory.mktemp("media"))
+    # Who may fetch a document is the question here, not the PDF: its HTML stands in for it (10× faster).
+    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as patch, \
+            override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        patch.setattr(pdf, "render_pdf", lambda template, context: pdf.render_html(template, context).encode())
+        edition = factories.EditionFactory(is_current=True)
+        a, b = _side(edition, "甲"), _side(edition, "乙")
+        committee = factories.user_with_role(Role.COMMITTEE)
+        committee.username = "committee-office"
+        committee.save()
+        users = {"declarer": a["declarer"], "recommender": a["recommender"], "other_declarer": b["declarer"],
+                 "other_recommender": b["recommender"], "committee": committee,
+                 "expert": factories.user_with_role(Role.EXPERT), "outsider": factories.UserFactory(),
+                 "site_admin": factories.UserFactory(is_superuser=True, is_staff=True)}
+        export = ExportJob.objects.create(edition=edition, requested_by=users["committee"])
+        yield {"edition": edition, "A": a, "B": b, "users": users, "export": export}
+        transaction.set_rollback(True)
+    settings.MEDIA_ROOT = media_root
+
+
+# --- Every address of the site: the resolver, and the sample arguments of each ----------------------
+
+def _routes(patterns, namespace="", prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) if pattern.namespace else namespace
+            yield from _routes(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+        elif pattern.name:
+            yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+ROUTES = dict(_routes(get_resolver().url_patterns))  # route → URL name
+PAGES = {route: name for route, name in ROUTES.items() if not name.startswith(("api:", "admin:"))}
+ADMIN = {route: name for route, name in ROUTES.items() if name.startswith("admin:")}
+
+
+def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
+    """The arguments of `route`'s parameters, taken from one unit's objects (`side`)."""
+    s = w[side]
+    slug = w["edition"].slug
+    per_route = {
+        "editions/<slug:slug>/": {"slug": slug},
+        "accounts/password-reset/<uidb64>/<token>/": {"uidb64": "MQ", "token": "set-password"},
+        "accounts/invitations/sent/<int:pk>/": {"pk": s["invitation"].pk},
+        "accounts/invitations/<str:token>/": {"token": s["invitation"].token},
+        "units/<int:pk>/": {"pk": s["decl"].pk},
+        "units/registrations/<int:pk>/": {"pk": s["new_unit"].pk},
+        "units/mine/<int:pk>/": {"pk": s["decl"].pk},
+        "manage/editions/<slug:slug>/lists/<slug:kind>/": {"slug": slug, "kind": "categories"},
+        "entries/<int:pk>/attachments/<slug:kind>/upload/": {"pk": s["draft"].pk, "kind": "photo"},
+        "entries/<int:pk>/": {"pk": s["submitted"].pk},
+        "entries/<int:pk>/edit/": {"pk": s["draft"].pk},
+        "entries/<int:pk>/autosave/": {"pk": s["draft"].pk},
+        "entries/<int:pk>/submit/": {"pk": s["draft"].pk},
+        "entries/<int:pk>/delete/": {"pk": s["draft"].pk},
+        "entries/attachments/<int:pk>/": {"pk": s["attachment"].pk},
+        "documents/entries/<int:pk>/": {"pk": s["submitted"].pk},
+        "documents/editions/<slug:slug>/blank/": {"slug": slug, "document": "entry_form", "file_type": "pdf"},
+        "documents/editions/<slug:slug>/commitments/<int:unit_pk>/": {"slug": slug, "unit_pk": s["decl"].pk},
+        "documents/exports/<int:pk>/": {"pk": w["export"].pk},
+        "screening/entries/<int:pk>/<slug:action>/": {"pk": s["submitted"].pk, "action": "recommend"},
+        "screening/entries/<int:pk>/": {"pk": s["submitted"].pk},
+        "screening/<slug:slug>/units/<int:unit_pk>/": {"slug": slug, "unit_pk": s["rec"].pk},
+        "screening/compare/<int:pk>/<int:other_pk>/": {"pk": s["submitted"].pk, "other_pk": s["recommended"].pk},
+        "screening/review/<slug:slug>/entries/<int:pk>/": {"slug": slug, "pk": s["recommended"].pk,
+                                                         "decision": "accept"},
+        "notifications/<int:pk>/": {"pk": s["notification"].pk},
+        "notifications/templates/<str:event>/": {"event": "entry.submit"},
+    }
+    # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
+    for prefix in sorted(per_route, key=len, reverse=True):
+        if route.startswith(prefix):
+            found = dict(per_route[prefix])
+            break
+    else:
+        found = {}
+    if "<slug:slug>" in route:
+        found.setdefault("slug", slug)
+    names = [part.split(":")[-1].split(">")[0] for part in route.split("<")[1:]]
+    return {name: found[name] for name in names}
+
+
+def page_url(route: str, w: dict, side: str = "A") -> str:
+    return reverse(ROUTES[route], kwargs=sample_kwargs(route, w, side))
+
+
+def answer(response) -> str:
+    if response.status_code == 302 and response["Location"].split("?")[0] in (LOGIN, "/admin/login/"):
+        return "L"
+    return str(response.status_code)
+
+
+def client_for(w: dict, role: str) -> Client:
+    client = Client(raise_request_exception=False)
+    if role != "anonymous":
+        client.force_login(w["users"][role])
+    return client
+
+
+# --- The pages: GET and POST (empty form) for every role -------------------------------------------
+# Rows: route → (GET answers, POST answers), one per role in ROLES order:
+# anonymous outsider declarer recommender other_declarer other_recommender committee expert site_admin
+
+PAGE_ANSWERS = {
+    "": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "accounts/": ('L 200 200 200 200 200 200 200 200', 'L 200 200 200 200 200 200 200 200'),
+    "accounts/invitations/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "accounts/invitations/<str:token>/": ('200 200 200 200 200 200 200 200 200', '200 302 410 410 410 410 410 410 410'),
+    "accounts/invitations/sent/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "accounts/login/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "accounts/logout/": ('405 405 405 405 405 405 405 405 405', '302 302 302 302 302 302 302 302 302'),
+    "accounts/password-reset/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "accounts/password-reset/<uidb64>/<token>/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "accounts/password-reset/complete/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "accounts/password-reset/sent/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "accounts/signup/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "documents/commitment/": ('L 403 302 403 302 403 403 403 403', 'L 403 302 403 302 403 403 403 403'),
+    "documents/editions/<slug:slug>/blank/<slug:document>.<str:file_type>": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "documents/editions/<slug:slug>/commitments/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "documents/editions/<slug:slug>/commitments/<int:unit_pk>/": ('L 403 200 403 403 403 403 403 200', 'L 403 302 403 403 403 403 403 302'),
+    "documents/editions/<slug:slug>/commitments/<int:unit_pk>/commitment.pdf": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
+    "documents/editions/<slug:slug>/commitments/<int:unit_pk>/scan/": ('L 403 404 404 403 403 404 403 404', 'L 403 404 404 403 403 404 403 404'),
+    "documents/editions/<slug:slug>/exports/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 302 403 302'),
+    "documents/entries/<int:pk>/form.docx": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
+    "documents/entries/<int:pk>/form.pdf": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
+    "documents/exports/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "documents/exports/<int:pk>/download/": ('L 403 403 403 403 403 404 403 404', 'L 403 403 403 403 403 404 403 404'),
+    "documents/exports/<int:pk>/progress/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "editions/<slug:slug>/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "editions/<slug:slug>/notice/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
+    "entries/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "entries/<int:pk>/attachments/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
+    "entries/<int:pk>/attachments/<slug:kind>/upload/": ('L 405 405 405 405 405 405 405 405', 'L 403 400 403 403 403 403 403 403'),
+    "entries/<int:pk>/autosave/": ('405 405 405 405 405 405 405 405 405', '401 403 200 403 403 403 403 403 403'),
+    "entries/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 404 404 404 404 404 404'),
+    "entries/<int:pk>/edit/": ('L 403 200 403 403 403 403 403 403', 'L 403 200 403 403 403 403 403 403'),
+    "entries/<int:pk>/submit/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 403 403 403 403 403 403'),
+    "entries/attachments/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
+    "entries/attachments/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 403 403 403'),
+    "entries/industries/options/": ('L 200 200 200 200 200 200 200 200', 'L 405 405 405 405 405 405 405 405'),
+    "entries/industries/search/": ('L 200 200 200 200 200 200 200 200', 'L 405 405 405 405 405 405 405 405'),
+    "entries/list/": ('L 403 403 200 403 200 200 403 200', 'L 403 403 200 403 200 200 403 200'),
+    "entries/list/entries.csv": ('L 403 403 200 403 200 200 403 200', 'L 403 403 200 403 200 200 403 200'),
+    "entries/mine/": ('L 403 200 403 200 403 403 403 403', 'L 405 405 405 405 405 405 405 405'),
+    "entries/new/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 403 302 403 403 403 403'),
+    "i18n/setlang/": ('302 302 302 302 302 302 302 302 302', '302 302 302 302 302 302 302 302 302'),
+    "manage/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/audit/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/editions/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/editions/<slug:slug>/copy/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/editions/<slug:slug>/edit/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/editions/<slug:slug>/lists/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/editions/<slug:slug>/lists/<slug:kind>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "manage/editions/<slug:slug>/set-current/": ('L 403 403 403 403 403 405 403 405', 'L 403 403 403 403 403 302 403 302'),
+    "notifications/": ('L 200 200 200 200 200 200 200 200', 'L 200 200 200 200 200 200 200 200'),
+    "notifications/<int:pk>/read/": ('L 405 405 405 405 405 405 405 405', 'L 404 302 404 404 404 404 404 404'),
+    "notifications/read-all/": ('L 405 405 405 405 405 405 405 405', 'L 302 302 302 302 302 302 302 302'),
+    "notifications/templates/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "notifications/templates/<str:event>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "screening/": ('L 403 403 302 403 302 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/<slug:slug>/quota-exceptions/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "screening/<slug:slug>/quota-exceptions/deadline/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
+    "screening/<slug:slug>/units/<int:unit_pk>/": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/<slug:slug>/units/<int:unit_pk>/ranks/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
+    "screening/<slug:slug>/units/<int:unit_pk>/reopen/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
+    "screening/<slug:slug>/units/<int:unit_pk>/sheet/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
+    "screening/<slug:slug>/units/<int:unit_pk>/sheet/download/": ('L 403 403 404 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    "screening/<slug:slug>/units/<int:unit_pk>/submit/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
+    "screening/<slug:slug>/units/<int:unit_pk>/summary.pdf": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/<slug:slug>/units/<int:unit_pk>/summary.xlsx": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/compare/<int:pk>/<int:other_pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/entries/<int:pk>/": ('L 403 403 200 403 403 403 403 403', 'L 405 405 405 405 405 405 405 405'),
+    "screening/entries/<int:pk>/<slug:action>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
+    "screening/flags/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/flags/<slug:slug>/recompute/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "screening/overview/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/overview/<slug:slug>/citywide.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/quota-exceptions/": ('L 403 403 403 403 403 302 403 302', 'L 403 403 403 403 403 302 403 302'),
+    "screening/review/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/review/<slug:slug>/entries/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/review/<slug:slug>/entries/<int:pk>/<slug:decision>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "units/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "units/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
+    "units/<int:pk>/credit-code/confirm/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
+    "units/<int:pk>/credit-code/wrong/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
+    "units/<int:pk>/edit/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "units/mine/": ('L 403 200 403 200 403 403 403 200', 'L 403 200 403 200 403 403 403 200'),
+    "units/mine/<int:pk>/": ('L 403 200 403 403 403 403 403 200', 'L 403 200 403 403 403 403 403 200'),
+    "units/new/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "units/registrations/": ('L 403 403 200 403 200 200 403 200', 'L 403 403 200 403 200 200 403 200'),
+    "units/registrations/<int:pk>/accept/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 302 403 403 302 403 302'),
+    "units/registrations/<int:pk>/reject/": ('L 403 403 200 403 403 200 403 200', 'L 403 403 200 403 403 200 403 200'),
+}
+
+
+def observed(w, url: str, method: str) -> str:
+    answers = []
+    for role in ROLES:
+        client = client_for(w, role)
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        answers.append(answer(response))
+    return " ".join(answers)
+
+
+@pytest.mark.parametrize("route", sorted(PAGES))
+def test_pages(world, route):
+    url = page_url(route, world)
+    got = (observed(world, url, "GET"), observed(world, url, "POST"))
+    assert route in PAGE_ANSWERS, f'no row for a new page: "{route}": {got!r},'
+    assert got == PAGE_ANSWERS[route], f'{url}: "{route}": {got!r},'
+
+
+# --- The API: every operation of the schema ----------------------------------------------------------
+
+SCHEMA = api.get_openapi_schema()
+OPERATIONS = {f"{method.upper()} {path}": op for path, ops in SCHEMA["paths"].items() for method, op in ops.items()}
+
+# A valid body for each operation that takes one, so that the answer is about the caller, not the input.
+BODIES = {
+    "POST /api/auth/token": {"login": "committee-office", "password": "pass-word-123"},
+    "POST /api/entries": {"title": "新作品"},
+    "PATCH /api/entries/{entry_id}": {"title": "新标题"},
+    "POST /api/entries/{entry_id}/return": {"reason": "请补充材料。"},
+    "POST /api/entries/{entry_id}/recommend": {"opinion": "同意推荐。"},
+    "POST /api/entries/{entry_id}/not-recommend": {"reason": "不符合要求。"},
+    "POST /api/entries/{entry_id}/unrecommend": {"reason": "撤回。"},
+    "POST /api/screening/{slug}/units/{unit_id}/batch/submit": {"version": 0},
+    "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": {"version": 0, "reason": "重新审核。"},
+    "POST /api/entries/{entry_id}/declare-ineligible": {"rule": "R1", "reason": "不符合。"},
+    "POST /api/entries/{entry_id}/request-correction": {"reason": "请补正。", "due_date": "2099-01-01"},
+}
+
+
+def api_url(key: str, w: dict, side: str = "A") -> str:
+    s = w[side]
+    path = key.split(" ", 1)[1]
+    values = {"{slug}": w["edition"].slug, "{entry_id}": s["submitted"].pk, "{attachment_id}": s["attachment"].pk,
+              "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk}
+    for name, value in values.items():
+        path = path.replace(name, str(value))
+    if key == "POST /api/entries/{entry_id}/attachments":
+        path += "?kind=photo"
+    return path
+
+
+def api_answers(w, key: str, side: str = "A", roles=ROLES) -> str:
+    method = key.split(" ", 1)[0]
+    answers = []
+    for role in roles:
+        client = client_for(w, role)
+        body = json.dumps(BODIES[key]) if key in BODIES else ""
+        response = client.generic(method, api_url(key, w, side), body, content_type="application/json")
+        answers.append(str(response.status_code))
+    return " ".join(answers)
+
+
+# Rows: "METHOD path" → answers, one per role in ROLES order (as above).
+API_ANSWERS = {
+    "DELETE /api/auth/token": '401 401 401 401 401 401 401 401 401',
+    "DELETE /api/entries/{entry_id}/attachments/{attachment_id}": '401 403 409 403 403 403 403 403 403',
+    "GET /api/editions": '200 200 200 200 200 200 200 200 200',
+    "GET /api/editions/current": '200 200 200 200 200 200 200 200 200',
+    "GET /api/editions/{slug}": '200 200 200 200 200 200 200 200 200',
+    "GET /api/entries": '401 403 200 200 200 200 200 403 200',
+    "GET /api/entries/{entry_id}": '401 403 200 200 403 403 200 403 200',
+    "GET /api/entries/{entry_id}/attachments": '401 403 200 200 403 403 200 403 200',
+    "GET /api/entries/{entry_id}/attachments/{attachment_id}/file": '401 403 200 200 403 403 200 403 200',
+    "GET /api/entries/{entry_id}/documents/form.docx": '401 403 200 200 403 403 200 403 200',
+    "GET /api/entries/{entry_id}/documents/form.pdf": '401 403 200 200 403 403 200 403 200',
+    "GET /api/entries/{entry_id}/flags": '401 403 403 403 403 403 200 403 200',
+    "GET /api/entries/{entry_id}/problems": '401 403 200 200 403 403 200 403 200',
+    "GET /api/me": '401 200 200 200 200 200 200 200 200',
+    "GET /api/review/{slug}/entries": '401 403 403 403 403 403 200 403 200',
+    "GET /api/screening/{slug}/units/{unit_id}/batch": '401 403 403 200 403 403 200 403 200',
+    "GET /api/units": '401 403 200 200 200 200 200 403 200',
+    "GET /api/units/recommending": '200 200 200 200 200 200 200 200 200',
+    "GET /api/units/{unit_id}": '401 403 200 200 403 403 200 403 200',
+    "PATCH /api/entries/{entry_id}": '401 403 409 403 403 403 403 403 403',
+    "POST /api/auth/token": '201 201 201 201 201 201 201 201 201',
+    "POST /api/entries": '401 403 201 403 201 403 403 403 403',
+    "POST /api/entries/{entry_id}/accept": '401 403 403 403 403 403 409 403 409',
+    "POST /api/entries/{entry_id}/attachments": '401 403 409 403 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/declare-ineligible": '401 403 403 403 403 403 409 403 409',
+    "POST /api/entries/{entry_id}/not-recommend": '401 403 403 200 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/recommend": '401 403 403 200 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/request-correction": '401 403 403 403 403 403 409 403 409',
+    "POST /api/entries/{entry_id}/return": '401 403 403 200 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/submit": '401 403 409 403 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/unrecommend": '401 403 403 409 403 403 403 403 403',
+    "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": '401 403 403 403 403 403 409 403 409',
+    "POST /api/screening/{slug}/units/{unit_id}/batch/submit": '401 403 403 409 403 403 403 403 403',
+}
+
+
+@pytest.mark.parametrize("key", sorted(OPERATIONS))
+def test_api(world, key):
+    got = api_answers(world, key)
+    assert key in API_ANSWERS, f'no row for a new operation: "{key}": {got!r},'
+    assert got == API_ANSWERS[key], f'"{key}": {got!r},'
+
+
+# --- Another unit's objects ------------------------------------------------------------------------
+
+def _depends_on_side(route: str, w) -> bool:
+    return sample_kwargs(route, w, "A") != sample_kwargs(route, w, "B")
+
+
+def test_no_unit_reaches_another_units_objects(world):
+    """Unit A's staff, given unit B's entries, attachments, units, invitations and notifications: always refused."""
+    leaks = []
+    for role in ("declarer", "recommender"):
+        client = client_for(world, role)
+        for route in PAGES:
+            # Public pages (an invitation's link, say) answer everyone; they are in the table.
+            if not _depends_on_side(route, world) or PAGE_ANSWERS[route][0].split()[0] != "L":
+                continue
+            url = page_url(route, world, "B")
+            for method in ("GET", "POST"):
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                if answer(response) not in REFUSED:
+                    leaks.append(f"{role} {method} {url} → {response.status_code}")
+        for key in OPERATIONS:
+            if api_url(key, world, "A") == api_url(key, world, "B") or not OPERATIONS[key].get("security"):
+                continue
+            got = api_answers(world, key, "B", [role])
+            if got not in REFUSED:
+                leaks.append(f"{role} {key} ({api_url(key, world, 'B')}) → {got}")
+    assert leaks == []
+    # The draft of another unit, in particular, through every entry page and operation.
+    for role in ("declarer", "recommender"):
+        client = client_for(world, role)
+        for url in (f"/entries/{world['B']['draft'].pk}/", f"/api/entries/{world['B']['draft'].pk}",
+                    f"/documents/entries/{world['B']['draft'].pk}/form.pdf"):
+            assert client.get(url).status_code in (403, 404), (role, url)
+
+
+# --- Numbers out of range in addresses and query strings ---------------------------------------------
+
+HUGE = str(10**23)
+# The query parameters the pages read (page numbers and the filters' ids).
+NUMERIC_QUERY = "&".join(f"{name}={HUGE}" for name in (
+    "page", "unit", "category", "recommending_unit", "parent", "edition", "status", "kind", "flag", "failing"))
+
+
+@pytest.mark.parametrize("role", ["declarer", "recommender", "committee", "site_admin"])
+def test_huge_numbers_in_page_addresses_and_query_strings_are_not_server_errors(world, role):
+    client = client_for(world, role)
+    errors = []
+    for route in PAGES:
+        url = page_url(route, world)
+        huge_path = reverse(ROUTES[route], kwargs={name: HUGE if isinstance(value, int) else value
+                                                   for name, value in sample_kwargs(route, world).items()})
+        for address in (f"{url}?{NUMERIC_QUERY}", huge_path):
+            status = client.get(address).status_code
+            if status >= 500 or (address == huge_path and huge_path != url and status == 200):
+                errors.append(f"{address} → {status}")
+    assert errors == []
+
+
+# --- The admin site: only site administrators ------------------------------------------------------
+
+def admin_url(route: str, name: str, w) -> str | None:
+    """A sample address of an admin page: a real object of the page's model when its pattern needs one."""
+    if "<" not in route:
+        return reverse(name)
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            obj = model._default_manager.order_by("pk").first()
+            return reverse(name, args=[obj.pk]) if obj is not None else None
+    if name == "admin:app_list":
+        return reverse(name, kwargs={"app_label": "entries"})
+    return None  # view_on_site: a redirect to the object's own page, not an admin page
+
+
+# Admin pages refused to site administrators too: records made only through the platform's own pages
+# (entries, history, audit, flags...), reference data never deleted; autocomplete needs its parameters.
+ADMIN_CLOSED = {"admin:autocomplete", "admin:common_industry_delete", "admin:entries_entry_delete"} | {
+    f"admin:{model}_add" for model in (
+        "django_tasks_database_dbtaskresult", "common_auditlog", "common_industry", "accounts_invitation",
+        "entries_entry", "entries_entrytransition", "documents_exportjob", "screening_batch",
+        "screening_quotaexception", "screening_deadlineextension", "screening_flag")}
+
+
+def test_admin_site_is_for_site_administrators_only(world):
+    refused, unreachable = [], []
+    clients = {role: client_for(world, role) for role in ("anonymous", "committee", "site_admin")}
+    for route, name in ADMIN.items():
+        url = admin_url(route, name, world)
+        if url is None:
+            continue
+        for role in ("anonymous", "committee"):
+            if name not in ("admin:logout", "admin:login") and answer(clients[role].get(url)) != "L":
+                refused.append(f"{role} {url}")
+        status = clients["site_admin"].get(url).status_code
+        if name not in ("admin:logout", "admin:login") and status != (403 if name in ADMIN_CLOSED else 200):
+            unreachable.append(f"{url} {status}")
+    assert refused == []
+    assert unreachable == [], "\n".join(unreachable)
+
+
+def test_every_address_has_a_row():
+    assert sorted(set(PAGES) - set(PAGE_ANSWERS)) == []
+    assert sorted(set(OPERATIONS) - set(API_ANSWERS)) == []
+    # And no row for an address that is gone.
+    assert sorted(set(PAGE_ANSWERS) - set(PAGES)) == []
+    assert sorted(set(API_ANSWERS) - set(OPERATIONS)) == []
