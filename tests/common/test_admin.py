@@ -21,7 +21,7 @@ CHANGELISTS = ["orgs_organisation", "orgs_membership", "common_auditlog", "commo
                "entries_entrytransition", "accounts_user", "accounts_invitation", "accounts_apitoken",
                "competitions_edition", "screening_batch", "screening_quotaexception", "screening_deadlineextension",
                "screening_flag", "notifications_notification", "notifications_messagetemplate",
-               "documents_exportjob"]
+               "documents_exportjob", "django_tasks_database_dbtaskresult", "accounts_loginthrottle"]
 
 
 @pytest.fixture

@@ -7,6 +7,9 @@ not Django's superuser shortcut.
 """
 
 from django.contrib import admin
+from django.contrib.auth.models import Group
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from wuxiao.accounts.rules import is_administrator
 
@@ -58,6 +61,18 @@ def _site_permission(request) -> bool:
 
 
 admin.site.has_permission = _site_permission
+
+# Groups are not how this platform grants anything (roles are memberships, permissions predicates).
+admin.site.unregister(Group)
+
+
+# The background jobs, read-only like the rest (the library's admin asks Django's model permissions).
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(ReadOnlyAdmin, DBTaskResultAdmin):
+    pass
 
 
 @admin.register(AuditLog)
