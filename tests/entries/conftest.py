@@ -49,6 +49,23 @@ class Clock:
 
 
 @pytest.fixture
+def check(tmp_path, edition):
+    """check(kind, name, data) → the file checks' Checked, or the refusal's Chinese message as a string."""
+    from wuxiao.common.exceptions import Refused
+    from wuxiao.entries.attachments import check_file
+
+    def run(kind, name, data: bytes):
+        path = tmp_path / ("upload-" + name)
+        path.write_bytes(data)
+        try:
+            return check_file(kind=kind, path=str(path), name=name, size=len(data), edition=edition)
+        except Refused as refused:
+            return str(refused.message)
+
+    return run
+
+
+@pytest.fixture
 def clock(monkeypatch):
     """The server's clock, frozen at a settable moment (the only thing outside the project we mock)."""
     frozen = Clock(timezone.now().replace(microsecond=0))

@@ -14,11 +14,9 @@ from pptx.opc.package import Part
 from pptx.opc.packuri import PackURI
 from pptx.util import Emu
 
-from wuxiao.common.exceptions import Refused
-from wuxiao.entries.attachments import check_file, describe_ratio
+from wuxiao.entries.attachments import describe_ratio
 from wuxiao.entries.models import AttachmentKind
 
-from .. import factories
 
 WIDE = (Emu(12192000), Emu(6858000))  # PowerPoint's 16:9 (13.333 × 7.5 in)
 STANDARD = (Emu(9144000), Emu(6858000))  # 4:3, python-pptx's default
@@ -159,26 +157,6 @@ PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%
 
 
 # --- Running the checks ---------------------------------------------------------------------
-
-@pytest.fixture
-def edition(db):
-    return factories.EditionFactory()
-
-
-@pytest.fixture
-def check(tmp_path, edition):
-    """check(kind, name, data) → Checked, or the refusal's Chinese message as a string."""
-
-    def run(kind, name, data: bytes):
-        path = tmp_path / ("upload-" + name)
-        path.write_bytes(data)
-        try:
-            return check_file(kind=kind, path=str(path), name=name, size=len(data), edition=edition)
-        except Refused as refused:
-            return str(refused.message)
-
-    return run
-
 
 def test_a_16_9_pptx_passes_with_its_slide_size(check):
     result = check(AttachmentKind.PPT, "路演.pptx", pptx_bytes(WIDE))

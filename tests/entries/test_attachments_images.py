@@ -12,37 +12,14 @@ import pytest
 from PIL import Image, ImageFile
 
 import wuxiao
-from wuxiao.common.exceptions import Refused
-from wuxiao.entries.attachments import check_file
 from wuxiao.entries.models import AttachmentKind
 
-from .. import factories
 from ..upload_helpers import png_claiming
 from .test_attachments_checks import PDF, jpeg_bytes, png_bytes, webp_bytes
 
 TOO_MANY_PIXELS = ("图片为 13000×13000 像素（16900 万像素），超出上限：最多 4000 万像素，长边最多 20000 像素。"
                    "请缩小图片后重新上传（扫描件用 300 dpi 即可）。")
 DAMAGED = "图片已损坏，无法打开。请重新保存后上传。"
-
-
-@pytest.fixture
-def edition(db):
-    return factories.EditionFactory()
-
-
-@pytest.fixture
-def check(tmp_path, edition):
-    """check(kind, name, data) → Checked, or the refusal's Chinese message as a string."""
-
-    def run(kind, name, data: bytes):
-        path = tmp_path / ("upload-" + name)
-        path.write_bytes(data)
-        try:
-            return check_file(kind=kind, path=str(path), name=name, size=len(data), edition=edition)
-        except Refused as refused:
-            return str(refused.message)
-
-    return run
 
 
 @pytest.fixture
