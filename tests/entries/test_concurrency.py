@@ -8,7 +8,6 @@ from django.db import close_old_connections, connection
 
 from wuxiao.accounts.models import Role, User
 from wuxiao.common.exceptions import Refused
-from wuxiao.entries import services
 from wuxiao.entries.models import Entry, EntryTransition
 from wuxiao.entries.services import transition_entry
 
@@ -52,13 +51,16 @@ def slow_quota_check(monkeypatch):
     Without the lock both threads would sit here together, both count 19 and both recommend: the
     test would then fail. With it, the second waits at the lock until the first has committed.
     """
-    original = services.extra_quota
+    from wuxiao.screening import services as screening_services
 
-    def slow(entry):
+    original = screening_services.extra_quota_of
+
+    def slow(edition, unit):
         time.sleep(0.5)
-        return original(entry)
+        return original(edition, unit)
 
-    monkeypatch.setattr(services, "extra_quota", slow)
+    # The screening stage's quota guard (screening/transitions.py) reads it after locking the unit.
+    monkeypatch.setattr(screening_services, "extra_quota_of", slow)
 
 
 def test_twentieth_and_twenty_first_recommended_at_once_only_one_succeeds(slow_quota_check):

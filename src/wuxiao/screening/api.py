@@ -8,12 +8,11 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
 from wuxiao.api_common import Count, ErrorOut, Id, RefusedOut
-from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
 from wuxiao.entries.enums import Action, EntryStatus
@@ -96,10 +95,8 @@ def _screen(request: HttpRequest, entry_id: int, action: str, reason: str = "", 
         raise HttpError(404, str(ENTRY_NOT_FOUND))
     if not request.auth.has_perm("entries.screen", entry) or entry.status == EntryStatus.DRAFT:
         raise HttpError(403, str(SCREEN_FORBIDDEN))
-    try:
-        services.screen_entry(actor=request.auth, entry=entry, action=action, reason=reason, data=data)
-    except Refused as refused:
-        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    # A refusal is answered 409 with its message and field by the one handler (wuxiao.api).
+    services.screen_entry(actor=request.auth, entry=entry, action=action, reason=reason, data=data)
     return _screened(entry)
 
 
@@ -172,10 +169,8 @@ def batch_detail(request: HttpRequest, slug: str, unit_id: Id):
              summary="Hand the batch to the committee (needs at least one recommended entry and the stamped sheet)")
 def batch_submit(request: HttpRequest, slug: str, unit_id: Id, payload: VersionIn):
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SUBMIT_FORBIDDEN)
-    try:
-        services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version)
-    except Refused as refused:
-        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    # A refusal is answered 409 with its message and field by the one handler (wuxiao.api).
+    services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version)
     return _batch(edition, unit)
 
 
@@ -183,9 +178,7 @@ def batch_submit(request: HttpRequest, slug: str, unit_id: Id, payload: VersionI
              summary="The committee reopens a handed-over batch, with a reason")
 def batch_reopen(request: HttpRequest, slug: str, unit_id: Id, payload: ReopenIn):
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.reopen_batch", REOPEN_FORBIDDEN)
-    try:
-        services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
-                              version=payload.version)
-    except Refused as refused:
-        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    # A refusal is answered 409 with its message and field by the one handler (wuxiao.api).
+    services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
+                          version=payload.version)
     return _batch(edition, unit)

@@ -6,12 +6,11 @@ decision is 409 with the message and the input it belongs to (`field`).
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
 from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut
-from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
@@ -141,10 +140,8 @@ def entry_flags(request: HttpRequest, entry_id: Id):
 def _decide(request: HttpRequest, entry_id: int, action: str, reason: str = "", data: dict | None = None):
     require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     entry = _entry_or_404(entry_id)
-    try:
-        transition_entry(entry=entry, action=action, actor=request.auth, reason=reason, data=data)
-    except Refused as refused:
-        return Status(409, {"detail": str(refused.message), "field": refused.field})
+    # A refusal is answered 409 with its message and field by the one handler (wuxiao.api).
+    transition_entry(entry=entry, action=action, actor=request.auth, reason=reason, data=data)
     return {"id": entry.pk, "status": entry.status, "status_label": str(EntryStatus(entry.status).label)}
 
 
