@@ -1,11 +1,9 @@
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
@@ -15,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from wuxiao.common.exceptions import Refused
-from wuxiao.common.permissions import require
+from wuxiao.common.permissions import permission_required
 from wuxiao.common.request import client_ip
 from wuxiao.entries.models import Entry
 from wuxiao.orgs.models import Organisation, RegistrationStatus
@@ -27,21 +25,6 @@ from .rules import is_committee, is_expert
 
 BACKEND = "wuxiao.accounts.backends.MobileOrUsernameBackend"
 
-
-def permission_required(perm: str):
-    """Anonymous → the login page; logged in without the permission → 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            require(request.user, perm)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _next_url(request) -> str:

@@ -6,7 +6,10 @@ administrator is a predicate (accounts.rules.is_administrator) that grants what 
 more; it never acts in a unit's name.
 """
 
+from functools import wraps
+
 import rules
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 
@@ -20,3 +23,20 @@ def require(user, perm: str, obj=None, message=None) -> None:
     `user` holds `perm`."""
     if not allowed(user, perm, obj):
         raise PermissionDenied(*([message] if message is not None else []))
+
+
+def permission_required(perm: str):
+    """A view for holders of `perm` (an object-free permission): anonymous visitors are sent to the
+    login page, logged-in people without it get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

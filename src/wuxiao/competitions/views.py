@@ -1,10 +1,8 @@
 """The committee office's pages for an edition: list, settings, lists, copy, current edition."""
 
 import datetime as dt
-import functools
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuxiao.common.permissions import require
+from wuxiao.common.permissions import permission_required
 
 from . import services
 from .forms import FIELD_GROUPS, LIST_PAGES, CopyEditionForm, EditionForm, list_formset_class
@@ -22,20 +20,8 @@ from .models import Edition
 LIST_PREFETCH = ("categories", "presentation_forms", "exclusions", "criteria", "prize_tiers", "committee_members")
 
 
-def manage_edition_required(view):
-    """Committee office and site administrators only: others get 403, anonymous visitors the login page."""
 
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        require(request.user, "competitions.manage_edition")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@manage_edition_required
+@permission_required("competitions.manage_edition")
 def edition_list(request):
     editions = Edition.objects.annotate(entry_count=Count("entries")).order_by("-year", "-id")
     return render(request, "competitions/edition_list.html", {"editions": editions, "now": timezone.now()})
@@ -56,7 +42,7 @@ def _detail_sections(edition: Edition) -> list[tuple[str, list[tuple[str, object
     return [(title, [row(name) for name in names if name != "notice_text"]) for title, names in FIELD_GROUPS]
 
 
-@manage_edition_required
+@permission_required("competitions.manage_edition")
 def edition_detail(request, slug):
     edition = get_object_or_404(Edition.objects.prefetch_related(*LIST_PREFETCH), slug=slug)
     return render(request, "competitions/edition_detail.html", {
@@ -69,7 +55,7 @@ def edition_detail(request, slug):
     })
 
 
-@manage_edition_required
+@permission_required("competitions.manage_edition")
 def edition_edit(request, slug):
     edition = get_object_or_404(Edition, slug=slug)
     form = EditionForm(request.POST or None, instance=edition)
@@ -84,7 +70,7 @@ def edition_edit(request, slug):
     return render(request, "competitions/edition_form.html", {"edition": edition, "form": form})
 
 
-@manage_edition_required
+@permission_required("competitions.manage_edition")
 def edition_lists(request, slug, kind="categories"):
     if kind not in LIST_PAGES:
         raise Http404
@@ -118,7 +104,7 @@ def _next_year_guess(value: str, source_year: int) -> str:
     return value.replace(str(source_year), str(source_year + 1))
 
 
-@manage_edition_required
+@permission_required("competitions.manage_edition")
 def edition_copy(request, slug):
     source = get_object_or_404(Edition, slug=slug)
     initial = {
@@ -140,7 +126,7 @@ def edition_copy(request, slug):
     return render(request, "competitions/edition_copy.html", {"source": source, "form": form})
 
 
-@manage_edition_required
+@permission_required("competitions.manage_edition")
 @require_POST
 def edition_set_current(request, slug):
     edition = get_object_or_404(Edition, slug=slug)
