@@ -356,7 +356,7 @@ def test_create_after_the_deadline_is_refused(as_role, edition):
 
     response = client.post("/api/entries", {}, content_type="application/json", headers=headers)
 
-    assert (response.status_code, response.json()) == (409, {"detail": "申报截止时间（R15）已过，不能再新建作品。"})
+    assert (response.status_code, response.json()) == (409, {"detail": "申报截止时间（R15）已过，不能再新建作品。", "field": None})
     assert not Entry.objects.exists()
 
 

@@ -96,14 +96,21 @@ def test_declarer_uploads_with_the_session_and_csrf_header(declarer, entry):
     assert Attachment.objects.filter(entry=entry).count() == 1
 
 
+def file_errors(response) -> list[str]:
+    """The messages of a refused file (422, in the shape of every 422): beside the input `file`."""
+    body = response.json()
+    assert body["field"] == "file" and body["message"] == "；".join(body["errors"]["file"])
+    return body["errors"]["file"]
+
+
 def test_a_renamed_program_is_refused_in_chinese_and_nothing_is_stored(as_role, entry, media):
     kept = add_photo(as_role, entry)
     client, headers, _ = as_role("declarer", "token")
 
     response = upload(client, entry, "photo", "照片.png", EXE, headers)
 
-    assert response.status_code == 400
-    assert response.json() == {"detail": "此文件是可执行程序，不是文档、图片或视频，不能上传。"}
+    assert response.status_code == 422
+    assert file_errors(response) == ["此文件是可执行程序，不是文档、图片或视频，不能上传。"]
     assert list(Attachment.objects.filter(entry=entry)) == [kept]
     assert sorted(p.name for p in media.rglob("*") if p.is_file()) == sorted(
         [kept.file.name.rsplit("/", 1)[1], kept.details["thumbnail"].rsplit("/", 1)[1]])
@@ -323,10 +330,10 @@ def test_a_picture_bomb_and_fake_files_are_refused_through_the_api(as_role, decl
     fake_pdf = upload(client, entry, "document", "说明.pdf", b"<html>not %PDF-</html>", headers)
     fake_jpeg = upload(client, entry, "photo", "现场.jpg", b"\xff\xd8\xff\xe0" + b"0" * 200, headers)
 
-    assert bomb.status_code == 400 and bomb.json()["detail"].startswith(
+    assert bomb.status_code == 422 and file_errors(bomb)[0].startswith(
         "图片为 13000×13000 像素（16900 万像素），超出上限：最多 4000 万像素，长边最多 20000 像素。")
-    assert (fake_pdf.status_code, fake_pdf.json()) == (400, {"detail": "文件内容不是 PDF（虽然扩展名为 .pdf）。请重新导出为 PDF。"})
-    assert (fake_jpeg.status_code, fake_jpeg.json()) == (400, {"detail": "图片已损坏，无法打开。请重新保存后上传。"})
+    assert (fake_pdf.status_code, file_errors(fake_pdf)) == (422, ["文件内容不是 PDF（虽然扩展名为 .pdf）。请重新导出为 PDF。"])
+    assert (fake_jpeg.status_code, file_errors(fake_jpeg)) == (422, ["图片已损坏，无法打开。请重新保存后上传。"])
     assert not Attachment.objects.exists()
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
 
@@ -353,8 +360,9 @@ def test_an_idempotency_key_used_for_another_kind_is_refused(as_role, entry):
     upload(client, entry, "photo", "现场.png", png_bytes(), keyed)
     reused = upload(client, entry, "stamped_form", "盖章申报表.pdf", PDF, keyed)
 
-    assert (reused.status_code, reused.json()) == (400, {
-        "detail": "该请求已经发送过一次（同一表单或同一 Idempotency-Key），不能重复发送。请刷新页面，或使用新的键重新发送。"})
+    assert (reused.status_code, reused.json()) == (409, {
+        "detail": "该请求已经发送过一次（同一表单或同一 Idempotency-Key），不能重复发送。请刷新页面，或使用新的键重新发送。",
+        "field": None})
     assert list(Attachment.objects.values_list("kind", flat=True)) == ["photo"]
 
 

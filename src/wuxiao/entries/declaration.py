@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.accounts.models import Role
 from wuxiao.common import audit, request_keys
-from wuxiao.common.exceptions import Refused
+from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
 from wuxiao.orgs.models import RegistrationStatus
 
@@ -100,7 +100,7 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         locked.industry_id = industry_code or None
     if category_id is not None:
         if category_id and not locked.edition.categories.filter(pk=category_id).exists():
-            raise Refused(_("Choose a category of this edition (R3)."))
+            raise InvalidInput({"category": [str(_("Choose a category of this edition (R3)."))]})
         locked.category_id = category_id or None
     locked.save()
     if presentation_form_ids is not None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common import audit, request_keys
-from wuxiao.common.exceptions import Refused
+from wuxiao.common.exceptions import InvalidInput, Refused
 
 from .attachments import PHOTO_MAX_COUNT, check_file, clean_name
 from .models import SINGLE_KINDS, Attachment, AttachmentKind, Entry
@@ -91,11 +91,8 @@ def add_attachment(*, actor, entry: Entry, kind: str, uploaded_file, request_key
     call) returns the attachment the first one stored instead of storing the file twice.
     """
     if kind not in AttachmentKind.values:
-        raise Refused(_("Unknown kind of attachment."))
-    try:
-        return _add_attachment(actor, entry, kind, uploaded_file, request_key)
-    except request_keys.RequestKeyUsed as used:
-        raise Refused(used.message) from None
+        raise InvalidInput({"kind": [str(_("Unknown kind of attachment."))]})
+    return _add_attachment(actor, entry, kind, uploaded_file, request_key)
 
 
 def _add_attachment(actor, entry: Entry, kind: str, uploaded_file, request_key: str) -> Attachment:
@@ -108,7 +105,10 @@ def _add_attachment(actor, entry: Entry, kind: str, uploaded_file, request_key: 
     name = clean_name(uploaded_file.name)
     size = uploaded_file.size
     with _local_path(uploaded_file) as path:
-        checked = check_file(kind=kind, path=path, name=name, size=size, edition=entry.edition)
+        try:
+            checked = check_file(kind=kind, path=path, name=name, size=size, edition=entry.edition)
+        except Refused as refused:  # the file itself is wrong (R24): input to correct, beside the file field
+            raise InvalidInput({"file": [str(refused.message)]}) from None
 
     # Into the storage before the transaction: a long write must not hold the entry's lock.
     attachment = Attachment(entry=entry, kind=kind, original_name=name, size=size,

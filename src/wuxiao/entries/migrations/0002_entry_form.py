@@ -2,10 +2,11 @@
 
 import django.core.validators
 import django.db.models.deletion
-import wuxiao.common.validators
-import wuxiao.entries.models
 from django.conf import settings
 from django.db import migrations, models
+
+import wuxiao.common.validators
+import wuxiao.entries.models
 
 
 class Migration(migrations.Migration):
