@@ -12,9 +12,9 @@ import io
 import pathlib
 import re
 import zipfile
-from xml.etree import ElementTree
 from collections.abc import Callable
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -81,6 +81,10 @@ EXPORTS = {
     "city-wide summary": Export(
         "screening:citywide_xlsx", "committee", "xlsx",
         lambda w: reverse("screening:citywide_xlsx", args=[w["edition"].slug])),
+    # Its hidden sheet lists the recommending unit's declaring units, named by the payloads (checked below).
+    "entry import template": Export(
+        "entries:import_template", "recommender", "xlsx",
+        lambda w: reverse("entries:import_template", args=[w["edition"].slug]), shows_entries=False),
     "audit log (CSV)": Export(
         "common:audit_log", "committee", "csv", lambda w: reverse("common:audit_log") + "?export=csv"),
     "audit log (Excel)": Export(
@@ -157,6 +161,16 @@ def test_the_r26_columns_stay_and_rows_hold_the_hostile_titles(client_as, world)
     assert rows[0] == ("序号", "名称", "申报单位", "所属工会", "申报类别", "路演形式", "联系人", "联系方式")
     assert [r[0] for r in rows[1:]] == [1, 2, 3, 4, 5, 6, 7]  # the ranks stay numbers
     assert [r[1] for r in rows[1:]] == [*PAYLOADS, CONTROL_CLEANED]
+
+
+def test_the_import_templates_list_of_units_holds_the_hostile_names_as_text(client_as, world):
+    data = _download(client_as, EXPORTS["entry import template"], world)
+    _xlsx_texts(data)  # no formula, no control character in any sheet
+    lists = load_workbook(io.BytesIO(data))["选项"]
+    names = [c for c in lists["C"][1:] if c.value]
+    assert sorted(c.value for c in names) == sorted([*PAYLOADS, CONTROL_CLEANED])
+    assert {c.data_type for c in names} == {"s"}
+    assert all(c.quotePrefix == looks_like_formula(c.value) for c in names)
 
 
 def test_page_header_shows_an_ampersand_as_typed(client, edition):

@@ -24,7 +24,7 @@ from wuxiao.api import api
 from wuxiao.documents import pdf
 from wuxiao.documents.models import ExportJob
 from wuxiao.entries.enums import EntryStatus
-from wuxiao.entries.models import Attachment
+from wuxiao.entries.models import Attachment, EntryImport
 from wuxiao.notifications.models import Notification
 from wuxiao.orgs.models import RegistrationStatus
 
@@ -59,6 +59,10 @@ def _side(edition, name: str) -> dict:
     side["attachment"] = Attachment.objects.create(
         entry=side["submitted"], kind="photo", original_name="照片.jpg", size=3, content_type="image/jpeg",
         file=ContentFile(b"jpg", name="photo.jpg"))
+    # A checked Excel import of the recommending unit, awaiting confirmation (its file no longer reads).
+    side["import"] = EntryImport.objects.create(
+        edition=edition, uploaded_by=side["recommender"], original_name="线下作品.xlsx", size=8, sha256="0" * 64,
+        file=ContentFile(b"not xlsx", name="import.xlsx"), preview={"problems": [], "rows": []})
     side["notification"] = Notification.objects.create(user=side["declarer"], event="entry.submit", title="通知")
     side["invitation"] = Invitation.objects.create(
         organisation=decl, role=Role.DECLARER, created_by=side["recommender"], token=Invitation.new_token(),
@@ -126,6 +130,7 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
         "entries/<int:pk>/submit/": {"pk": s["draft"].pk},
         "entries/<int:pk>/delete/": {"pk": s["draft"].pk},
         "entries/attachments/<int:pk>/": {"pk": s["attachment"].pk},
+        "entries/imports/<int:pk>/": {"pk": s["import"].pk},
         "documents/entries/<int:pk>/": {"pk": s["submitted"].pk},
         "documents/editions/<slug:slug>/blank/": {"slug": slug, "document": "entry_form", "file_type": "pdf"},
         "documents/editions/<slug:slug>/commitments/<int:unit_pk>/": {"slug": slug, "unit_pk": s["decl"].pk},
@@ -210,6 +215,11 @@ PAGE_ANSWERS = {
     "entries/<int:pk>/submit/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 403 403 403 403 403 403'),
     "entries/attachments/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "entries/attachments/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 403 403 403'),
+    "entries/import/<slug:slug>/": ('L 403 403 200 403 200 200 403 200', 'L 403 403 200 403 200 200 403 200'),
+    "entries/import/<slug:slug>/template.xlsx": ('L 403 403 200 403 200 200 403 200', 'L 403 403 405 403 405 405 403 405'),
+    "entries/imports/<int:pk>/": ('L 403 403 200 403 403 403 403 403', 'L 403 403 405 403 405 405 403 405'),
+    "entries/imports/<int:pk>/confirm/": ('L 403 403 405 403 405 405 403 405', 'L 403 403 302 403 403 403 403 403'),
+    "entries/imports/<int:pk>/discard/": ('L 403 403 405 403 405 405 403 405', 'L 403 403 302 403 403 403 403 403'),
     "entries/industries/options/": ('L 200 200 200 200 200 200 200 200', 'L 405 405 405 405 405 405 405 405'),
     "entries/industries/search/": ('L 200 200 200 200 200 200 200 200', 'L 405 405 405 405 405 405 405 405'),
     "entries/drafts/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),

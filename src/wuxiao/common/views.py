@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "unit.update": _("unit changed"),
     "unit.credit_code_confirm": _("credit code confirmed by hand"),
     "unit.credit_code_wrong": _("credit code marked as wrong"),
+    "entry_import.upload": _("Excel file of entries uploaded and checked"),
+    "entry_import.confirm": _("entries imported from Excel"),
+    "entry_import.discard": _("Excel file of entries discarded"),
 }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from wuxiao.accounts.models import Role
 from wuxiao.common import audit, request_keys
 from wuxiao.common.exceptions import InvalidInput, Refused
+from wuxiao.common.permissions import allowed
 from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
 from wuxiao.orgs.models import RegistrationStatus
 
@@ -50,13 +51,18 @@ def may_declare(user, entry: Entry) -> bool:
 
 
 @transaction.atomic
-def create_entry(*, actor, unit, edition, title: str = "", request_key: str = "") -> Entry:
+def create_entry(*, actor, unit, edition, title: str = "", request_key: str = "", via_import=None) -> Entry:
     """Start a draft entry of `unit` in `edition`, prefilled with the unit and the actor as contact.
 
     With a `request_key` (common.request_keys), a repeat of the request (a double click, a retried
-    call) returns the draft the first one started instead of a second draft.
+    call) returns the draft the first one started instead of a second draft. With `via_import` (an
+    EntryImport), the actor is the recommending unit or the committee office importing the unit's
+    entries collected offline (entries.import_for_unit): the draft is the unit's own, its contact the unit's.
     """
-    if unit.pk not in actor.unit_ids_with_role(Role.DECLARER):
+    if via_import is not None:
+        if not allowed(actor, "entries.import_for_unit", unit):
+            raise PermissionDenied
+    elif unit.pk not in actor.unit_ids_with_role(Role.DECLARER):
         raise PermissionDenied
     if request_key:
         earlier = request_keys.claim(actor=actor, key=request_key, scope=f"entry.create:{unit.pk}:{edition.pk}")
@@ -69,11 +75,13 @@ def create_entry(*, actor, unit, edition, title: str = "", request_key: str = ""
         raise Refused(_("Your unit has no recommending unit; choose one in the unit's data first."))
     if timezone.now() >= edition.declaration_deadline:
         raise Refused(_("The declaration deadline (R15) has passed; no new entry can be started."))
+    contact_name, contact_mobile = (unit.contact_name, unit.contact_mobile) if via_import is not None else (
+        actor.display_name or unit.contact_name, actor.mobile or unit.contact_mobile)
     entry = Entry.objects.create(
         edition=edition, declaring_unit=unit, recommending_unit_id=unit.parent_id, title=title.strip(),
-        affiliation=unit.name, contact_name=actor.display_name or unit.contact_name,
-        contact_mobile=actor.mobile or unit.contact_mobile, created_by=actor)
-    audit.record(actor=actor, action="entry.create", obj=entry, edition=edition)
+        affiliation=unit.name, contact_name=contact_name, contact_mobile=contact_mobile, created_by=actor)
+    audit.record(actor=actor, action="entry.create", obj=entry, edition=edition,
+                 data={"import": via_import.pk} if via_import is not None else None)
     if request_key:
         request_keys.settle(actor=actor, key=request_key, obj=entry)
     return entry
@@ -82,11 +90,19 @@ def create_entry(*, actor, unit, edition, title: str = "", request_key: str = ""
 @transaction.atomic
 def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | None = None,
                exclusion_answers: dict[int, bool] | None = None, presentation_form_ids: list[int] | None = None,
-               industry_code: str | None = None, category_id: int | None = None) -> Entry:
-    """Save a draft's form as it is (no completeness check); refused once the entry is no longer editable."""
+               industry_code: str | None = None, category_id: int | None = None, via_import=None) -> Entry:
+    """Save a draft's form as it is (no completeness check); refused once the entry is no longer editable.
+
+    With `via_import`, the importer fills in a draft it has just started for the unit (create_entry), nothing else.
+    """
     # The edition comes along (its categories, forms and exclusions are checked below); only the entry is locked.
     locked = Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=entry.pk)
-    if not may_declare(actor, locked):
+    if via_import is not None:
+        if not (locked.created_by_id == actor.pk and locked.status == EntryStatus.DRAFT
+                and locked.edition_id == via_import.edition_id and not locked.transitions.exists()
+                and allowed(actor, "entries.import_for_unit", locked.declaring_unit)):
+            raise PermissionDenied
+    elif not may_declare(actor, locked):
         raise PermissionDenied
     if not locked.is_editable:
         raise Refused(_("This entry has been submitted and can no longer be changed; it can be edited "

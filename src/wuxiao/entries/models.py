@@ -205,3 +205,45 @@ class CreditCommitment(models.Model):
     @property
     def is_stamped(self) -> bool:
         return bool(self.scan)
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting confirmation")
+    IMPORTED = "imported", _("imported")
+    DISCARDED = "discarded", _("discarded")
+
+
+def import_path(instance, filename: str) -> str:
+    return f"imports/{instance.edition_id}/{uuid.uuid4().hex}.xlsx"
+
+
+class EntryImport(models.Model):
+    """A workbook of entries collected offline (the import template filled in), uploaded by a recommending
+    unit or the committee office: checked when uploaded (the preview), checked again and turned into
+    drafts of the declaring units in one transaction when confirmed (entries.importing)."""
+
+    edition = models.ForeignKey("competitions.Edition", verbose_name=_("edition"), on_delete=models.PROTECT,
+                                related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    # The committee office imports for any declaring unit; a recommending unit for its own.
+    by_office = models.BooleanField(_("imported by the committee office"), default=False)
+    file = models.FileField(_("file"), upload_to=import_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    # What the last check found: {"problems": [file-wide messages], "rows": [one dict per row]}.
+    preview = models.JSONField(_("check results"), default=dict, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    entries = models.ManyToManyField(Entry, verbose_name=_("entries created"), blank=True, related_name="imports")
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("confirmed or discarded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Excel import of entries")
+        verbose_name_plural = _("Excel imports of entries")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name

@@ -4,6 +4,7 @@ import rules
 
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee, is_declarer, is_recommender
+from wuxiao.orgs.rules import is_recommender_of_unit
 
 
 @rules.predicate
@@ -36,3 +37,29 @@ rules.add_perm("entries.screen", is_entry_recommender)  # return, recommend, not
 rules.add_perm("entries.decide", is_committee)  # eligibility, finalists, awards, revocation
 rules.add_perm("entries.list_entries", is_committee | is_recommender | is_declarer)  # rows: queries.visible_entries
 rules.add_perm("entries.view_draft_progress", is_committee)
+
+
+# --- Excel import of entries collected offline (entries.importing) ---------------------------------
+
+@rules.predicate
+def is_declaring_unit(user, unit) -> bool:
+    return bool(unit is not None and unit.is_declaring)
+
+
+@rules.predicate
+def is_import_uploader(user, entry_import) -> bool:
+    return bool(entry_import is not None and user.is_authenticated and entry_import.uploaded_by_id == user.pk)
+
+
+@rules.predicate
+def is_office_import(user, entry_import) -> bool:
+    return bool(entry_import is not None and entry_import.by_office)
+
+
+# A recommending unit imports drafts for its own declaring units, the committee office for any; the
+# drafts are then the declaring unit's own (it completes the attachments and submits them).
+rules.add_perm("entries.import_entries", is_recommender | is_committee)
+rules.add_perm("entries.import_for_unit", is_declaring_unit & (is_recommender_of_unit | is_committee))
+# The file and its check results: the uploader's; the office's imports, the whole office's.
+rules.add_perm("entries.view_import", is_import_uploader | (is_committee & is_office_import))
+rules.add_perm("entries.confirm_import", is_import_uploader & (is_recommender | is_committee))

@@ -30,7 +30,7 @@ from . import declaration
 from .declaration import ZI_LIMITS, ZI_TARGETS, may_declare
 from .enums import Action
 from .forms import COMPLETER_PREFIX, ZI_HELP, EntryForm, NewEntryForm, completer_formset
-from .models import Entry, EntryTransition
+from .models import Entry, EntryImport, EntryTransition
 from .services import transition_entry
 
 ATTACHMENTS_PANEL = "entries/attachments/_panel.html"
@@ -175,9 +175,10 @@ def my_entries(request):
     if not units:
         raise PermissionDenied
     submitted_once = EntryTransition.objects.filter(entry=OuterRef("pk"))
+    imported = EntryImport.entries.through.objects.filter(entry=OuterRef("pk"))
     entries = (Entry.objects.filter(declaring_unit__in=units)
                .select_related("edition", "category", "declaring_unit")
-               .annotate(was_submitted=Exists(submitted_once))
+               .annotate(was_submitted=Exists(submitted_once), was_imported=Exists(imported))
                .order_by("-edition__year", "-edition_id", "-updated_at", "-id"))
     editions = _open_editions()
     form = NewEntryForm(units=units, editions=editions)

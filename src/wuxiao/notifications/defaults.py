@@ -23,7 +23,8 @@ ENTRY_VARIABLES = ("entry_title", "declaring_unit", "recommending_unit", "editio
                    "actor", "reason", "rank", "opinion", "rule", "due_date", "tier", "url")
 UNIT_VARIABLES = ("unit", "recommending_unit", "actor", "reason", "url")
 # Variables that only some events have, on top of their kind's list.
-EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until")}
+EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"),
+                   "unit.entries_imported": ("edition", "count", "titles")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -40,6 +41,8 @@ VARIABLE_LABELS = {
     "tier": _("prize tier (R11)"),
     "unit": _("unit"),
     "until": _("new recommendation deadline (R6)"),
+    "count": _("number of entries"),
+    "titles": _("titles of the entries"),
     "url": _("link to the page"),
 }
 
@@ -127,6 +130,12 @@ _EVENTS = [
      _body(_("The committee office has extended the recommendation deadline of {{ unit }} ({{ edition }}) to "
              "{{ until }}. Until then the unit can still screen its entries and hand its batch to the committee."),
            reason=True)),
+    # Entries collected offline, imported from Excel by the recommending unit or the committee office.
+    ("unit.entries_imported", _("Entries imported from Excel"),
+     _("{{ count }} entries of {{ unit }} imported as drafts"),
+     _body(_("{{ actor }} has imported {{ count }} entries of {{ unit }} collected offline as drafts ({{ edition }}): "
+             "{{ titles }}. They are your unit's drafts: check them, add the attachments and submit them before "
+             "the deadline."))),
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}
