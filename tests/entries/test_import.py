@@ -83,11 +83,11 @@ def test_the_template_has_a_chinese_header_row_an_explanation_and_drop_down_list
     units = {c.value for c in lists["C"]}
     assert {declaring_unit.name, second_unit.name} <= units and foreign_unit.name not in units
     validations = {str(v.sqref): v for v in wb.worksheets[0].data_validations.dataValidation}
-    category = validations["C2:C501"]
+    category = validations["C2:C201"]
     assert category.type == "list" and category.formula1 == "'选项'!$A$2:$A$6" and category.showErrorMessage
-    yes_no = validations[f"{_letter(headers, '确认符合参赛范围')}2:{_letter(headers, '确认符合参赛范围')}501"]
+    yes_no = validations[f"{_letter(headers, '确认符合参赛范围')}2:{_letter(headers, '确认符合参赛范围')}201"]
     assert yes_no.formula1 == "'选项'!$B$2:$B$3"
-    assert not validations["B2:B501"].showErrorMessage  # a unit may be given by its credit code instead
+    assert not validations["B2:B201"].showErrorMessage  # a unit may be given by its credit code instead
     explanation = [c.value for row in wb["填写说明"].iter_rows() for c in row if c.value]
     assert any("作品名称和申报单位必填" in text for text in explanation)
     assert any("完成人6姓名" in text for text in explanation)
@@ -341,6 +341,14 @@ def test_an_empty_template_and_a_template_of_another_edition_are_refused(as_reco
     assert len(problems) == 1 and f"其他届次（{other.slug}）" in problems[0]
 
 
+def test_a_file_of_more_than_200_entries_is_refused_as_a_whole(as_recommender, edition, declaring_unit):
+    rows = [{TITLE: f"作品{i}", UNIT: declaring_unit.name} for i in range(201)]
+    _preview(as_recommender, upload(as_recommender, edition, fill(template_bytes(as_recommender, edition), rows)))
+
+    entry_import = EntryImport.objects.get()
+    assert entry_import.preview == {"problems": ["文件中有 201 项作品，每次最多导入 200 项：请分成几个文件上传。"], "rows": []}
+
+
 def test_no_import_after_the_declaration_deadline(as_recommender, edition, declaring_unit):
     data = fill(template_bytes(as_recommender, edition), [good_row(declaring_unit)])
     edition.declaration_deadline = timezone.now() - dt.timedelta(minutes=1)
@@ -435,3 +443,24 @@ def test_create_and_save_via_import_stay_within_the_importers_units(recommender,
     # Without an import, a recommending unit cannot start a draft at all.
     with pytest.raises(PermissionDenied):
         declaration.create_entry(actor=recommender, unit=declaring_unit, edition=edition, title="无导入")
+
+
+def test_the_check_reads_units_and_duplicates_once_and_the_form_per_row(as_recommender, edition, declaring_unit,
+                                                                       recommender):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuxiao.entries.importing.checks import check_file
+
+    template = template_bytes(as_recommender, edition)
+
+    def queries(n: int) -> int:
+        data = fill(template, [good_row(declaring_unit, f"作品{i}") for i in range(n)])
+        with CaptureQueriesContext(connection) as captured:
+            result = check_file(io.BytesIO(data), edition=edition, actor=recommender)
+        assert result.error_count == 0
+        return len(captured)
+
+    queries(1)  # the importer's memberships, read once per request
+    # Per row only what the entry form itself reads: the category, the presentation forms, the industry code.
+    assert queries(10) - queries(5) == 5 * 3

@@ -9,7 +9,7 @@ from django.contrib import admin
 from wuxiao.common.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .enums import EntryStatus
-from .models import Entry, EntryTransition
+from .models import Entry, EntryImport, EntryTransition
 
 
 class EntryTransitionInline(ReadOnlyInline):
@@ -40,3 +40,15 @@ class EntryTransitionAdmin(ReadOnlyAdmin):
     search_fields = ("entry__title", "reason")
     list_select_related = ("entry", "actor")
     date_hierarchy = "at"
+
+
+@admin.register(EntryImport)
+class EntryImportAdmin(ReadOnlyAdmin):
+    """The Excel imports: who uploaded which file (name, size, SHA-256), what the check found, what it created."""
+
+    list_display = ("original_name", "edition", "uploaded_by", "by_office", "status", "error_count", "created_at")
+    list_filter = ("edition", "status", "by_office")
+    search_fields = ("original_name", "sha256", "uploaded_by__username")
+    list_select_related = ("edition", "uploaded_by")
+    # The rows (titles, people) become the units' drafts, which are theirs alone (entries.rules.can_view_entry).
+    exclude = ("file", "entries", "preview")

@@ -24,6 +24,7 @@ from wuxiao.common.exceptions import InvalidInput
 from wuxiao.common.permissions import allowed
 from wuxiao.common.spreadsheet import read_xlsx
 from wuxiao.common.validators import count_zi, normalize_credit_code
+from wuxiao.competitions.models import Edition
 from wuxiao.orgs.models import Membership, Organisation, RegistrationStatus
 
 from ..declaration import ZI_LIMITS
@@ -246,6 +247,8 @@ def _title_key(title: str) -> str:
 
 
 def _check_rows(data, positions: dict[int, Column], *, edition, actor) -> list[RowResult]:
+    # Every row is checked by the form of an entry of this edition; its R4 exclusions are read once.
+    blank = Entry(edition=Edition.objects.prefetch_related("exclusions").get(pk=edition.pk))
     categories = {_fold(c.name): c for c in edition.categories.all()}
     forms = {f.pk: f.name for f in edition.presentation_forms.all()}
     letters = {column.key: get_column_letter(index + 1) for index, column in positions.items()}
@@ -305,7 +308,7 @@ def _check_rows(data, positions: dict[int, Column], *, edition, actor) -> list[R
         if not row.title:
             row.error(by_key["title"], _("Give the title of the entry."), letters["title"])
         _check_unit(row, units, actor, by_key["unit"], letters["unit"])
-        _check_form(row, sent, edition, groups, by_key, letters)
+        _check_form(row, sent, blank, groups, by_key, letters)
         results.append(row)
     _check_duplicates(results, edition, by_key["title"], letters["title"])
     _warn(results, edition)
@@ -364,7 +367,7 @@ def _check_unit(row: RowResult, units, actor, column: Column, letter: str) -> No
         row.unit = unit
 
 
-def _check_form(row: RowResult, sent: dict, edition, groups: list[int], by_key: dict[str, Column],
+def _check_form(row: RowResult, sent: dict, blank: Entry, groups: list[int], by_key: dict[str, Column],
                 letters: dict[str, str]) -> None:
     """The entry form's rules (validate_api_input), then the 字数 limits (R20, R21)."""
 
@@ -381,7 +384,7 @@ def _check_form(row: RowResult, sent: dict, edition, groups: list[int], by_key: 
         return next((c for c in by_key.values() if c.field == key and c.kind != COMPLETER), None)
 
     try:
-        row.kwargs = validate_api_input(sent, Entry(edition=edition))
+        row.kwargs = validate_api_input(sent, blank)
     except InvalidInput as invalid:
         for key, messages in invalid.errors.items():
             column = column_of(key)

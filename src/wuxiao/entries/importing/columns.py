@@ -29,9 +29,11 @@ TITLE, UNIT, CATEGORY, TEXT, INDUSTRY, DATE, YES_NO, FORM, EXCLUSION, COMPLETER 
 
 IDENTIFIER_PREFIX = "wuxiao-entry-import:"
 
-# One file: at most this many entries and megabytes (a recommending unit recommends 20, R6, and
-# screens a few hundred at most); the sheet may store at most SCANNED_ROWS rows, empty ones included.
-MAX_ENTRIES = 500
+# One file: at most this many entries and megabytes; the sheet may store at most SCANNED_ROWS rows,
+# empty ones included. A recommending unit recommends 20 (R6) of the entries it screens; the confirmation
+# creates every draft in one transaction (tens of milliseconds each), which holds SQLite's write lock
+# meanwhile: a few seconds at most, so larger collections go in several files.
+MAX_ENTRIES = 200
 MAX_FILE_MB = 10
 SCANNED_ROWS = 5000
 MAX_COLUMNS = 300
@@ -57,6 +59,11 @@ def normalized(header) -> str:
 
 def identifier(edition) -> str:
     return IDENTIFIER_PREFIX + edition.slug
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences one after the other: with a space between them, but none between Chinese ones."""
+    return ("" if translation.get_language().startswith("zh") else " ").join(parts)
 
 
 def _zi(name: str) -> str:
@@ -102,8 +109,8 @@ def columns_for(edition, completers: int = TEMPLATE_COMPLETERS) -> list[Column]:
             Column("awards", pgettext("import column", "awards received"), TEXT, field="awards", width=24,
                    prompt=_("Plain text, brief and truthful.")),
             Column("summary", pgettext("import column", "summary"), TEXT, field="summary", width=40,
-                   prompt=_zi("summary") + " " + _("In numbered points: field or type of work, the problem solved, "
-                                                   "the innovation, the benefits, other remarks.")),
+                   prompt=_sentences(_zi("summary"), _("In numbered points: field or type of work, the problem solved, "
+                                                   "the innovation, the benefits, other remarks."))),
             Column("industry", pgettext("import column", "industry code (GB/T 4754)"), INDUSTRY,
                    field="industry_code", width=12, as_text=True,
                    prompt=_("The four-digit class code of GB/T 4754 “Industrial classification for national economic "
@@ -120,7 +127,7 @@ def columns_for(edition, completers: int = TEMPLATE_COMPLETERS) -> list[Column]:
         for form in edition.presentation_forms.all():
             columns.append(Column(f"form:{form.pk}", pgettext("import column", "presentation form: %(name)s")
                                   % {"name": form.name}, FORM, field="presentation_form_ids", target=form.pk,
-                                  width=12, prompt=yes_no + " " + _("Several forms may be chosen.")))
+                                  width=12, prompt=_sentences(yes_no, _("Several forms may be chosen."))))
         columns += [
             Column("completed_on", pgettext("import column", "completed or put into use on"), DATE,
                    field="completed_on", width=14,
@@ -129,19 +136,20 @@ def columns_for(edition, completers: int = TEMPLATE_COMPLETERS) -> list[Column]:
             Column("other_circumstances", pgettext("import column", "other circumstances"), TEXT,
                    field="other_circumstances", width=24, prompt=_("Anything else the committee should know.")),
             Column("confirms_scope", pgettext("import column", "confirms the scope"), YES_NO, field="confirms_scope",
-                   width=12, prompt=yes_no + " " + _("Yes: the unit's trade union belongs to the competition's "
-                                                      "city, and the completers are front-line workers.")),
+                   width=12, prompt=_sentences(yes_no, _("Yes: the unit's trade union belongs to the competition's "
+                                                         "city, and the completers are front-line workers."))),
             Column("confirms_recent", pgettext("import column", "confirms recent work"), YES_NO,
                    field="confirms_recent", width=12,
-                   prompt=yes_no + " " + _("Yes: the innovation was achieved between %(start)s and %(end)s.")
-                   % {"start": edition.window_start.isoformat(), "end": edition.window_end.isoformat()}),
+                   prompt=_sentences(yes_no, _("Yes: the innovation was achieved between %(start)s and %(end)s.")
+                                     % {"start": edition.window_start.isoformat(),
+                                        "end": edition.window_end.isoformat()})),
         ]
         for exclusion in edition.exclusions.all():
             columns.append(Column(f"exclusion:{exclusion.pk}", pgettext("import column", "exclusion %(n)d applies")
                                   % {"n": exclusion.number}, EXCLUSION, field="exclusion_answers",
                                   target=exclusion.pk, width=12,
-                                  prompt=yes_no + " " + _("Yes if this case applies (then the entry is not eligible): "
-                                                          "%(text)s") % {"text": exclusion.text}))
+                                  prompt=_sentences(yes_no, _("Yes if this case applies (then the entry is not "
+                                                              "eligible): %(text)s") % {"text": exclusion.text})))
         columns += [
             Column("union_opinion", pgettext("import column", "opinion of the declaring unit's trade union"), TEXT,
                    field="union_opinion", width=24, prompt=_("The union's opinion, as on the stamped form.")),

@@ -9,6 +9,7 @@ save_entry in one transaction: any refusal leaves nothing behind. Who, when and 
 import hashlib
 from collections import defaultdict
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -74,16 +75,17 @@ def confirm_import(*, actor, entry_import: EntryImport) -> list[Entry]:
     """Create the drafts of every row of a checked file, all or none; tell each declaring unit.
 
     The file is checked again first: when it has errors now, nothing is created, the preview shows
-    them, and the refusal says so.
+    them, and the refusal says so. The check reads only and runs before the transaction, which then
+    holds the write locks only to look for duplicates again and create the drafts.
     """
+    require(actor, "entries.confirm_import", entry_import)
+    _refuse_done(entry_import)
+    _refuse_closed(entry_import.edition)
+    with entry_import.file.open("rb") as stored:
+        result = check_file(stored, edition=entry_import.edition, actor=actor)
     with transaction.atomic():
         locked = EntryImport.objects.select_for_update().select_related("edition").get(pk=entry_import.pk)
-        require(actor, "entries.confirm_import", locked)
-        if locked.status != ImportStatus.PENDING:
-            raise Refused(_("This file has already been %(status)s.") % {"status": locked.get_status_display()})
-        _refuse_closed(locked.edition)
-        with locked.file.open("rb") as stored:
-            result = check_file(stored, edition=locked.edition, actor=actor)
+        _refuse_done(locked)  # a double click: the first one imported it meanwhile
         if not result.error_count:
             # Two imports (or a unit's own staff) entering the same entry at once: the units' rows are
             # locked, in one order, before the duplicates are looked for again.
@@ -94,11 +96,20 @@ def confirm_import(*, actor, entry_import: EntryImport) -> list[Entry]:
             locked.preview, locked.error_count = result.preview(), result.error_count
             locked.save(update_fields=["preview", "error_count"])
         else:
-            created = _create_drafts(actor, locked, result)
+            try:
+                created = _create_drafts(actor, locked, result)
+            except PermissionDenied:  # a unit moved to another recommending unit since the check
+                raise Refused(_("A declaring unit of the file changed meanwhile: upload the file again to check "
+                                "it.")) from None
     if result.error_count:
         raise Refused(_("The file was checked again and now has errors (see below): nothing was imported."))
     entry_import.refresh_from_db()
     return created
+
+
+def _refuse_done(entry_import: EntryImport) -> None:
+    if entry_import.status != ImportStatus.PENDING:
+        raise Refused(_("This file has already been %(status)s.") % {"status": entry_import.get_status_display()})
 
 
 def _create_drafts(actor, entry_import: EntryImport, result: CheckResult) -> list[Entry]:
@@ -137,8 +148,7 @@ def discard_import(*, actor, entry_import: EntryImport) -> None:
     with transaction.atomic():
         locked = EntryImport.objects.select_for_update().get(pk=entry_import.pk)
         require(actor, "entries.confirm_import", locked)
-        if locked.status != ImportStatus.PENDING:
-            raise Refused(_("This file has already been %(status)s.") % {"status": locked.get_status_display()})
+        _refuse_done(locked)
         locked.status = ImportStatus.DISCARDED
         locked.decided_at = timezone.now()
         locked.save(update_fields=["status", "decided_at"])
