@@ -322,7 +322,7 @@ def _handed_over_batch(practice: Edition, users: dict) -> int:
     from wuxiao.entries.models import AttachmentKind
     from wuxiao.entries.services_attachments import add_attachment
     from wuxiao.screening import services as screening
-    from wuxiao.screening.flags import compute_flags
+    from wuxiao.screening.flags import run_flag_check
 
     declarer, recommender, office = users["lvneng"], users["nenghua"], users["office"]
     unit = _unit(DECLARING[1][0])
@@ -352,7 +352,7 @@ def _handed_over_batch(practice: Edition, users: dict) -> int:
     transition_entry(entry=entries[2], action=Action.REQUEST_CORRECTION, actor=office,
                      reason="未上传盖章的申报表扫描件，请补充后重新推荐。",
                      data={"due_date": (timezone.localdate() + dt.timedelta(days=7)).isoformat()})
-    compute_flags(edition=practice, actor=office, workers=1)  # what the office's "check again" button does
+    run_flag_check(practice.pk, office, workers=1)  # what the office's "check again" button does
     return len(entries)
 
 

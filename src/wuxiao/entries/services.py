@@ -4,7 +4,8 @@
 (transitions.TRANSITIONS) it checks who acts (rules.py), the source state and the reason, then
 the guards the stages registered for the action; it saves the status and what the stages'
 recorders write, and one EntryTransition and one AuditLog row, all in one transaction, and
-tells the units the table names. A refusal raises common.exceptions.Refused with a message
+tells the units the table names; what the stages start after an action (a background check)
+runs once it is committed. A refusal raises common.exceptions.Refused with a message
 naming the rule, and changes nothing.
 """
 
@@ -77,6 +78,8 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
                      data={"from": source, "to": t.target, **data})
         # In-app messages in this transaction; their e-mails go out only after it commits.
         notify_transition(entry=locked, action=t.action, audience=t.notify, actor=human, reason=reason, data=data)
+        for function in registry.after_commit_of(t.action):
+            transaction.on_commit(lambda function=function: function(locked))
     for name in {"status", "status_changed_at", "updated_at", *fields}:
         setattr(entry, name, getattr(locked, name))
     return entry

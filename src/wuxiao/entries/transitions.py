@@ -24,6 +24,8 @@ S = EntryStatus
 Guard = Callable[["Entry", object, dict], None]  # noqa: F821
 # A recorder sets fields of the (locked) entry from the transition's data and returns their names.
 Recorder = Callable[["Entry", dict], Iterable[str]]  # noqa: F821
+# What a stage starts once the transition is committed (a background check), given the entry.
+AfterCommit = Callable[["Entry"], None]  # noqa: F821
 # A deadline extension: a later moment until which this entry's stage deadlines hold, or None.
 DeadlineExtension = Callable[["Entry"], "dt.datetime | None"]  # noqa: F821
 
@@ -95,6 +97,7 @@ class Registry:
         self._guards: dict[str, list[Guard]] = {}
         self._recorders: dict[str, list[Recorder]] = {}
         self._extensions: list[DeadlineExtension] = []
+        self._after_commit: dict[str, list[AfterCommit]] = {}
 
     @staticmethod
     def _add(table: dict, action: str, functions) -> None:
@@ -111,6 +114,10 @@ class Registry:
         """Let `recorders` write their fields on the entry when `action` happens."""
         self._add(self._recorders, action, recorders)
 
+    def add_after_commit(self, action: str, *functions: AfterCommit) -> None:
+        """Call `functions` with the entry once `action` is committed (never when it is refused)."""
+        self._add(self._after_commit, action, functions)
+
     def add_deadline_extension(self, extension: DeadlineExtension) -> None:
         """A later moment until which the entry's deadlines hold (a correction request's date, R6)."""
         if extension not in self._extensions:
@@ -121,6 +128,9 @@ class Registry:
 
     def recorders_of(self, action: str) -> tuple[Recorder, ...]:
         return tuple(self._recorders.get(action, ()))
+
+    def after_commit_of(self, action: str) -> tuple[AfterCommit, ...]:
+        return tuple(self._after_commit.get(action, ()))
 
     def deadline_for(self, entry, deadline: dt.datetime) -> dt.datetime:
         """`deadline`, or the latest extension the stages grant this entry."""

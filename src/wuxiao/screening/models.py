@@ -95,3 +95,31 @@ class Flag(models.Model):
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
         indexes = [models.Index(fields=["edition", "kind"])]
+
+
+class FlagCheck(models.Model):
+    """When an edition's automatic flags were last computed, and whether a computation waits.
+
+    Submissions and hand-overs ask for one (issue 9, item 5); requests made while one waits in the
+    queue join it, so a deadline's thousand submissions cost a few runs, not a thousand.
+    """
+
+    edition = models.OneToOneField("competitions.Edition", on_delete=models.CASCADE, related_name="flag_check")
+    queued = models.BooleanField(_("waiting in the queue"), default=False)
+    requested_at = models.DateTimeField(_("last requested"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    checked_as_of = models.DateTimeField(_("entries as of"), null=True, blank=True,
+                                         help_text=_("When the last finished check read the entries."))
+    counts = models.JSONField(_("flags found"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("automatic check of the flags")
+        verbose_name_plural = _("automatic checks of the flags")
+
+    def __str__(self):
+        return str(self.edition)
+
+    @property
+    def running(self) -> bool:
+        return self.started_at is not None and (self.finished_at is None or self.finished_at < self.started_at)

@@ -120,3 +120,10 @@ def mark_corrections(entries: list[Entry]) -> list[Entry]:
 def _under_correction() -> Q:
     """Entries sent back for correction by a date (限期补正) and not yet recommended again."""
     return Q(status__in=CORRECTION_STATES) & open_correction()
+
+
+def flag_check_of(edition) -> "FlagCheck | None":  # noqa: F821
+    """When the edition's automatic flags were last computed, and whether a computation waits or runs."""
+    from .models import FlagCheck
+
+    return FlagCheck.objects.filter(edition=edition).first()

@@ -26,6 +26,7 @@ from wuxiao.entries.services import transition_entry
 from wuxiao.notifications.services import notify_users, unit_staff
 from wuxiao.orgs.models import Organisation
 
+from .flags import schedule_flags
 from .models import Batch, DeadlineExtension, QuotaException
 
 # The transitions a recommending unit applies on this stage's pages and API.
@@ -205,6 +206,7 @@ def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int) -
         _bump(batch, ["submitted_at", "submitted_by"])
         audit.record(actor=actor, action="screening.batch_submit", obj=batch, edition=edition,
                      data={"entries": ids, "sheet": batch.stamped_sheet_name})
+        schedule_flags(edition.pk)  # the committee's queue shows the batch's flags without a click
     return batch
 
 

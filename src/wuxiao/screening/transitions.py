@@ -17,6 +17,7 @@ from wuxiao.entries.models import Entry
 from wuxiao.entries.transitions import registry
 from wuxiao.orgs.models import Organisation
 
+from .flags import flags_after_submission
 from .models import Batch
 from .queries import correction_due
 
@@ -165,4 +166,5 @@ def register() -> None:
     registry.add_recorders(Action.RECOMMEND, record_rank)
     for action in (Action.UNRECOMMEND, Action.REQUEST_CORRECTION):
         registry.add_recorders(action, release_rank)
+    registry.add_after_commit(Action.SUBMIT, flags_after_submission)
 

@@ -18,8 +18,8 @@ from wuxiao.common.permissions import require
 from wuxiao.common.uploads import receives_file, refuse_in_form
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
-from wuxiao.documents.forms import scan_upload_handler
 from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
+from wuxiao.documents.forms import scan_upload_handler
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.services import allowed_actions

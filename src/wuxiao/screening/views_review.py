@@ -26,6 +26,7 @@ from .queries import (
     CORRECTION_STATES,
     REVIEW_STATES,
     correction_due,
+    flag_check_of,
     handed_over,
     review_entries,
     review_page,
@@ -66,7 +67,7 @@ def review_queue(request, slug):
     query.pop("page", None)
     return render(request, "screening/review/queue.html", {
         "edition": edition, "batches": batches, "form": form, "page": page, "entries": entries,
-        "items": checks.ITEMS, "query": query.urlencode(),
+        "items": checks.ITEMS, "query": query.urlencode(), "flag_check": flag_check_of(edition),
     })
 
 
