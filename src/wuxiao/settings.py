@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "wuxiao.entries",
     "wuxiao.documents",
     "wuxiao.screening",
+    "wuxiao.review",
     "wuxiao.awards",
     "wuxiao.notifications",
     "wuxiao.demo",
