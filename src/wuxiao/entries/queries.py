@@ -147,3 +147,11 @@ def draft_progress(entries: QuerySet[Entry]) -> list[dict]:
     return [{"unit": row["declaring_unit__name"], "recommending_unit": row["recommending_unit__name"],
              "drafts": row["drafts"], "average": round(100 * float(row["average"]) / total),
              "best": round(100 * row["best"] / total)} for row in rows]
+
+
+def declarer_work(entries) -> dict[str, int]:
+    """What waits for a declaring unit among its `entries`: drafts to finish and submit, entries
+    returned for revision, entries submitted and not decided yet."""
+    statuses = [e.status for e in entries]
+    return {"drafts": statuses.count(EntryStatus.DRAFT), "returned": statuses.count(EntryStatus.RETURNED),
+            "waiting": statuses.count(EntryStatus.SUBMITTED)}

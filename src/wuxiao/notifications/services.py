@@ -90,6 +90,12 @@ def unit_staff(units, role: str | None = None):
     return User.objects.filter(query, is_active=True).distinct().order_by("pk")
 
 
+def committee_staff():
+    """The active staff of the committee office."""
+    return User.objects.filter(memberships__role=Role.COMMITTEE, memberships__is_active=True,
+                               is_active=True).distinct().order_by("pk")
+
+
 def notify_users(*, users, event: str, context: dict, url: str = "") -> list[Notification]:
     """Write one in-app notification per user for `event`; queue the e-mails for after the commit."""
     users = list(users)

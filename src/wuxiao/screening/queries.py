@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from wuxiao.common.dates import as_date
@@ -127,3 +127,50 @@ def flag_check_of(edition) -> "FlagCheck | None":  # noqa: F821
     from .models import FlagCheck
 
     return FlagCheck.objects.filter(edition=edition).first()
+
+
+# --- What waits for each role (the dashboard) ------------------------------------------------------
+
+def recommender_work(edition: Edition, unit_ids) -> dict[int, dict]:
+    """Per recommending unit: entries waiting to be screened, recommended ones against the quota
+    (with the committee's exceptions, R6), entries sent back for correction, the batch's state."""
+    from .models import QuotaException
+
+    unit_ids = list(unit_ids)
+    counts = {row["recommending_unit_id"]: row for row in (
+        Entry.objects.filter(edition=edition, recommending_unit_id__in=unit_ids).order_by()
+        .values("recommending_unit_id")
+        .annotate(to_screen=Count("pk", filter=Q(status=EntryStatus.SUBMITTED)),
+                  recommended=Count("pk", filter=Q(status=EntryStatus.RECOMMENDED)),
+                  corrections=Count("pk", filter=_under_correction())))}
+    extra = dict(QuotaException.objects.filter(edition=edition, unit_id__in=unit_ids).order_by()
+                 .values_list("unit_id").annotate(n=Sum("extra")))
+    batches = {b.unit_id: b for b in Batch.objects.filter(edition=edition, unit_id__in=unit_ids)}
+    work = {}
+    for unit_id in unit_ids:
+        row = counts.get(unit_id, {})
+        batch = batches.get(unit_id)
+        work[unit_id] = {
+            "to_screen": row.get("to_screen", 0), "recommended": row.get("recommended", 0),
+            "quota": edition.recommendation_quota + (extra.get(unit_id) or 0),
+            "corrections": row.get("corrections", 0),
+            "handed_over_at": batch.submitted_at if batch is not None else None,
+        }
+    return work
+
+
+def committee_work(edition: Edition) -> dict:
+    """For the committee office: batches handed over, entries waiting for the eligibility decision,
+    entries sent back for correction (and how many are overdue), entries with automatic flags."""
+    units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
+    corrections = list(Entry.objects.filter(_under_correction(), edition=edition).values_list("pk", flat=True))
+    today = timezone.localdate()
+    return {
+        "batches": Batch.objects.filter(edition=edition, submitted_at__isnull=False).count(),
+        "to_decide": Entry.objects.filter(edition=edition, status=EntryStatus.RECOMMENDED,
+                                          recommending_unit_id__in=units).count(),
+        "corrections": len(corrections),
+        "overdue": sum(1 for due in corrections_due(corrections).values() if due < today),
+        "flagged": Flag.objects.filter(edition=edition).values("entry_id").distinct().count(),
+        "in_review": Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).count(),
+    }

@@ -23,7 +23,7 @@ from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
-from wuxiao.notifications.services import notify_users, unit_staff
+from wuxiao.notifications.services import committee_staff, notify_users, unit_staff
 from wuxiao.orgs.models import Organisation
 
 from .flags import schedule_flags
@@ -207,6 +207,9 @@ def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int) -
         audit.record(actor=actor, action="screening.batch_submit", obj=batch, edition=edition,
                      data={"entries": ids, "sheet": batch.stamped_sheet_name})
         schedule_flags(edition.pk)  # the committee's queue shows the batch's flags without a click
+        notify_users(users=committee_staff(), event="unit.batch_handed_over",
+                     context={"unit": unit.name, "edition": edition.title, "count": len(ids), "actor": actor},
+                     url=reverse("screening:review", args=[edition.slug]) + f"?unit={unit.pk}")
     return batch
 
 
