@@ -339,6 +339,9 @@ def _handed_over_batch(practice: Edition, users: dict) -> int:
         if i < 2:  # the scan of the stamped entry form (here: the form the system printed)
             add_attachment(actor=declarer, entry=entry, kind=AttachmentKind.STAMPED_FORM,
                            uploaded_file=ContentFile(EntryFormPdf(entry).render(), name=f"{title}-申报表（盖章）.pdf"))
+        if i == 0:  # a roadshow video that plays in the entry's page (R24: MP4, 16:9, 1920×1080)
+            add_attachment(actor=declarer, entry=entry, kind=AttachmentKind.VIDEO,
+                           uploaded_file=ContentFile(demo_video(), name=f"{title}-路演视频.mp4"))
         transition_entry(entry=entry, action=Action.SUBMIT, actor=declarer)
         transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommender,
                          data={"opinion": "经审核，同意推荐。", "rank": i + 1})
@@ -354,6 +357,34 @@ def _handed_over_batch(practice: Edition, users: dict) -> int:
                      data={"due_date": (timezone.localdate() + dt.timedelta(days=7)).isoformat()})
     run_flag_check(practice.pk, office, workers=1)  # what the office's "check again" button does
     return len(entries)
+
+
+def demo_video(seconds: int = 3) -> bytes:
+    """A short full-HD H.264 MP4 (a colour that changes each second), made with PyAV."""
+    import tempfile
+    from fractions import Fraction
+    from pathlib import Path
+
+    import av
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.mp4"
+        with av.open(str(path), "w") as container:
+            stream = container.add_stream("libx264", rate=5)
+            stream.width, stream.height, stream.pix_fmt = 1920, 1080, "yuv420p"
+            stream.options = {"preset": "ultrafast"}
+            for i in range(seconds * 5):
+                frame = av.VideoFrame(1920, 1080, "yuv420p")
+                luma, blue, red = frame.planes
+                luma.update(bytes([60 + 40 * (i // 5)]) * luma.buffer_size)
+                blue.update(bytes([128 + 30 * (i // 5)]) * blue.buffer_size)
+                red.update(bytes([128]) * red.buffer_size)
+                frame.pts, frame.time_base = i, Fraction(1, 5)
+                for packet in stream.encode(frame):
+                    container.mux(packet)
+            for packet in stream.encode():
+                container.mux(packet)
+        return path.read_bytes()
 
 
 def logins() -> list[tuple[str, str, str, str]]:
