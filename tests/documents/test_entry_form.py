@@ -138,3 +138,19 @@ def test_other_units_declarer_is_refused(client, full_entry):
 
 def test_missing_entry_is_404(client_as):
     assert client_as("committee").get(reverse("documents:entry_pdf", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("role, page", [("declarer", "entries:edit"), ("declarer", "entries:view"),
+                                        ("recommender", "entries:view"), ("committee", "entries:view")])
+def test_the_word_form_is_linked_beside_the_pdf(client_as, full_entry, role, page):
+    """Wherever the 申报表 PDF is offered, its DOCX is offered beside it (issue 9, item 16)."""
+    if role != "declarer":
+        Entry.objects.filter(pk=full_entry.pk).update(status="submitted")  # arranged, as a factory would
+    client = client_as(role)
+    html = client.get(reverse(page, args=[full_entry.pk])).content.decode()
+    pdf = reverse("documents:entry_pdf", args=[full_entry.pk])
+    docx = reverse("documents:entry_docx", args=[full_entry.pk])
+    assert (f'<a href="{pdf}" data-entry-pdf>下载申报表（PDF）</a> · '
+            f'<a href="{docx}" data-entry-docx>下载申报表（Word）</a>') in html
+    response = client.get(docx)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")
