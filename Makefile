@@ -22,12 +22,13 @@ run: install migrate serve
 
 # The web server, and beside it the background worker (django-tasks-db), which stops with it. Once
 # the server answers, the demo is loaded (nothing is duplicated) and its logins and the site's address
-# are the last lines printed. HOST and PORT reach the settings: SITE_URL follows them unless it is set.
+# are the last lines printed; the worker starts after it, so that it never waits for the demo's long
+# SQLite transaction. HOST and PORT reach the settings: SITE_URL follows them unless it is set.
 serve:
 	@export HOST=$(HOST) PORT=$(PORT) DJANGO_RUNSERVER_HIDE_WARNING=true; \
-	$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; \
-	{ until (exec 3<>/dev/tcp/$(LOCAL_HOST)/$(PORT)) 2>/dev/null; do sleep 0.3; done; $(PY) manage.py load_demo; } & demo=$$!; \
-	trap "kill $$worker $$demo 2>/dev/null" EXIT INT TERM; \
+	{ until (exec 3<>/dev/tcp/$(LOCAL_HOST)/$(PORT)) 2>/dev/null; do sleep 0.3; done; $(PY) manage.py load_demo; \
+	  exec $(PY) manage.py db_worker --no-reload --interval 1; } & background=$$!; \
+	trap "kill $$background 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
 install: deps-apt deps-uv deps-python deps-npm messages

@@ -257,10 +257,16 @@ def _user(username, name, mobile, *, superuser=False) -> User:
     return user
 
 
-@transaction.atomic
 def load_demo(now=None) -> dict:
-    """Create what is missing of the demo; running it again changes nothing."""
-    with in_app_only():  # the made-up history is told in the app, never e-mailed to its made-up people
+    """Create what is missing of the demo; running it again changes nothing.
+
+    The made-up history is told in the app, never e-mailed to its made-up people; its submissions
+    and hand-over queue no background check of the flags: the demo computes them itself, so that
+    the worker that `make run` starts has nothing left to do (and to print after the logins).
+    """
+    from wuxiao.screening.flags import checks_deferred
+
+    with checks_deferred(), in_app_only(), transaction.atomic():
         return _load_demo(now)
 
 
