@@ -76,12 +76,15 @@ PATHS = {
     EntryStatus.AWARDED: _TO_FINALIST + [Action.AWARD],
     EntryStatus.REVOKED: _TO_FINALIST + [Action.AWARD, Action.REVOKE],
 }
+ACCEPT_REASON = "盖章的申报表和信用承诺书已报送纸质原件，经组委会办公室核验无误。"
 # Reasons and details each action records in the demo.
 ACTION_INPUT = {
     Action.RETURN: ("请补充作品的经济效益数据，并说明推广应用情况。", {}),
     Action.NOT_RECOMMEND: ("与本单位另一作品内容重复，择优推荐另一项。", {}),
     Action.RECOMMEND: ("", {"opinion": "同意推荐。该作品在一线生产中应用效果明显。"}),
     Action.DECLARE_INELIGIBLE: ("该作品已列入市级科技计划项目。", {"rule": "R4.3"}),
+    # The demo's entries have no scans: the office confirms accepting them all the same, with its reason.
+    Action.ACCEPT: (ACCEPT_REASON, {"confirm_failed_checks": True, "override_reason": ACCEPT_REASON}),
     Action.AWARD: ("", {"tier": "一等奖"}),
     Action.REVOKE: ("经查实，作品证明材料存在弄虚作假（R12）。", {}),
 }

@@ -109,6 +109,18 @@ def commitment_context(edition: Edition, unit: Organisation | None, legal_repres
     }
 
 
+def summary_row(entry: Entry, number: int) -> dict:
+    """One row of a unit's summary sheet (R26): the cells of SUMMARY_COLUMNS as printed, with the entry and
+    its merit rank (the entry loaded with declaring_unit, category and presentation_forms).
+
+    Plain data, so that the sheet handed to the committee is stored as printed (screening.models.SummarySheet).
+    """
+    forms = "、".join(f.name for f in sorted(entry.presentation_forms.all(), key=lambda f: (f.position, f.pk)))
+    return {"number": number, "entry": entry.pk, "rank": entry.recommendation_rank,
+            "cells": [number, entry.title, entry.declaring_unit.name, entry.declaring_unit.union_name,
+                      entry.category.name if entry.category else "", forms, entry.contact_name, entry.contact_mobile]}
+
+
 def summary_context(edition: Edition) -> dict:
     """Attachment 3 (R26), blank."""
     return {

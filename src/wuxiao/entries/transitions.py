@@ -67,7 +67,9 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(Action.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, "entries.screen", (DECLARING,),
                reason_required=True, reason_missing=_("Please write what must be revised.")),
     Transition(Action.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, "entries.screen", (DECLARING,)),
-    Transition(Action.NOT_RECOMMEND, frozenset({S.SUBMITTED}), S.NOT_RECOMMENDED, "entries.screen", (DECLARING,),
+    # A returned entry too: at the hand-over the unit decides every entry left (issue 9 item 4).
+    Transition(Action.NOT_RECOMMEND, frozenset({S.SUBMITTED, S.RETURNED}), S.NOT_RECOMMENDED, "entries.screen",
+               (DECLARING,),
                reason_required=True, reason_missing=_("Please give the reason for not recommending the entry.")),
     Transition(Action.UNRECOMMEND, frozenset({S.RECOMMENDED}), S.SUBMITTED, "entries.screen", (DECLARING,),
                reason_required=True, reason_missing=_("Please give the reason for taking back the recommendation.")),

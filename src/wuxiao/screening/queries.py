@@ -3,16 +3,18 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from wuxiao.common.dates import as_date
 from wuxiao.competitions.models import Edition
-from wuxiao.entries.enums import Action, EntryStatus
+from wuxiao.documents.content import summary_row
+from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry, EntryTransition
+from wuxiao.orgs.models import Organisation
 
 from . import checklist as checks
-from .models import Batch, Flag
+from .models import Batch, Flag, SummarySheet
 
 
 def corrections_due(entry_ids) -> dict[int, dt.date]:
@@ -44,6 +46,53 @@ def open_correction() -> Q:
                                            id__gt=OuterRef("id"))
     return (Q(pk__in=requests.values("entry_id"))
             & Q(Exists(requests.filter(entry_id=OuterRef("pk")).exclude(Exists(later)))))
+
+
+# --- The recommending unit's summary sheet (R26) and its undecided entries -------------------------
+
+# The states of an entry its recommending unit has not decided on yet: submitted to it, or returned
+# to the declaring unit for revision (a batch is handed over only when none is left, issue 9 item 4).
+UNDECIDED_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
+
+
+def undecided_entries(edition: Edition, unit: Organisation) -> QuerySet[Entry]:
+    """The unit's entries still waiting for its decision (recommend, not recommend, or return)."""
+    return (Entry.objects.filter(edition=edition, recommending_unit=unit, status__in=UNDECIDED_STATES)
+            .select_related("declaring_unit").order_by("submitted_at", "id"))
+
+
+def sheet_entries(edition: Edition, unit: Organisation) -> QuerySet[Entry]:
+    """The entries on the unit's live summary sheet: those holding one of its places (R6), in merit-rank order.
+
+    An entry the committee has already moved on (accepted, found ineligible) keeps its place, so it
+    keeps its row when a reopened batch's sheet is printed again.
+    """
+    return (Entry.objects.filter(edition=edition, recommending_unit=unit, status__in=RECOMMENDED_STATES)
+            .select_related("declaring_unit", "category").prefetch_related("presentation_forms")
+            .order_by(F("recommendation_rank").asc(nulls_last=True), "id"))
+
+
+def live_sheet_rows(edition: Edition, unit: Organisation) -> list[dict]:
+    """The rows of the unit's summary sheet as the entries stand now (documents.content.summary_row)."""
+    return [summary_row(entry, n) for n, entry in enumerate(sheet_entries(edition, unit), start=1)]
+
+
+def frozen_sheet(edition: Edition, unit: Organisation) -> SummarySheet | None:
+    """The sheet the unit handed over, while its batch is with the committee; None while the batch is open."""
+    return (SummarySheet.objects.filter(batch__edition=edition, batch__unit=unit, batch__submitted_at__isnull=False)
+            .select_related("handed_over_by").order_by("-handed_over_at", "-id").first())
+
+
+def summary_sheet_rows(edition: Edition, unit: Organisation) -> tuple[list[dict], SummarySheet | None]:
+    """The rows of the unit's summary sheet and the handed-over sheet they come from (None: live).
+
+    Once handed over, the sheet is a record: it is generated from the rows stored at the hand-over,
+    so that it always matches the stamped scan, whatever the committee decided since.
+    """
+    frozen = frozen_sheet(edition, unit)
+    if frozen is not None:
+        return frozen.rows, frozen
+    return live_sheet_rows(edition, unit), None
 
 
 # --- The committee's eligibility check (形式审查) -------------------------------------------------

@@ -2,7 +2,8 @@
 
 Registered on the entry's one transition function from ScreeningConfig.ready(): the recommending
 unit's actions (return, recommend, not recommend, take back) follow R6 (deadline, quota) and R26
-(the batch handed over); the committee's eligibility decisions name a rule (R1–R4) or a date.
+(the batch handed over); the committee's eligibility decisions name a rule (R1–R4) or a date, and accepting an
+entry whose checklist fails needs a confirmation and a reason.
 """
 
 import re
@@ -143,6 +144,30 @@ def correction_date(entry: Entry, actor, data: dict) -> None:
     data["due_date"] = due.isoformat()
 
 
+def checklist_passed_or_confirmed(entry: Entry, actor, data: dict) -> None:
+    """形式审查: an entry whose checklist fails (no stamped form, no stamped commitment ...) is accepted only
+    with an explicit confirmation (`confirm_failed_checks`) and a reason (`override_reason`; the pages
+    and the API pass it as the transition's reason too); the failing items are recorded with them.
+    """
+    from .checklist import ITEMS, annotate, with_checklist_data
+
+    confirmed = data.pop("confirm_failed_checks", False) is True
+    override = str(data.pop("override_reason", "") or "").strip()
+    loaded = with_checklist_data(Entry.objects.filter(pk=entry.pk)).get()
+    failing = annotate([loaded], entry.edition)[0].checks_failing
+    if not failing:
+        return
+    if not confirmed:
+        raise Refused(
+            _("These items of the eligibility checklist are not met: %(items)s. To accept the entry all the same, "
+              "confirm it explicitly and give the reason.") % {"items": "、".join(f"“{ITEMS[key]}”" for key in failing)},
+            field="confirm_failed_checks")
+    if not override:
+        raise Refused(_("Please give the reason for accepting the entry although its checklist fails."),
+                      field="reason")
+    data.update({"failed_checks": failing, "confirm_failed_checks": True, "override_reason": override})
+
+
 def record_rank(entry: Entry, data: dict) -> list[str]:
     """A recommendation holds a place with its merit rank (R6, R26)."""
     entry.recommendation_rank = data["rank"]
@@ -161,6 +186,7 @@ def register() -> None:
     registry.add_guards(Action.RECOMMEND, recommendation_open, batch_open, opinion_given, within_quota)
     registry.add_guards(Action.NOT_RECOMMEND, batch_open)
     registry.add_guards(Action.UNRECOMMEND, recommendation_open, batch_open)
+    registry.add_guards(Action.ACCEPT, checklist_passed_or_confirmed)
     registry.add_guards(Action.DECLARE_INELIGIBLE, ineligibility_rule)
     registry.add_guards(Action.REQUEST_CORRECTION, correction_date)
     registry.add_recorders(Action.RECOMMEND, record_rank)
