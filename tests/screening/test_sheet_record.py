@@ -196,7 +196,7 @@ def test_the_migration_freezes_the_batches_already_handed_over(recommender, comm
     audit.record(actor=recommender, action="screening.batch_submit", obj=batch, edition=edition,
                  data={"entries": [e.pk for e in three], "sheet": "旧汇总表.pdf"})
     committee_decides(committee, three)  # the third has since left the recommended entries
-    migration = importlib.import_module("wuxiao.screening.migrations.0003_summary_sheet")
+    migration = importlib.import_module("wuxiao.screening.migrations.0004_summary_sheet")
     migration.freeze_handed_over_sheets(apps, None)
     [sheet] = SummarySheet.objects.filter(batch=batch)
     assert sheet.handed_over_at == batch.submitted_at and sheet.handed_over_by == recommender
