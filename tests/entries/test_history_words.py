@@ -68,7 +68,7 @@ def test_an_ineligible_entrys_history_gives_the_rule_in_words(client, declarer, 
     for user in (declarer, committee):
         client.force_login(user)
         history = _history(client.get(reverse("entries:view", args=[entry.pk])).content.decode())
-        assert "不符合的规定" in history and words in history
+        assert "认定依据" in history and words in history
         assert "第一完成人为公司总经理" in history
         assert not R_CODE.search(history), R_CODE.search(history)
     client.force_login(committee)
@@ -116,7 +116,7 @@ def test_the_api_history_has_the_details_in_words(client, committee, entry_of):
                      data={"rule": "R2"})
     client.force_login(committee)
     [step] = client.get(f"/api/entries/{entry.pk}").json()["history"]
-    assert step["details"] == [{"key": "rule", "label": "不符合的规定",
+    assert step["details"] == [{"key": "rule", "label": "认定依据",
                                 "value": "竞赛范围：近三年以来取得的创新作品（通知附件1第二部分）"}]
     assert registry.value_in_words("rule", {"rule": "R2"}) == step["details"][0]["value"]
 

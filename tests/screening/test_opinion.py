@@ -29,7 +29,8 @@ def recommended(entry_of, recommender):
 
 
 def _signature(entry) -> str:
-    return f"{entry.recommending_unit.name} · <span class=\"nowrap\">{timezone.localdate().isoformat()}</span>"
+    return (f"<span class=\"nowrap\">{entry.recommending_unit.name}</span> · "
+            f"<span class=\"nowrap\">{timezone.localdate().isoformat()}</span>")
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -257,7 +257,7 @@ def register() -> None:
     registry.add_guards(Action.WITHDRAW, withdrawable)
     registry.add_detail("rank", _("merit rank"))
     registry.add_detail("opinion", _("opinion of the recommending unit"))
-    registry.add_detail("rule", _("provision not met"), rule_in_words)
+    registry.add_detail("rule", _("grounds in the notice"), rule_in_words)
     registry.add_detail("rule_text", None)  # said with "rule"
     registry.add_detail("due_date", _("to be corrected by"))
     registry.add_guards(Action.RETURN, recommendation_open, batch_open)
