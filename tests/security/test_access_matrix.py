@@ -208,6 +208,7 @@ PAGE_ANSWERS = {
     "entries/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 404 404 404 404 404 404'),
     "entries/<int:pk>/edit/": ('L 403 200 403 403 403 403 403 403', 'L 403 200 403 403 403 403 403 403'),
     "entries/<int:pk>/submit/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 403 403 403 403 403 403'),
+    "entries/<int:pk>/withdraw/": ('L 405 405 405 405 405 405 405 405', 'L 403 200 403 403 403 403 403 403'),
     "entries/attachments/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "entries/attachments/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 403 403 403'),
     "entries/industries/options/": ('L 200 200 200 200 200 200 200 200', 'L 405 405 405 405 405 405 405 405'),
@@ -302,6 +303,7 @@ BODIES = {
     "POST /api/screening/{slug}/units/{unit_id}/batch/submit": {"version": 0, "not_recommend": [], "reason": ""},
     "POST /api/entries/{entry_id}/accept": {"confirm_failed_checks": True, "reason": "盖章材料已核验。"},
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": {"version": 0, "reason": "重新审核。"},
+    "POST /api/entries/{entry_id}/withdraw": {"reason": "发现材料有误，撤回修改。"},
     "POST /api/entries/{entry_id}/declare-ineligible": {"rule": "R1", "reason": "不符合。"},
     "POST /api/entries/{entry_id}/request-correction": {"reason": "请补正。", "due_date": "2099-01-01"},
 }
@@ -363,6 +365,7 @@ API_ANSWERS = {
     "POST /api/entries/{entry_id}/return": '401 403 403 200 403 403 403 403 403',
     "POST /api/entries/{entry_id}/submit": '401 403 409 403 403 403 403 403 403',
     "POST /api/entries/{entry_id}/unrecommend": '401 403 403 409 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/withdraw": '401 403 200 403 403 403 403 403 403',
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": '401 403 403 403 403 403 409 403 409',
     "POST /api/screening/{slug}/units/{unit_id}/batch/submit": '401 403 403 409 403 403 403 403 403',
 }

@@ -22,8 +22,9 @@ from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
 from wuxiao.documents.forms import scan_upload_handler
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import recommendation_opinion
 from wuxiao.entries.services import allowed_actions
-from wuxiao.entries.transitions import TRANSITIONS
+from wuxiao.entries.transitions import TRANSITIONS, registry
 from wuxiao.entries.views_lists import with_list_columns
 from wuxiao.orgs.models import Organisation
 
@@ -261,7 +262,8 @@ def _entry_page(request, entry: Entry, bound: dict | None = None, status: int = 
     forms = [(slug, action, TRANSITIONS[action].label, bound.get(action) or ACTION_FORMS[action]())
              for slug, action in ACTION_SLUGS.items() if action in possible or action in bound]
     return render(request, "screening/entry.html", {
-        "entry": entry, "forms": forms,
+        "entry": entry, "forms": forms, "lock": registry.lock_of(entry, request.user),
+        "opinion": recommendation_opinion(entry),
         "history": list(entry.transitions.select_related("actor")),
         "batch": services.batch_of(entry.edition, entry.recommending_unit),
         "quota_total": entry.edition.recommendation_quota + services.extra_quota_of(entry.edition,

@@ -17,6 +17,7 @@ from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import recommendation_opinion
 from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
@@ -161,7 +162,8 @@ def _render_entry(request, edition, entry, *, forms_=None, status=200):
         "edition": edition, "entry": entry, "explained": explained, "flags": list(entry.flags.all()),
         "forms": decision_forms, "may_decide": entry.status == EntryStatus.RECOMMENDED,
         "correction_due": correction_due(entry) if entry.status in CORRECTION_STATES else None,
-        "history": entry.transitions.select_related("actor").order_by("at", "id"),
+        "history": list(entry.transitions.select_related("actor").order_by("at", "id")),
+        "opinion": recommendation_opinion(entry),
     }, status=status)
 
 
