@@ -281,8 +281,22 @@ def test_studentised_residuals_are_standard_under_the_model():
     model = calibration.fit_bias_model(*_arrays(rows), ridge=1.0)
     ls_t = model.residual / (model.sigma * np.sqrt(1 - model.leverage))
     assert 0.95 < np.std(ls_t) < 1.05
-    assert 0.9 < np.std(model.outlier_t) < 1.15
+    assert 0.9 < np.std(model.outlier_t) < 1.1
+    assert 0.005 < np.mean(np.abs(model.outlier_t) > 2.5) < 0.025  # 1.24% beyond 2.5σ for normal noise
     assert model.sigma == pytest.approx(5.0, rel=0.1)
+
+
+def test_planted_wild_scores_are_found_and_few_others():
+    rows, _, _ = synthetic(12, entries=400, noise_sd=5.0)
+    rng = random.Random(12)
+    wild = set(rng.sample(range(len(rows)), 60))
+    rows = [(i, j, max(D(0), total + rng.choice((-1, 1)) * rng.randint(20, 30)) if r in wild else total)
+            for r, (i, j, total) in enumerate(rows)]
+    result = aggregate(rows)
+    flagged = {(f.entry_id, f.expert_id) for f in result.flags if f.kind == FlagKind.SCORE_OUTLIER}
+    planted = {rows[r][:2] for r in wild}
+    assert len(flagged & planted) >= 0.85 * len(planted)
+    assert len(flagged - planted) <= 0.02 * (len(rows) - len(planted))
 
 
 def _arrays(rows):
@@ -522,6 +536,8 @@ def test_cutoff_and_top_together():
     assert propose_finalists(result, cutoff=D("80")).proposed == [1, 2, 3]
     assert propose_finalists(result, cutoff=D("80.01")).proposed == [1, 2]
     assert propose_finalists(result, top=1, cutoff=D("80")).proposed == [1]
+    assert propose_finalists(result, cutoff=D("79.999")).proposed == [1, 2, 3]
+    assert propose_finalists(result, cutoff=D("80.001")).proposed == [1, 2]
 
 
 def test_per_category_quotas_and_unscored_entries():
@@ -556,6 +572,9 @@ def test_second_pass_candidates_are_the_entries_nearest_the_border():
     assert second_pass_candidates(result, proposal, 3, by="official") == [4, 5, 3]
 
 
-def test_finalists_need_a_rule():
-    with pytest.raises(ValueError):
-        propose_finalists(aggregate(table({1: 90})))
+def test_finalists_need_a_rule_and_every_category():
+    result = aggregate(table({1: 90, 2: 80}))
+    with pytest.raises(ValueError, match="top N"):
+        propose_finalists(result)
+    with pytest.raises(ValueError, match="no category"):
+        propose_finalists(result, top=1, categories={1: "tech"})

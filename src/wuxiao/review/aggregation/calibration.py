@@ -100,7 +100,11 @@ class _Design:
         return inv_w_i * (sum_i - incidence @ bias), bias, schur
 
 
-HUBER = 1.345
+# Huber's constant: the usual 1.345 downweights so many ordinary scores that, with five scores per entry, the
+# fit stops following them and their residuals grow: 2.8% of scores beyond 2.5σ under normal noise instead
+# of 1.24%. With 2.5: 1.3% under normal noise; with 3% of scores planted 15–30 points off, 87% of them are
+# found (least squares: 73%) and 1.0% of the others are flagged (2,000 entries × 5 scores, 120 experts).
+HUBER = 2.5
 ROBUST_ITERATIONS = 10
 # The robust refit judges whether a score fits the expert's habits and the entry's other scores: its biases
 # are not shrunk (a ridge only to identify them), or an expert far more lenient than the noise would have

@@ -14,6 +14,7 @@ scope).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -73,6 +74,8 @@ def propose_finalists(aggregation: Aggregation, *, top: int | None = None, cutof
     cutoff = None if cutoff is None else Decimal(cutoff)
     scopes: dict[Hashable | None, list] = {}
     for entry_id in aggregation.official:
+        if categories is not None and entry_id not in categories:
+            raise ValueError(f"entry {entry_id} has no category")
         category = categories[entry_id] if categories is not None else None
         scopes.setdefault(category, []).append(entry_id)
     places = {c: (quotas.get(c, top) if quotas else top) for c in scopes}
@@ -101,7 +104,7 @@ def propose_finalists(aggregation: Aggregation, *, top: int | None = None, cutof
         if n is not None:
             proposed &= off_rank <= n
         if cutoff is not None:
-            proposed &= off >= _hundredths(cutoff)
+            proposed &= off >= math.ceil(cutoff.scaleb(2))  # ⟺ official ≥ cutoff, whatever its decimals
         count = int(proposed.sum())
         tie = np.zeros(len(ids), dtype=bool)
         if n is not None and count > n:
