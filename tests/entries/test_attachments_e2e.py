@@ -71,3 +71,34 @@ def test_too_big_file_is_stopped_in_the_browser(logged_in_page):
     status = page.locator("#attachments-%d-photo .upload-status" % entry.pk)
     assert status.inner_text() == "文件过大：照片最大允许 10 MB。"
     assert not entry.attachments.exists()
+
+
+def test_the_video_plays_and_seeks_in_the_page(logged_in_page, tmp_path):
+    """Debian's chromium loads the MP4's metadata through the permission-checked view and seeks in it
+    with a byte range (206), as a phone would (issue 9, item 7)."""
+    from wuxiao.entries.models import AttachmentKind
+    from wuxiao.entries.services_attachments import add_attachment
+
+    from .test_attachments_checks import video_file
+
+    page, entry = logged_in_page
+    data = video_file(tmp_path / "v.mp4", frames=50)  # 2 s
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuxiao.orgs.models import Membership
+
+    declarer = Membership.objects.get(organisation=entry.declaring_unit, role=Role.DECLARER).user
+    add_attachment(actor=declarer, entry=entry, kind=AttachmentKind.VIDEO,
+                   uploaded_file=SimpleUploadedFile("路演视频.mp4", data))
+    statuses = []
+    page.on("response", lambda r: "/attachments/" in r.url and "inline=1" in r.url and statuses.append(r.status))
+    page.goto(page.url.replace("/attachments/", "/"))
+    video = page.locator("video.attachment-video")
+    video.wait_for()
+    page.wait_for_function("() => document.querySelector('video.attachment-video').readyState >= 1", timeout=15000)
+    assert page.evaluate("[document.querySelector('video.attachment-video').videoWidth, "
+                         "document.querySelector('video.attachment-video').videoHeight]") == [1920, 1080]
+    assert 1.5 < page.evaluate("document.querySelector('video.attachment-video').duration") < 2.5
+    page.evaluate("document.querySelector('video.attachment-video').currentTime = 1.5")
+    page.wait_for_function("() => !document.querySelector('video.attachment-video').seeking", timeout=15000)
+    assert 206 in statuses

@@ -213,6 +213,7 @@ PAGE_ANSWERS = {
     "entries/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 404 404 404 404 404 404'),
     "entries/<int:pk>/edit/": ('L 403 200 403 403 403 403 403 403', 'L 403 200 403 403 403 403 403 403'),
     "entries/<int:pk>/submit/": ('L 405 405 405 405 405 405 405 405', 'L 403 302 403 403 403 403 403 403'),
+    "entries/<int:pk>/withdraw/": ('L 405 405 405 405 405 405 405 405', 'L 403 200 403 403 403 403 403 403'),
     "entries/attachments/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "entries/attachments/<int:pk>/delete/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 403 403 403'),
     "entries/import/<slug:slug>/": ('L 403 403 200 403 200 200 403 200', 'L 403 403 200 403 200 200 403 200'),
@@ -262,7 +263,8 @@ PAGE_ANSWERS = {
     "screening/quota-exceptions/": ('L 403 403 403 403 403 302 403 302', 'L 403 403 403 403 403 302 403 302'),
     "screening/review/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "screening/review/<slug:slug>/entries/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
-    "screening/review/<slug:slug>/entries/<int:pk>/<slug:decision>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    # The sample entry has no stamped scans: accepting it without the confirmation and a reason is refused (400).
+    "screening/review/<slug:slug>/entries/<int:pk>/<slug:decision>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "units/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "units/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "units/<int:pk>/credit-code/confirm/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
@@ -308,8 +310,10 @@ BODIES = {
     "POST /api/entries/{entry_id}/recommend": {"opinion": "同意推荐。"},
     "POST /api/entries/{entry_id}/not-recommend": {"reason": "不符合要求。"},
     "POST /api/entries/{entry_id}/unrecommend": {"reason": "撤回。"},
-    "POST /api/screening/{slug}/units/{unit_id}/batch/submit": {"version": 0},
+    "POST /api/screening/{slug}/units/{unit_id}/batch/submit": {"version": 0, "not_recommend": [], "reason": ""},
+    "POST /api/entries/{entry_id}/accept": {"confirm_failed_checks": True, "reason": "盖章材料已核验。"},
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": {"version": 0, "reason": "重新审核。"},
+    "POST /api/entries/{entry_id}/withdraw": {"reason": "发现材料有误，撤回修改。"},
     "POST /api/entries/{entry_id}/declare-ineligible": {"rule": "R1", "reason": "不符合。"},
     "POST /api/entries/{entry_id}/request-correction": {"reason": "请补正。", "due_date": "2099-01-01"},
 }
@@ -371,6 +375,7 @@ API_ANSWERS = {
     "POST /api/entries/{entry_id}/return": '401 403 403 200 403 403 403 403 403',
     "POST /api/entries/{entry_id}/submit": '401 403 409 403 403 403 403 403 403',
     "POST /api/entries/{entry_id}/unrecommend": '401 403 403 409 403 403 403 403 403',
+    "POST /api/entries/{entry_id}/withdraw": '401 403 200 403 403 403 403 403 403',
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": '401 403 403 403 403 403 409 403 409',
     "POST /api/screening/{slug}/units/{unit_id}/batch/submit": '401 403 403 409 403 403 403 403 403',
 }

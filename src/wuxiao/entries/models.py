@@ -175,6 +175,26 @@ class Attachment(models.Model):
     def __str__(self):
         return self.original_name
 
+    @property
+    def plays_in_browsers(self) -> bool:
+        """A video that HTML5 <video> plays in the browsers our users have (Chrome, Safari, WeChat's):
+        MP4 with H.264, or AV1/VP9; a WMV or an MP4 in HEVC or MPEG-4 Part 2 is offered as a download."""
+        if self.kind != AttachmentKind.VIDEO or self.content_type != "video/mp4":
+            return False
+        codec = (self.details or {}).get("codec")
+        return codec is None or codec in BROWSER_VIDEO_CODECS
+
+    @property
+    def video_format(self) -> str:
+        """The container, and the codec inside an MP4: "WMV", "MP4 (HEVC)"."""
+        container = self.original_name.rsplit(".", 1)[-1].upper() if "." in self.original_name else ""
+        codec = (self.details or {}).get("codec")
+        return f"{container} ({codec.upper()})" if codec and container == "MP4" else container
+
+
+# What PyAV calls the video codecs that HTML5 <video> plays inside MP4 in current browsers.
+BROWSER_VIDEO_CODECS = {"h264", "av1", "vp9"}
+
 
 def commitment_path(instance, filename: str) -> str:
     suffix = PurePosixPath(filename).suffix.lower()[:10]

@@ -4,7 +4,8 @@
 (transitions.TRANSITIONS) it checks who acts (rules.py), the source state and the reason, then
 the guards the stages registered for the action; it saves the status and what the stages'
 recorders write, and one EntryTransition and one AuditLog row, all in one transaction, and
-tells the units the table names. A refusal raises common.exceptions.Refused with a message
+tells the units the table names; what the stages start after an action (a background check)
+runs once it is committed. A refusal raises common.exceptions.Refused with a message
 naming the rule, and changes nothing.
 """
 
@@ -30,8 +31,12 @@ def may_apply(actor, t: Transition, entry: Entry) -> bool:
 
 
 def allowed_actions(entry: Entry, actor) -> list[Transition]:
-    """The transitions this actor may try on the entry now (guards are checked when applied)."""
-    return [t for t in TRANSITIONS.values() if entry.status in t.sources and may_apply(actor, t, entry)]
+    """The transitions this actor may try on the entry now (guards are checked when applied); none that a
+    stage's lock holds (R26: a handed-over batch), so that a page offers no form that would be refused."""
+    lock = registry.lock_of(entry)
+    held = lock.actions if lock is not None else frozenset()
+    return [t for t in TRANSITIONS.values()
+            if entry.status in t.sources and t.action not in held and may_apply(actor, t, entry)]
 
 
 def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data: dict | None = None,
@@ -56,7 +61,7 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
             raise Refused(_("Only %(who)s may “%(action)s” this entry.")
                           % {"who": WHO[t.permission], "action": t.label})
         if locked.status not in t.sources:
-            raise Refused(_("“%(action)s” is not possible while the entry is “%(status)s”.")
+            raise Refused((t.refused_in_state or _("“%(action)s” is not possible while the entry is “%(status)s”."))
                           % {"action": t.label, "status": EntryStatus(locked.status).label})
         if t.reason_required and not reason:
             raise Refused(t.reason_missing, field="reason")
@@ -77,6 +82,8 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
                      data={"from": source, "to": t.target, **data})
         # In-app messages in this transaction; their e-mails go out only after it commits.
         notify_transition(entry=locked, action=t.action, audience=t.notify, actor=human, reason=reason, data=data)
+        for function in registry.after_commit_of(t.action):
+            transaction.on_commit(lambda function=function: function(locked))
     for name in {"status", "status_changed_at", "updated_at", *fields}:
         setattr(entry, name, getattr(locked, name))
     return entry

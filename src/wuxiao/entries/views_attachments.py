@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import require
+from wuxiao.common.ranges import ranged_file_response
 from wuxiao.common.uploads import refuse_in_form
 
 from . import services_attachments as services
@@ -36,7 +37,7 @@ PANEL_TEMPLATE = "entries/attachments/_panel.html"
 SECTION_ORDER = [AttachmentKind.PHOTO, AttachmentKind.DOCUMENT, AttachmentKind.PPT, AttachmentKind.VIDEO,
                  AttachmentKind.OTHER, AttachmentKind.STAMPED_FORM]
 # Shown in the browser rather than saved: types a browser displays safely (with nosniff).
-INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf"}
+INLINE_TYPES = {"image/jpeg", "image/png", "image/webp", "application/pdf", "video/mp4"}
 
 
 def kind_hint(kind: str, edition) -> str:
@@ -195,11 +196,12 @@ def attachment_download(request, pk: int):
     storage = attachment.file.storage
     if thumbnail:
         response = FileResponse(storage.open(thumbnail, "rb"), content_type="image/jpeg")
-    else:
+    else:  # in parts when asked (Range): the page's video player seeks in it
         inline = bool(request.GET.get("inline")) and attachment.content_type in INLINE_TYPES
-        response = FileResponse(storage.open(attachment.file.name, "rb"), as_attachment=not inline,
-                                filename=attachment.original_name,
-                                content_type=attachment.content_type or "application/octet-stream")
+        response = ranged_file_response(request, storage, attachment.file.name,
+                                        size=storage.size(attachment.file.name), as_attachment=not inline,
+                                        filename=attachment.original_name,
+                                        content_type=attachment.content_type or "application/octet-stream")
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

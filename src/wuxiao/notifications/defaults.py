@@ -23,7 +23,7 @@ ENTRY_VARIABLES = ("entry_title", "declaring_unit", "recommending_unit", "editio
                    "actor", "reason", "rank", "opinion", "rule", "due_date", "tier", "url")
 UNIT_VARIABLES = ("unit", "recommending_unit", "actor", "reason", "url")
 # Variables that only some events have, on top of their kind's list.
-EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"),
+EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_handed_over": ("edition", "count"),
                    "unit.entries_imported": ("edition", "count", "titles")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
@@ -130,6 +130,11 @@ _EVENTS = [
      _body(_("The committee office has extended the recommendation deadline of {{ unit }} ({{ edition }}) to "
              "{{ until }}. Until then the unit can still screen its entries and hand its batch to the committee."),
            reason=True)),
+    # A recommending unit hands its batch to the committee office (R26): the office's work begins.
+    ("unit.batch_handed_over", _("Batch handed to the committee"),
+     _("{{ unit }} has handed over its recommended entries"),
+     _body(_("{{ unit }} has handed its {{ count }} recommended entries ({{ edition }}) to the committee office, "
+             "with the stamped summary sheet. They are waiting for the eligibility check."))),
     # Entries collected offline, imported from Excel by the recommending unit or the committee office.
     ("unit.entries_imported", _("Entries imported from Excel"),
      _("{{ count }} entries of {{ unit }} imported as drafts"),

@@ -10,6 +10,9 @@ submitted (every status but draft), across all units:
 * a declaring unit whose credit code fails its check (status neither valid nor confirmed);
 * a declaring unit without a stamped credit commitment (R27) for the edition.
 
+They are computed in the background when an entry is submitted and when a batch is handed over
+(`schedule_flags`; FlagCheck says when they were last computed), and when the office asks.
+
 A pair finding is stored twice (entry → other and other → entry), so each entry's page and the
 queue's filter show it without a join. `shared_passages` and `highlight` serve the compare page.
 """
@@ -19,21 +22,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import combinations
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from wuxiao.common.audit import record
+from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Completer, CreditCommitment, Entry
 from wuxiao.orgs.models import CreditCodeStatus
 
 from . import duplicates
-from .models import Flag, FlagKind
+from .models import Flag, FlagCheck, FlagKind
 
 # The fields compared for near-duplicates, in the order the compare page shows them.
 TEXT_FIELDS = ("summary", "background", "goals", "innovation_points", "benefits")
@@ -201,12 +208,59 @@ def compute_flags(*, edition, actor=None, workers: int | None = None) -> dict[st
 
 
 def request_flags(*, actor, edition) -> None:
-    """Queue the recomputation of the edition's flags in the background (run by `manage.py db_worker`)."""
-    from .tasks_flags import recompute_flags
-
+    """The office's "check again": audited, then queued like the automatic requests."""
     with transaction.atomic():
         record(actor=actor, action="screening.request_flags", obj=edition, edition=edition)
-        recompute_flags.enqueue(edition.pk, actor.pk if actor is not None else None)
+        schedule_flags(edition.pk, actor_id=actor.pk if actor is not None else None)
+
+
+_deferred: ContextVar[bool] = ContextVar("flag_checks_deferred", default=False)
+
+
+@contextmanager
+def checks_deferred():
+    """Requests for the background check made in this block (and by what it commits) are dropped: the
+    caller computes the flags itself (the demo, which leaves the worker nothing to do)."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def schedule_flags(edition_id: int, *, actor_id: int | None = None) -> None:
+    """Queue a computation of the edition's flags in the background (run by `manage.py db_worker`),
+    unless one already waits in the queue: it will read this request's entries too."""
+    from .tasks_flags import recompute_flags
+
+    if _deferred.get():
+        return
+    with transaction.atomic():
+        FlagCheck.objects.get_or_create(edition_id=edition_id)
+        check = FlagCheck.objects.select_for_update().get(edition_id=edition_id)
+        check.requested_at = timezone.now()
+        enqueue = not check.queued
+        check.queued = True
+        check.save(update_fields=["requested_at", "queued"])
+        if enqueue:  # in this transaction: the worker sees the task when the request is committed
+            recompute_flags.enqueue(edition_id, actor_id)
+
+
+def flags_after_submission(entry) -> None:
+    """A submitted entry is compared with the others (registered on the submit transition)."""
+    schedule_flags(entry.edition_id)
+
+
+def run_flag_check(edition_id: int, actor=None, workers: int | None = None) -> dict[str, int]:
+    """The queued computation: later requests queue another run from the moment this one starts."""
+    started = timezone.now()
+    with transaction.atomic():
+        FlagCheck.objects.get_or_create(edition_id=edition_id)
+        FlagCheck.objects.filter(edition_id=edition_id).update(queued=False, started_at=started)
+    counts = compute_flags(edition=Edition.objects.get(pk=edition_id), actor=actor, workers=workers)
+    FlagCheck.objects.filter(edition_id=edition_id).update(finished_at=timezone.now(), checked_as_of=started,
+                                                          counts=counts)
+    return counts
 
 
 # --- The compare page -----------------------------------------------------------------------------

@@ -8,9 +8,7 @@ def recompute_flags(edition_id: int, actor_id: int | None = None) -> dict:
     """Recompute the automatic flags of one edition; returns the count per kind."""
     from django.contrib.auth import get_user_model
 
-    from wuxiao.competitions.models import Edition
-
-    from .flags import compute_flags
+    from .flags import run_flag_check
 
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return compute_flags(edition=Edition.objects.get(pk=edition_id), actor=actor)
+    return run_flag_check(edition_id, actor)

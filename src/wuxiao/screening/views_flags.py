@@ -14,6 +14,7 @@ from wuxiao.entries.models import Entry
 
 from . import flags as flag_services
 from .models import Flag, FlagKind
+from .queries import flag_check_of
 
 PAGE_SIZE = 50
 
@@ -34,6 +35,7 @@ def flag_list(request, slug):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "screening/flags.html", {
         "edition": edition, "page": page, "kind": kind, "kinds": FlagKind.choices,
+        "flag_check": flag_check_of(edition),
     })
 
 
