@@ -235,6 +235,8 @@ PAGE_ANSWERS = {
     "screening/<slug:slug>/quota-exceptions/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "screening/<slug:slug>/quota-exceptions/deadline/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
     "screening/<slug:slug>/units/<int:unit_pk>/": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/<slug:slug>/units/<int:unit_pk>/bulk/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 400 403 403 403 403 403'),
+    "screening/<slug:slug>/units/<int:unit_pk>/queue.xlsx": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "screening/<slug:slug>/units/<int:unit_pk>/ranks/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
     "screening/<slug:slug>/units/<int:unit_pk>/reopen/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
     "screening/<slug:slug>/units/<int:unit_pk>/sheet/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
@@ -251,8 +253,10 @@ PAGE_ANSWERS = {
     "screening/overview/<slug:slug>/citywide.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "screening/quota-exceptions/": ('L 403 403 403 403 403 302 403 302', 'L 403 403 403 403 403 302 403 302'),
     "screening/review/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/review/<slug:slug>/bulk/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "screening/review/<slug:slug>/entries/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "screening/review/<slug:slug>/entries/<int:pk>/<slug:decision>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "screening/review/<slug:slug>/queue.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "units/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "units/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "units/<int:pk>/credit-code/confirm/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
@@ -302,6 +306,10 @@ BODIES = {
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": {"version": 0, "reason": "重新审核。"},
     "POST /api/entries/{entry_id}/declare-ineligible": {"rule": "R1", "reason": "不符合。"},
     "POST /api/entries/{entry_id}/request-correction": {"reason": "请补正。", "due_date": "2099-01-01"},
+    # An entry that does not exist: the answer is about the caller; the world stays as it is.
+    "POST /api/screening/{slug}/units/{unit_id}/bulk": {"action": "return", "entry_ids": [9 * 10**15],
+                                                        "reason": "请补充材料。"},
+    "POST /api/review/{slug}/bulk": {"action": "accept", "entry_ids": [9 * 10**15]},
 }
 
 
@@ -361,8 +369,10 @@ API_ANSWERS = {
     "POST /api/entries/{entry_id}/return": '401 403 403 200 403 403 403 403 403',
     "POST /api/entries/{entry_id}/submit": '401 403 409 403 403 403 403 403 403',
     "POST /api/entries/{entry_id}/unrecommend": '401 403 403 409 403 403 403 403 403',
+    "POST /api/review/{slug}/bulk": '401 403 403 403 403 403 200 403 200',
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": '401 403 403 403 403 403 409 403 409',
     "POST /api/screening/{slug}/units/{unit_id}/batch/submit": '401 403 403 409 403 403 403 403 403',
+    "POST /api/screening/{slug}/units/{unit_id}/bulk": '401 403 403 200 403 403 403 403 403',
 }
 
 

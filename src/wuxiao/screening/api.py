@@ -5,14 +5,15 @@ A refused decision is 409 with the message and the input it belongs to (`field`)
 """
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import Count, ErrorOut, Id, RefusedOut
+from wuxiao.api_common import Count, ErrorOut, Id, InvalidOut, RefusedOut
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
 from wuxiao.entries.enums import Action, EntryStatus
@@ -28,6 +29,7 @@ SCREEN_FORBIDDEN = _("Only the recommending unit of this entry may screen it.")
 BATCH_FORBIDDEN = _("You may not see this recommending unit's batch.")
 SUBMIT_FORBIDDEN = _("Only staff of this recommending unit may hand over its batch.")
 REOPEN_FORBIDDEN = _("Only the committee office may reopen a batch.")
+SCREEN_UNIT_FORBIDDEN = _("Only staff of this recommending unit may screen its entries.")
 
 
 class ReasonIn(Schema):
@@ -182,3 +184,57 @@ def batch_reopen(request: HttpRequest, slug: str, unit_id: Id, payload: ReopenIn
     services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
                           version=payload.version)
     return _batch(edition, unit)
+
+
+# --- Several entries at once (issue 9 item 13) ---------------------------------------------------
+
+class BulkScreenIn(Schema):
+    action: Literal["return", "recommend", "not_recommend"]
+    entry_ids: list[Id] = Field(..., max_length=services.BULK_MAX,
+                                description="The entries, in the order to handle them (recommended entries take "
+                                            "the next free merit ranks in this order).")
+    reason: str = Field("", description="return: what must be revised; not_recommend: why.")
+    opinion: str = Field("", description="recommend: the recommending unit's opinion (R23), for every entry.")
+
+
+class BulkResultOut(Schema):
+    id: int
+    title: str = Field(description="Empty for an entry that is not in this queue.")
+    moved: bool
+    status: str = Field(description="The entry's status after the action (empty when it is not in this queue).")
+    status_label: str
+    recommendation_rank: int | None
+    detail: str = Field(description="Why the entry was not moved (empty when it was).")
+    field: str | None
+
+
+class BulkOut(Schema):
+    action: str
+    moved: int
+    refused: int
+    results: list[BulkResultOut]
+
+
+BULK_RESPONSES = {200: BulkOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+
+
+def bulk_answer(action: str, results: list[services.BulkResult]) -> dict:
+    """Every entry's result, in the order given: refusals of single entries are part of the 200 answer."""
+    moved = sum(1 for r in results if r.moved)
+    return {"action": action, "moved": moved, "refused": len(results) - moved,
+            "results": [{"id": r.entry_id, "title": r.title, "moved": r.moved, "status": r.status,
+                         "status_label": r.status_label, "recommendation_rank": r.recommendation_rank,
+                         "detail": r.message, "field": r.field} for r in results]}
+
+
+@router.post("/screening/{slug}/units/{unit_id}/bulk", response=BULK_RESPONSES, url_name="unit_bulk",
+             summary="Return, recommend or not recommend several of the unit's entries at once; each entry's "
+                     "result (moved, or why not) in the answer")
+def unit_bulk(request: HttpRequest, slug: str, unit_id: Id, payload: BulkScreenIn):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SCREEN_UNIT_FORBIDDEN)
+    data = {"opinion": payload.opinion} if payload.action == Action.RECOMMEND else {}
+    reason = "" if payload.action == Action.RECOMMEND else payload.reason
+    # Missing or wrong input (no entry, no reason) is 422 by the one handler; nothing has moved then.
+    results = services.screen_entries(actor=request.auth, edition=edition, unit=unit, entry_ids=payload.entry_ids,
+                                      action=payload.action, reason=reason, data=data)
+    return bulk_answer(payload.action, results)
