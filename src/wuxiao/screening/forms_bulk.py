@@ -25,8 +25,7 @@ CHOOSE_ACTION = _("Please choose what to do with the selected entries.")
 def search_field() -> forms.CharField:
     return forms.CharField(
         label=_("Search"), required=False, max_length=SEARCH_MAX,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, unit or completer")}),
-        help_text=_("Part of the title, of the declaring unit's name or of a completer's name, or the entry's number."))
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, unit, completer or number")}))
 
 
 class UnitSearchForm(forms.Form):
@@ -82,7 +81,7 @@ class BulkForm(forms.Form):
     FIELDS_OF: dict[str, tuple[str, ...]] = {}
 
     entry_ids = EntryIdsField(required=False)
-    action = forms.ChoiceField(label=_("Action"), error_messages={"required": CHOOSE_ACTION,
+    action = forms.ChoiceField(label=_("Action to apply"), error_messages={"required": CHOOSE_ACTION,
                                                                   "invalid_choice": CHOOSE_ACTION})
     back = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
