@@ -155,3 +155,43 @@ def test_review_list_is_searched(actor_of, edition, recommending_unit, recommend
         response = client.get(url, {"q": q}, headers=headers)
         assert response.status_code == 200
         assert {item["id"] for item in response.json()["items"]} == expected, q
+
+
+def _get(actor_of, role, url, params=None):
+    user = actor_of(role)
+    headers = {}
+    if user.is_authenticated:
+        headers["Authorization"] = f"Bearer {api_auth.create_api_token(actor=user, name='test')[1]}"
+    return Client().get(url, params or {}, headers=headers)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_queue_per_role(actor_of, role, edition, recommending_unit, entry_of):
+    entry = entry_of("submitted", title="数控车床快换刀具")
+    entry_of("draft", title="草稿")
+    response = _get(actor_of, role, f"/api/screening/{edition.slug}/units/{recommending_unit.pk}/entries")
+    if role in ("recommender", "committee", "site_admin"):
+        assert response.status_code == 200
+        body = response.json()
+        assert body["count"] == 1 and body["pages"] == 1
+        item = body["items"][0]
+        assert (item["id"], item["status_label"], item["first_completer"]) == (entry.pk, "已提交", "张三")
+        assert item["industry"].startswith("3421 ") and item["declaring_unit"] == entry.declaring_unit.name
+    else:
+        assert response.status_code == (401 if role == "anonymous" else 403)
+
+
+def test_unit_queue_is_searched(actor_of, edition, recommending_unit, entry_of):
+    unit = factories.DeclaringUnitFactory(parent=recommending_unit, name="郑州重型机械厂")
+    a = entry_of("submitted", title="数控车床快换刀具")
+    b = factories.EntryFactory(edition=edition, declaring_unit=unit, status="returned", title="焊接夹具改进")
+    Completer.objects.filter(entry=b).update(name="欧阳明")
+    url = f"/api/screening/{edition.slug}/units/{recommending_unit.pk}/entries"
+    for params, expected in (({"q": "快换"}, {a.pk}), ({"q": "重型"}, {b.pk}), ({"q": "欧阳"}, {b.pk}),
+                             ({"status": "returned"}, {b.pk}),
+                             ({"status": "bogus"}, {a.pk, b.pk}), ({"q": "\x00"}, {a.pk, b.pk})):
+        response = _get(actor_of, "recommender", url, params)
+        assert response.status_code == 200
+        assert {item["id"] for item in response.json()["items"]} == expected, params
+    by_number = _get(actor_of, "recommender", url, {"q": str(a.pk)}).json()["items"]
+    assert a.pk in {item["id"] for item in by_number}  # its number (names with the same digits match as well)

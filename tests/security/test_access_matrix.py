@@ -354,6 +354,7 @@ API_ANSWERS = {
     "GET /api/me": '401 200 200 200 200 200 200 200 200',
     "GET /api/review/{slug}/entries": '401 403 403 403 403 403 200 403 200',
     "GET /api/screening/{slug}/units/{unit_id}/batch": '401 403 403 200 403 403 200 403 200',
+    "GET /api/screening/{slug}/units/{unit_id}/entries": '401 403 403 200 403 403 200 403 200',
     "GET /api/units": '401 403 200 200 200 200 200 403 200',
     "GET /api/units/recommending": '200 200 200 200 200 200 200 200 200',
     "GET /api/units/{unit_id}": '401 403 200 200 403 403 200 403 200',

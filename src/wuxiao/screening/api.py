@@ -7,21 +7,23 @@ A refused decision is 409 with the message and the input it belongs to (`field`)
 import datetime as dt
 from typing import Literal
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import Count, ErrorOut, Id, InvalidOut, RefusedOut
+from wuxiao.api_common import Count, ErrorOut, Id, InvalidOut, PageNumber, RefusedOut
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import rows_in_order
 from wuxiao.orgs.models import Organisation
 
+from . import queries, services
 from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
-from . import services
 
 router = Router(tags=["screening"])
 
@@ -184,6 +186,50 @@ def batch_reopen(request: HttpRequest, slug: str, unit_id: Id, payload: ReopenIn
     services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
                           version=payload.version)
     return _batch(edition, unit)
+
+
+# --- The unit's queue, searched (issue 9 item 14) -----------------------------------------------
+
+class QueueEntryOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    declaring_unit: str
+    category: str | None
+    industry: str | None
+    first_completer: str | None
+    recommendation_rank: int | None
+    submitted_at: dt.datetime | None
+
+
+class QueuePageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[QueueEntryOut]
+
+
+@router.get("/screening/{slug}/units/{unit_id}/entries", response={200: QueuePageOut, 401: ErrorOut, 403: ErrorOut,
+                                                                    404: ErrorOut},
+            url_name="unit_queue", summary="A recommending unit's screening queue (its entries past the draft), "
+                                           "searched and by status, 50 a page")
+def unit_queue(request: HttpRequest, slug: str, unit_id: Id, page: PageNumber = 1,
+               q: str = Query("", description="Part of the title, of a unit's or a completer's name, or the "
+                                              "entry's number (case-insensitive)."),
+               status: str = Query("", description="One status (submitted, returned, recommended, ...).")):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.view_batch", BATCH_FORBIDDEN)
+    status = status if status in {s.value for s in queries.UNIT_QUEUE_STATES} else ""
+    rows = queries.unit_queue(edition, unit, q=q[:queries.SEARCH_MAX], status=status)
+    current = Paginator(rows.values_list("pk", flat=True), queries.PAGE_SIZE).get_page(page)
+    entries = rows_in_order(list(current.object_list))
+    return {"count": current.paginator.count, "page": current.number, "pages": current.paginator.num_pages,
+            "items": [{"id": e.pk, "title": e.title, "status": e.status,
+                       "status_label": str(EntryStatus(e.status).label), "declaring_unit": e.declaring_unit.name,
+                       "category": e.category.name if e.category_id else None,
+                       "industry": str(e.industry) if e.industry_id else None,
+                       "first_completer": e.first_completer, "recommendation_rank": e.recommendation_rank,
+                       "submitted_at": e.submitted_at} for e in entries]}
 
 
 # --- Several entries at once (issue 9 item 13) ---------------------------------------------------
