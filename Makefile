@@ -12,13 +12,24 @@ PORT ?= 8000
 APT_RUN := fonts-noto-cjk gettext
 APT_TEST := chromium poppler-utils
 
-.PHONY: run install install-test deps-apt deps-apt-test deps-pg-client deps-uv deps-python deps-npm messages migrate \
-        demo test test-pg pg-up bench clean-db
+# Where the server answers: 127.0.0.1 when it listens on every interface.
+LOCAL_HOST = $(if $(filter 0 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
-# The background worker (django-tasks-db) runs beside the web server and stops with it.
-run: install migrate demo
-	@$(PY) manage.py db_worker --no-reload --interval 1 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+.PHONY: run serve install install-test deps-apt deps-apt-test deps-pg-client deps-uv deps-python deps-npm messages \
+        migrate demo test test-pg pg-up bench clean-db
+
+run: install migrate serve
+
+# The web server, and beside it the background worker (django-tasks-db), which stops with it. Once
+# the server answers, the demo is loaded (nothing is duplicated) and its logins and the site's address
+# are the last lines printed; the worker starts after it, so that it never waits for the demo's long
+# SQLite transaction. HOST and PORT reach the settings: SITE_URL follows them unless it is set.
+serve:
+	@export HOST=$(HOST) PORT=$(PORT) DJANGO_RUNSERVER_HIDE_WARNING=true; \
+	{ until (exec 3<>/dev/tcp/$(LOCAL_HOST)/$(PORT)) 2>/dev/null; do sleep 0.3; done; $(PY) manage.py load_demo; \
+	  exec $(PY) manage.py db_worker --no-reload --interval 1; } & background=$$!; \
+	trap "kill $$background 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
 
 install: deps-apt deps-uv deps-python deps-npm messages
 
@@ -47,7 +58,7 @@ deps-uv:
 	  || (apt-get update -qq && apt-get install -y -qq python3-pip && python3 -m pip install --quiet --break-system-packages uv)
 
 deps-python:
-	$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet
 
 deps-npm:
 	@command -v npm >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm)
@@ -58,10 +69,10 @@ messages:
 	@$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 migrate:
-	$(PY) manage.py migrate --no-input -v 0
+	@$(PY) manage.py migrate --no-input -v 0
 
 demo:
-	$(PY) manage.py load_demo
+	@$(PY) manage.py load_demo
 
 test: install-test
 	$(UV) run --frozen pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 """Settings come from the environment; production mode is strict (issue: foundation, item 3)."""
 
 import datetime as dt
+import logging
 import os
 import subprocess
 import sys
@@ -100,3 +101,48 @@ def test_times_are_stored_in_utc_and_shown_in_beijing(db):
     deadline = presets.ZHENGZHOU_2025["declaration_deadline"]
     assert timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") == "2025-03-28 17:30"
     assert deadline.astimezone(dt.timezone.utc).strftime("%H:%M") == "09:30"
+
+
+# --- The newcomer's first minutes (issue 9, item 16) --------------------------------------------
+
+SITE_PROBE = "import django; django.setup(); from django.conf import settings as s; print(s.SITE_URL)"
+
+
+def site_url(env: dict, tmp_path) -> str:
+    base = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "HOST", "PORT", "DATABASE_URL"}}
+    base.update({"DJANGO_SETTINGS_MODULE": "wuxiao.settings", "PYTHONPATH": str(REPO / "src"),
+                 "DATA_DIR": str(tmp_path)}, **env)
+    result = subprocess.run([sys.executable, "-c", SITE_PROBE], env=base, capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, "http://127.0.0.1:8000"),
+    ({"PORT": "8101"}, "http://127.0.0.1:8101"),  # make run PORT=8101
+    ({"HOST": "0.0.0.0", "PORT": "8101"}, "http://127.0.0.1:8101"),  # every interface: this machine
+    ({"HOST": "192.168.1.20", "PORT": "8101"}, "http://192.168.1.20:8101"),
+    ({"HOST": "::1", "PORT": "8101"}, "http://[::1]:8101"),
+    ({"PORT": "8101", "SITE_URL": "https://wuxiao.example.cn/"}, "https://wuxiao.example.cn"),  # set: it wins
+])
+def test_site_url_follows_the_port_unless_set(tmp_path, env, expected):
+    assert site_url(env, tmp_path) == expected
+
+
+def test_font_subsetting_and_pdf_layout_are_not_logged(caplog):
+    """fontTools reports every table it subsets at INFO: neither it nor WeasyPrint speaks below WARNING."""
+    for name in ("fontTools", "fontTools.subset", "fontTools.ttLib", "weasyprint", "weasyprint.progress"):
+        logger = logging.getLogger(name)
+        assert not logger.isEnabledFor(logging.INFO), name
+        assert logger.isEnabledFor(logging.WARNING), name
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("fontTools.subset").info("maxp pruned")
+    assert caplog.records == []
+    assert logging.getLogger("wuxiao").isEnabledFor(logging.INFO)  # the project's own records still show
+
+
+def test_django_records_are_printed_once():
+    """Django's own console handler is gone: its records reach the console through the root logger only."""
+    assert logging.getLogger("django").handlers == []
+    assert logging.getLogger("django").propagate
+    assert settings.LOGGING["root"]["handlers"] == ["console"]

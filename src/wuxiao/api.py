@@ -31,6 +31,11 @@ class ObjectParser(Parser):
     otherwise fill a schema's defaults from it, and `POST /api/entries` with `[]` made a draft)."""
 
     def parse_body(self, request: HttpRequest):
+        if (request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded")
+                and not request.POST and not request.FILES):
+            # A form post without a single input (what many clients send for "no body") is an empty object:
+            # an operation whose inputs are all optional (accepting an entry) answers as without a body.
+            return {}
         data = super().parse_body(request)
         if not isinstance(data, dict):
             raise ValueError("the body is not a JSON object")

@@ -52,7 +52,19 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" + (",testserver" if DEBUG else ""))
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `make run HOST=… PORT=…` serves; unless SITE_URL is set (a domain, a proxy), the links the
+# site sends (invitations, e-mails, the address printed at start-up) point there.
+RUN_HOST = env_str("HOST", "127.0.0.1")
+RUN_PORT = env_int("PORT", 8000)
+
+
+def _link_host(host: str) -> str:
+    if host in {"", "0", "0.0.0.0", "::"}:  # every interface: this machine is reached at 127.0.0.1
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+SITE_URL = (env_str("SITE_URL") or f"http://{_link_host(RUN_HOST)}:{RUN_PORT}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +85,7 @@ INSTALLED_APPS = [
     "wuxiao.entries",
     "wuxiao.documents",
     "wuxiao.screening",
+    "wuxiao.review",
     "wuxiao.awards",
     "wuxiao.notifications",
     "wuxiao.demo",
@@ -283,4 +296,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's records reach the console through the root logger only (its own console
+        # handler printed every one of them twice).
+        "django": {"handlers": [], "level": "INFO"},
+        # Embedding a font in a PDF: fontTools reports every table it subsets, WeasyPrint every
+        # layout step, at INFO; a batch of forms would bury the log (and `make run`'s start-up).
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }

@@ -259,7 +259,8 @@ def test_detail_has_every_field_completers_answers_attachments_and_history(recom
         "commitment_stamped", "updated_at", "affiliation", "contact_name", "contact_mobile", "completers", "awards",
         "summary", "industry_code", "background", "goals", "innovation_points", "benefits", "presentation_forms",
         "completed_on", "other_circumstances", "union_opinion", "union_opinion_by", "union_opinion_on",
-        "confirms_scope", "confirms_recent", "exclusion_answers", "attachments", "history", "created_at"}
+        "confirms_scope", "confirms_recent", "exclusion_answers", "attachments", "history", "created_at",
+        "recommendation_opinion"}
     assert data["status"] == "submitted" and data["status_label"] == "已提交"
     assert data["completers"] == [
         {"position": 0, "name": "张三", "age": 35, "post": "高级技师", "workplace": entry.affiliation,
@@ -275,7 +276,8 @@ def test_detail_has_every_field_completers_answers_attachments_and_history(recom
     assert data["history"] == [{
         "action": "submit", "action_label": step.get_action_display(), "from_status": "draft",
         "to_status": "submitted", "by": declarer.name,
-        "at": timezone.localtime(step.at).isoformat(timespec="milliseconds"), "reason": ""}]
+        "at": timezone.localtime(step.at).isoformat(timespec="milliseconds"), "reason": "", "details": []}]
+    assert data["recommendation_opinion"] is None  # given with the recommendation (tests/screening/test_opinion.py)
     assert (data["summary"], data["industry_code"], data["union_opinion_by"]) == (entry.summary, "3421", "王工会")
     assert data["completed_on"] == entry.completed_on.isoformat()
 
@@ -592,6 +594,7 @@ ENTRY_PATHS = {
     "/api/entries/{entry_id}": {"get", "patch"},
     "/api/entries/{entry_id}/problems": {"get"},
     "/api/entries/{entry_id}/submit": {"post"},
+    "/api/entries/{entry_id}/withdraw": {"post"},
     "/api/entries/{entry_id}/attachments": {"get", "post"},
     "/api/entries/{entry_id}/attachments/{attachment_id}": {"delete"},
     "/api/entries/{entry_id}/attachments/{attachment_id}/file": {"get"},

@@ -1,5 +1,8 @@
 """Rebuilding the notice's paragraphs from the text extracted from the PDF."""
 
+import importlib
+import re
+
 from wuxiao.competitions import presets
 from wuxiao.competitions.notice import notice_paragraphs
 
@@ -38,3 +41,41 @@ def test_the_real_notice_reads_well():
 
 def test_empty_text():
     assert notice_paragraphs("") == []
+
+
+# --- The stray link copied from the page the notice was found on (issue 9, item 16) --------------
+
+MCA = "https://www.mca.gov.cn/images3/www/file/201711/1509495881341.pdf"
+
+
+def _migration():
+    return importlib.import_module("wuxiao.competitions.migrations.0002_notice_without_stray_link")
+
+
+def _as_first_loaded() -> str:
+    """The notice's text as it was first loaded: the search engine's link after the commitment's date."""
+    text = presets.notice_text()
+    old = text.replace("年 月 日\n\n\n郑州市总工会", f"年 月 日\n\n{_migration().STRAY}\n\n\n郑州市总工会")
+    assert old != text
+    return old
+
+
+def test_the_notice_gives_only_its_own_address():
+    """The one address in the notice is the industry classification's (附件2 填表要求一); no search engine's."""
+    assert re.findall(r"https?://[^\s。]+", presets.notice_text()) == [MCA]
+    assert "baidu" not in presets.notice_text()
+
+
+def test_the_stray_link_leaves_editions_made_from_the_first_text(db):
+    from django.apps import apps
+
+    from tests.factories import EditionFactory
+
+    stray = EditionFactory(notice_text=_as_first_loaded())
+    own = EditionFactory(notice_text="通知全文\n\nhttps://www.baidu.com/ 是本届自己写的地址\n")
+    _migration().forwards(apps, None)
+    stray.refresh_from_db()
+    own.refresh_from_db()
+    assert stray.notice_text == presets.notice_text()
+    assert own.notice_text == "通知全文\n\nhttps://www.baidu.com/ 是本届自己写的地址\n"  # only that one line goes
+    assert notice_paragraphs(stray.notice_text)[-1].text == "郑州市总工会办公室 2025年 3月 10日印发"

@@ -1,6 +1,7 @@
 """The public page of an edition (R3, R4, R11, R15, R16) and the notice."""
 
 import datetime as dt
+import re
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -157,3 +158,25 @@ def test_public_page_in_english(client, zhengzhou):
     html = client.get(reverse("public:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<p class="countdown closed">Declaration is closed</p>' in html
     assert "<h2>Not eligible</h2>" in html
+
+
+# --- The newcomer's first minutes (issue 9, item 16) --------------------------------------------
+
+def test_the_exclusions_are_numbered_one_to_seven_as_in_the_notice(client, zhengzhou):
+    html = client.get(reverse("public:edition", args=[zhengzhou.slug])).content.decode()
+    section = html.split('<section id="exclusions">')[1].split("</section>")[0]
+    lists = re.findall(r'<ol class="([^"]+)">(.*?)</ol>', section, re.S)
+    assert [name for name, _ in lists] == ["numbered-exclusions"]  # not the entry form's unnumbered list
+    items = re.findall(r'<li value="(\d+)">([^<]+)</li>', lists[0][1])
+    assert items == [(str(n), text) for n, text in enumerate(presets.EXCLUSIONS, start=1)]
+    assert len(items) == 7
+
+
+def test_the_notice_page_shows_no_stray_link(client, zhengzhou):
+    notice = reverse("public:notice", args=[zhengzhou.slug])
+    html = client.get(notice).content.decode()
+    article = html.split('<article class="notice-text">')[1].split("</article>")[0]
+    assert "baidu" not in html
+    assert re.findall(r"<a\b[^>]*>", article) == [f'<a href="{reverse("public:edition", args=[zhengzhou.slug])}">']
+    assert "<p>https://www.mca.gov.cn/images3/www/file/201711/1509495881341.pdf。</p>" in article  # the notice's own
+    assert article.count("https://") == 1

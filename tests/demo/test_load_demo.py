@@ -134,3 +134,33 @@ def test_running_twice_keeps_data_and_duplicates_nothing(capsys):
     assert (Edition.objects.count(), Entry.objects.count(), User.objects.count(), Organisation.objects.count(),
             EntryTransition.objects.count()) == counts
     assert Edition.objects.get(slug=PRACTICE_SLUG).contact_name == "改过的联系人"
+
+
+# --- The newcomer's first minutes (issue 9, item 16) --------------------------------------------
+
+def test_the_output_ends_with_the_logins_and_the_real_address(capsys, settings):
+    settings.SITE_URL = "http://127.0.0.1:8101"  # what `make run PORT=8101` gives the settings
+    call_command("load_demo")
+    lines = capsys.readouterr().out.rstrip("\n").split("\n")
+    assert lines[-1] == "打开 http://127.0.0.1:8101/"
+    heading = lines.index(f"演示账号（密码均为 {DEMO_PASSWORD}，可用用户名或手机号登录）：")
+    usernames = [line.split()[1] for line in lines[heading + 1:-2]]
+    assert usernames == ["admin", "office", "expert", "jinshui", "nenghua", "yuhang", "lvneng", "gongshui", "zhizao",
+                         "cuoxuan"]
+    assert lines[-2] == ""
+
+
+def test_the_made_up_history_sends_no_email(settings, mailoutbox, django_capture_on_commit_callbacks):
+    """The demo's notifications are in the app; no e-mail to its made-up people is queued, so the
+    worker `make run` starts prints none of them after the logins."""
+    from django_tasks_db.models import DBTaskResult
+
+    from wuxiao.notifications.models import Notification
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        load_demo()
+    assert Notification.objects.count() > 20
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"none"}
+    assert not DBTaskResult.objects.filter(task_path__contains="send_notification_email").exists()
+    assert mailoutbox == []

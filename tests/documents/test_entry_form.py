@@ -1,5 +1,6 @@
 """The 申报表 (Attachment 2, R17–R23) of an entry, as PDF and DOCX."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -8,7 +9,7 @@ from docx import Document
 
 from wuxiao.documents import content
 from wuxiao.documents.exporters import EntryFormDocx, EntryFormPdf
-from wuxiao.entries.models import Entry
+from wuxiao.entries.models import Entry, EntryTransition
 
 from .conftest import COMPLETERS, ROLES, expect, needs_poppler, pdf_fonts, pdf_pages, pdf_text, squeeze
 
@@ -42,7 +43,7 @@ def test_pdf_golden_text_every_field_fonts_embedded_and_long_texts_flow(full_ent
     text = squeeze(pdf_text(tmp_path, data))
     assert "草稿" not in text
     assert "测试竞赛" in text and "申报表" in text
-    assert "申报单位：（盖章）" in text
+    assert squeeze(f"申报单位：{full_entry.declaring_unit.name}（盖章）") in text  # R17: the header names the unit
     for label in FIELD_LABELS:
         assert squeeze(label) in text, label
     for value in _values(full_entry):
@@ -138,3 +139,90 @@ def test_other_units_declarer_is_refused(client, full_entry):
 
 def test_missing_entry_is_404(client_as):
     assert client_as("committee").get(reverse("documents:entry_pdf", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("role, page", [("declarer", "entries:edit"), ("declarer", "entries:view"),
+                                        ("recommender", "entries:view"), ("committee", "entries:view")])
+def test_the_word_form_is_linked_beside_the_pdf(client_as, full_entry, role, page):
+    """Wherever the 申报表 PDF is offered, its DOCX is offered beside it (issue 9, item 16)."""
+    if role != "declarer":
+        Entry.objects.filter(pk=full_entry.pk).update(status="submitted")  # arranged, as a factory would
+    client = client_as(role)
+    html = client.get(reverse(page, args=[full_entry.pk])).content.decode()
+    pdf = reverse("documents:entry_pdf", args=[full_entry.pk])
+    docx = reverse("documents:entry_docx", args=[full_entry.pk])
+    assert (f'<a href="{pdf}" data-entry-pdf>下载申报表（PDF）</a> · '
+            f'<a href="{docx}" data-entry-docx>下载申报表（Word）</a>') in html
+    response = client.get(docx)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"PK")
+
+
+# --- The recommending unit's box (R23) and the header's 申报单位 (R17) ---------------------------------
+
+OPINION = "该作品创新性强，已在本区三家企业推广应用，同意推荐。"
+
+
+def _recommend(entry, day=dt.date(2025, 4, 2)):
+    """The entry as recommended on `day` (Beijing time), with the recommending unit's opinion."""
+    from django.utils import timezone
+
+    from .. import factories
+
+    recommender = factories.user_with_role("recommender", entry.recommending_unit)
+    Entry.objects.filter(pk=entry.pk).update(status="recommended", recommendation_rank=1)
+    step = EntryTransition.objects.create(entry=entry, action="recommend", from_status="submitted",
+                                          to_status="recommended", actor=recommender,
+                                          data={"opinion": OPINION, "rank": 1})
+    at = timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))
+    EntryTransition.objects.filter(pk=step.pk).update(at=at)
+    return _loaded(entry)
+
+
+def _recommending_box_docx(doc) -> str:
+    """The text of the DOCX's 推荐单位意见 box (the cell under its heading)."""
+    rows = doc.tables[0].rows
+    heads = [i for i, row in enumerate(rows) if row.cells[-1].text == "推荐单位意见"]
+    return rows[heads[-1] + 1].cells[-1].text
+
+
+@needs_poppler
+def test_pdf_prints_the_recommending_units_opinion_name_and_date(full_entry, tmp_path):
+    entry = _recommend(full_entry)
+    text = squeeze(pdf_text(tmp_path, EntryFormPdf(entry).render()))
+    assert squeeze(f"申报单位：{entry.declaring_unit.name}（盖章）") in text
+    box = text.split("推荐单位意见", 1)[1]
+    assert squeeze(OPINION) in box
+    assert squeeze(entry.recommending_unit.name) in box
+    assert "2025年4月2日" in box
+    assert box.index(squeeze(OPINION)) < box.index(squeeze(entry.recommending_unit.name)) < box.index("2025年4月2日")
+
+
+def test_docx_prints_the_recommending_units_opinion_name_and_date(full_entry):
+    entry = _recommend(full_entry)
+    doc = Document(io.BytesIO(EntryFormDocx(entry).render()))
+    header = "\n".join(p.text for p in doc.paragraphs[:4])
+    assert f"申报单位：{entry.declaring_unit.name}（盖章）" in header
+    box = _recommending_box_docx(doc)
+    assert OPINION in box and entry.recommending_unit.name in box and "2025 年 4 月 2 日" in box
+    assert "盖\u3000章" in box
+
+
+@needs_poppler
+def test_before_the_recommendation_the_box_is_blank(full_entry, tmp_path):
+    Entry.objects.filter(pk=full_entry.pk).update(status="submitted")
+    entry = _loaded(full_entry)
+    text = squeeze(pdf_text(tmp_path, EntryFormPdf(entry).render()))
+    assert squeeze(entry.recommending_unit.name) not in text.split("推荐单位意见", 1)[1].split("备注说明")[0]
+    doc = Document(io.BytesIO(EntryFormDocx(entry).render()))
+    box = _recommending_box_docx(doc)
+    assert entry.recommending_unit.name not in box and "年\u3000\u3000月\u3000\u3000日" in box
+
+
+def test_the_documents_need_a_fixed_number_of_queries(full_entry, django_assert_max_num_queries):
+    from wuxiao.documents import content
+
+    _recommend(full_entry)
+    with django_assert_max_num_queries(8):
+        [entry] = content.entries_for_documents(Entry.objects.filter(pk=full_entry.pk))
+        data = content.entry_form_context(entry)
+    assert data["recommending_opinion"] == OPINION

@@ -38,7 +38,7 @@ def test_unit_selects_all_and_recommends_in_one_step(page, live_server, tmp_path
     page.goto(live_server.url + reverse("screening:unit", args=[edition.slug, unit.pk]))
     form = page.locator("#bulk-form")
     expect(form.locator("[data-bulk-count]")).to_have_text("已选 0 项")
-    expect(form.locator("#field-opinion")).to_be_hidden()  # nothing chosen: no field of an action
+    expect(form.locator("#field-bulk-opinion")).to_be_hidden()  # nothing chosen: no field of an action
     page.check("[data-bulk-all]")
     expect(form.locator("[data-bulk-count]")).to_have_text("已选 3 项")
     page.locator("input.bulk-pick").nth(1).uncheck()
@@ -46,8 +46,8 @@ def test_unit_selects_all_and_recommends_in_one_step(page, live_server, tmp_path
     assert page.locator("[data-bulk-all]").evaluate("el => el.indeterminate") is True
     page.check("[data-bulk-all]")
     form.locator("select[name=action]").select_option("recommend")
-    expect(form.locator("#field-opinion")).to_be_visible()
-    expect(form.locator("#field-reason")).to_be_hidden()
+    expect(form.locator("#field-bulk-opinion")).to_be_visible()
+    expect(form.locator("#field-bulk-reason")).to_be_hidden()
     form.locator("textarea[name=opinion]").fill("创新性强，同意推荐。")
     form.locator("button[type=submit]").click()
     report = page.locator("#bulk-report")
@@ -77,11 +77,11 @@ def test_office_accepts_in_bulk_with_a_confirmation(page, live_server, tmp_path,
     form = page.locator("#bulk-form")
     page.check("[data-bulk-all]")
     form.locator("select[name=action]").select_option("accept")
-    expect(form.locator("#field-confirm_failed_checks")).to_be_visible()
-    expect(form.locator("#field-rule")).to_be_hidden()
+    expect(form.locator("#field-bulk-confirm_failed_checks")).to_be_visible()
+    expect(form.locator("#field-bulk-rule")).to_be_hidden()
     form.locator("input[name=confirm_failed_checks]").check()
     form.locator("button[type=submit]").click()  # no reason: said beside it, the selection kept
-    expect(form.locator("#field-reason .errorlist")).to_contain_text("请填写形式审查未通过仍予受理的理由。")
+    expect(form.locator("#field-bulk-reason .errorlist")).to_contain_text("请填写形式审查未通过仍予受理的理由。")
     expect(form.locator("[data-bulk-count]")).to_have_text("已选 2 项")
     form.locator("textarea[name=reason]").fill("纸质盖章件已现场核验。")
     form.locator("button[type=submit]").click()

@@ -183,7 +183,17 @@ def test_return_revise_resubmit_recommend_sheet_and_accept(live_server, page, jo
     assert "作品已推荐。" in page.inner_text("body")
     log_in(page, base, journey["committee"])
     page.goto(entry_url)
-    page.locator(".review-decisions form[action$='/accept/']").get_by_role("button", name="受理进入复赛").click()
+    # The scans are still missing: accepting it needs an explicit confirmation and a reason (issue 9 item 6).
+    assert "2 项形式审查未通过" in page.inner_text(".accept-warning")
+    accept = page.locator(".review-decisions form[action$='/accept/']")
+    accept.get_by_role("button", name="受理进入复赛").click()
+    page.locator("#field-accept-confirm_failed_checks .errorlist").wait_for()
+    assert "如仍要受理" in page.inner_text("#field-accept-confirm_failed_checks")
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.RECOMMENDED
+    accept = page.locator(".review-decisions form[action$='/accept/']")
+    accept.locator("input[name='accept-confirm_failed_checks']").check()
+    accept.locator("textarea[name='accept-reason']").fill("盖章材料已报送纸质原件，经核验无误。")
+    accept.get_by_role("button", name="受理进入复赛").click()
     page.wait_for_url(entry_url)
     assert "该作品已受理进入复赛。" in page.inner_text("body")
     assert page.locator(".review-decisions").count() == 0
@@ -193,6 +203,9 @@ def test_return_revise_resubmit_recommend_sheet_and_accept(live_server, page, jo
     assert entry.status == EntryStatus.IN_REVIEW == "in_review"
     actions = list(Entry.objects.get(pk=entry.pk).transitions.order_by("at", "id").values_list("action", flat=True))
     assert actions == ["submit", "return", "submit", "recommend", "request_correction", "recommend", "accept"]
+    accepted = entry.transitions.get(action="accept")
+    assert accepted.reason == "盖章材料已报送纸质原件，经核验无误。"
+    assert accepted.data["failed_checks"] == ["stamped_form", "commitment"] and accepted.data["confirm_failed_checks"]
     batch.refresh_from_db()
     assert batch.submitted_at is not None and batch.is_locked
     assert not [e for e in page.csp_errors if "Content Security Policy" in e], page.csp_errors

@@ -83,7 +83,8 @@ def valid_input(action: str) -> tuple[str, dict]:
         "recommend": ("", {"opinion": "同意推荐"}),
         "not_recommend": ("创新性不足", {}),
         "unrecommend": ("调整推荐名单", {}),
-        "accept": ("", {}),
+        # Its entries have no stamped form nor commitment: the committee confirms accepting them all the same.
+        "accept": ("", {"confirm_failed_checks": True, "override_reason": "盖章材料已以纸质件报送并核验"}),
         "declare_ineligible": ("第一完成人为企业主要负责人", {"rule": "R4.1"}),
         "request_correction": ("补充近三年推广应用证明", {"due_date": (today + dt.timedelta(days=7)).isoformat()}),
         "select_finalist": ("", {}),

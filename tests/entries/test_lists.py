@@ -226,7 +226,7 @@ def test_row_columns_in_chinese_with_beijing_time(client_as, world, declaring_un
     html = response.content.decode()
     for text in ("作品名称", "类别", "申报单位", "推荐单位", "所属行业", "第一完成人", "状态", "提交时间", "附件数",
                  "承诺书已盖章", "数控车床快换刀具", "小发明", declaring_unit.name, "3421</span> 金属切削机床制造",
-                 "王第一", "已提交", "2025-03-28 17:29", "<td data-label=\"附件数\">3</td>", ">是</span>"):
+                 "王第一", "已提交", "2025-03-28 17:29", "<td class=\"num\" data-label=\"附件数\">3</td>", ">是</span>"):
         assert text in html, text
 
 

@@ -51,6 +51,7 @@ def test_each_stage_registered_its_own_guards_in_order():
     assert registry.guards_of(Action.RETURN) == (screening_stage.recommendation_open, screening_stage.batch_open)
     assert registry.guards_of(Action.NOT_RECOMMEND) == (screening_stage.batch_open,)
     assert registry.guards_of(Action.UNRECOMMEND) == (screening_stage.recommendation_open, screening_stage.batch_open)
+    assert registry.guards_of(Action.WITHDRAW) == (screening_stage.withdrawable,)
     assert registry.guards_of(Action.DECLARE_INELIGIBLE) == (screening_stage.ineligibility_rule,)
     assert registry.guards_of(Action.REQUEST_CORRECTION) == (screening_stage.correction_date,)
     assert registry.guards_of(Action.AWARD) == (awards_stage.award_tier,)

@@ -24,7 +24,7 @@ TABLE = {
     "withdraw": ({"submitted"}, "draft", DECLARER),
     "return": ({"submitted"}, "returned", RECOMMENDER),
     "recommend": ({"submitted"}, "recommended", RECOMMENDER),
-    "not_recommend": ({"submitted"}, "not_recommended", RECOMMENDER),
+    "not_recommend": ({"submitted", "returned"}, "not_recommended", RECOMMENDER),
     "unrecommend": ({"recommended"}, "submitted", RECOMMENDER),
     "accept": ({"recommended"}, "in_review", COMMITTEE),
     "declare_ineligible": ({"recommended"}, "ineligible", COMMITTEE),
@@ -136,6 +136,8 @@ def test_allowed_transition_moves_status_and_records_history_and_audit(action, s
     expected_data = {**data, "rank": 1} if action == "recommend" else data
     if action == "declare_ineligible":  # the edition's R4 item text is recorded with its number
         expected_data = {**data, "rule_text": edition.exclusions.get(number=int(data["rule"].split(".")[1])).text}
+    if action == "accept":  # the checklist items that failed are recorded with the confirmation
+        expected_data = {**data, "failed_checks": ["stamped_form", "commitment"]}
     assert step.data == expected_data
     [row] = audit_rows(entry)
     assert (row.action, row.actor, row.reason, row.edition) == (f"entry.{action}", actor, reason, edition)
@@ -156,6 +158,11 @@ def test_wrong_source_state_is_refused(status, action, actors, entry_of):
     entry = entry_of(status)
     role = sorted(TABLE[action][2])[0]
     refused = refuse(entry, action, actors[role])
+    if action == "withdraw":  # its own message: what the declaring unit can do instead
+        assert str(refused.message) == (
+            f"作品当前状态为“{STATUS_ZH[status]}”，已不能撤回：只有推荐单位尚未处理的已提交作品才能撤回。"
+            "如需修改，请联系推荐单位退回修改。")
+        return
     assert str(refused.message) == f"作品当前状态为“{STATUS_ZH[status]}”，不能执行“{ACTION_ZH[action]}”操作。"
 
 
@@ -239,7 +246,7 @@ def test_full_path_leaves_the_history_in_order(actors, entry_of, edition):
         ("return", "recommender", "请补充经济效益数据", {}),
         ("submit", "declarer", "", {}),
         ("recommend", "recommender", "", {"opinion": "同意推荐", "rank": 3}),
-        ("accept", "committee", "", {}),
+        ("accept", "committee", *valid_input("accept")),
         ("select_finalist", "committee", "", {}),
         ("award", "committee", "", {"tier": "一等奖"}),
         ("revoke", "committee", "经查实作品数据造假", {}),

@@ -4,6 +4,7 @@ from wuxiao.accounts.models import Role
 from wuxiao.entries import services as entry_services
 
 from .. import factories
+from ..screening.review_fixtures import stamp_commitment, stamp_form
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +33,14 @@ def people(edition, declaring_unit, recommending_unit, declarer, recommender, co
 
 
 @pytest.fixture
-def entry(edition, declaring_unit):
-    return factories.EntryFactory(edition=edition, declaring_unit=declaring_unit, title="数控车床快换刀具工装")
+def entry(edition, declaring_unit, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    entry = factories.EntryFactory(edition=edition, declaring_unit=declaring_unit, title="数控车床快换刀具工装")
+    # The stamped form and the unit's stamped commitment: the committee's checklist passes, so accepting
+    # it needs no confirmation (screening.transitions.checklist_passed_or_confirmed).
+    stamp_form(entry)
+    stamp_commitment(edition, declaring_unit)
+    return entry
 
 
 @pytest.fixture

@@ -99,3 +99,18 @@ def test_a_sent_email_is_not_sent_twice(entry, decide, people, mailoutbox, djang
 
 def test_backoff_grows():
     assert [tasks.backoff(a) for a in (1, 2, 3, 4)] == [dt.timedelta(minutes=m) for m in (1, 4, 16, 64)]
+
+
+def test_in_app_only_queues_no_email_inside_the_block(entry, decide, people, mailoutbox,
+                                                      django_capture_on_commit_callbacks):
+    """What the demo uses for its made-up history (issue 9, item 16); outside the block e-mail goes again."""
+    from wuxiao.notifications.services import in_app_only
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with in_app_only():
+            decide(entry, "submit", people["declarer"])
+    assert set(Notification.objects.values_list("email_status", flat=True)) == {"none"}
+    assert Notification.objects.count() == 2 and mailoutbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(entry, "return", people["recommender"], reason="请补充材料")
+    assert Notification.objects.filter(email_status="sent").count() == len(mailoutbox) == 2  # the declaring unit's two

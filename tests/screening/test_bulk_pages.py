@@ -47,7 +47,7 @@ def _ticked(html: str) -> set[int]:
 
 def _field(html: str, name: str) -> str:
     """The HTML of one field's block of the bulk form (label, input, its messages)."""
-    start = html.index(f'id="field-{name}"')
+    start = html.index(f'id="field-bulk-{name}"')
     return html[start:html.index("</div>", start)]
 
 
@@ -299,7 +299,7 @@ def test_the_review_queue_offers_the_recommended_entries(client, committee, edit
     b.save(update_fields=["status"])
     html = _login(client, committee).get(_review_url(edition)).content.decode()
     assert _picks(html) == {a.pk}
-    assert 'id="field-rule"' in html and 'id="field-due_date"' in html and 'id="field-confirm_failed_checks"' in html
+    assert all(f'id="field-bulk-{name}"' in html for name in ("rule", "due_date", "confirm_failed_checks"))
     assert _review_url(edition, "review_export") in html
 
 

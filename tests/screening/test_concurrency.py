@@ -40,8 +40,10 @@ def test_hand_over_and_a_recommendation_never_both_win(attempt):
     entry = factories.EntryFactory(edition=edition, declaring_unit=declaring_unit, status="submitted")
     services.upload_summary_sheet(actor=staff, edition=edition, unit=unit, upload=pdf_upload(), version=0)
 
+    # The hand-over decides the entry left (issue 9 item 4: not recommended), the colleague recommends it.
     results = race([
-        _catching(lambda: services.submit_batch(actor=staff, edition=edition, unit=unit, version=1)),
+        _catching(lambda: services.submit_batch(actor=staff, edition=edition, unit=unit, version=1,
+                                                not_recommend=[entry.pk], reason="名额有限")),
         _catching(lambda: services.screen_entry(actor=colleague, entry=Entry.objects.get(pk=entry.pk),
                                                 action="recommend", data={"opinion": "同意推荐"})),
     ])

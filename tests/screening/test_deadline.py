@@ -352,11 +352,12 @@ def test_the_page_shows_both_sections_and_the_grants(client, committee, closed, 
     assert "<h2>推荐名额调整（R6）</h2>" in html and "<h2>推荐期限延长</h2>" in html
     assert 'id="field-extra"' in html and 'id="field-deadline-until"' in html
     assert 'type="datetime-local"' in html
-    table = html[html.index('class="deadline-extensions"'):]
-    row = f"<td>{recommending_unit.name}</td><td>{shown(extension.until)}</td><td>汇总表盖章延误</td>" \
-          f"<td>{committee.name}</td><td>{shown(extension.granted_at)}</td>"
+    table = html[html.index('class="deadline-extensions responsive-table"'):]
+    row = (f'<td class="wide" data-label="推荐单位">{recommending_unit.name}</td>'
+           f'<td data-label="延长至">{shown(extension.until)}</td><td class="wide" data-label="理由">汇总表盖章延误</td>'
+           f'<td class="nowrap" data-label="批准人">{committee.name}</td><td data-label="批准时间">{shown(extension.granted_at)}</td>')
     assert row in table
-    assert "参赛企业多" in html[:html.index('class="deadline-extensions"')]
+    assert "参赛企业多" in html[:html.index('class="deadline-extensions responsive-table"')]
 
 
 def test_the_quota_form_still_works_beside_the_deadline_form(client, committee, closed, recommending_unit):

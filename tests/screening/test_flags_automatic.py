@@ -83,3 +83,14 @@ def test_the_queue_and_the_flag_list_say_when_the_flags_were_computed(client, co
     for url in (queue, flags):
         html = client.get(url).content.decode()
         assert f"自动检查最近完成于 {stamp}。" in html and "检查已排队" not in html
+
+
+def test_checks_deferred_drops_the_requests_made_and_committed_inside_it(edition, declarer, entry_of,
+                                                                          django_capture_on_commit_callbacks):
+    from wuxiao.screening.flags import checks_deferred
+
+    entry = entry_of("draft")
+    with checks_deferred(), django_capture_on_commit_callbacks(execute=True):
+        transition_entry(entry=entry, action="submit", actor=declarer)
+        schedule_flags(edition.pk)
+    assert not FlagCheck.objects.exists() and queued_runs(edition) == 0

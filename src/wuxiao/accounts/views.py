@@ -12,10 +12,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from wuxiao.common.dashboard import panels_for
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import permission_required
 from wuxiao.common.request import client_ip
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import declarer_work
 from wuxiao.orgs.models import Organisation, RegistrationStatus
 
 from . import services
@@ -106,8 +108,9 @@ def dashboard(request):
             Organisation.objects.filter(parent__in=recommending, registration_status=RegistrationStatus.NEW)
             .values("parent").annotate(n=Count("id")).values_list("parent", "n"))
     return render(request, "accounts/dashboard.html", {
-        "declaring_units": [(u, entries_by_unit[u.pk]) for u in declaring],
+        "declaring_units": [(u, entries_by_unit[u.pk], declarer_work(entries_by_unit[u.pk])) for u in declaring],
         "recommending_units": [(u, new_counts.get(u.pk, 0)) for u in recommending],
+        "work_panels": panels_for(request),  # what waits for this user in each stage (the stages' own panels)
         "is_committee": is_committee(user),
         "is_expert": is_expert(user),
         "has_no_role": not user.role_set(),

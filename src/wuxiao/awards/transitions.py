@@ -37,6 +37,13 @@ def revocation_date(entry: Entry, actor, data: dict) -> None:
     data["decided_on"] = decided.isoformat()
 
 
+def _yuan(value, data: dict) -> str:
+    return _("%(amount)s yuan") % {"amount": value}
+
+
 def register() -> None:
     registry.add_guards(Action.AWARD, award_tier)
     registry.add_guards(Action.REVOKE, revocation_date)
+    registry.add_detail("tier", _("prize tier"))
+    registry.add_detail("amount_yuan", _("prize money"), _yuan)
+    registry.add_detail("decided_on", _("date of the decision"))

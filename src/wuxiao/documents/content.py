@@ -6,7 +6,8 @@ from django.db.models import Prefetch, QuerySet
 
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import EntryStatus
-from wuxiao.entries.models import Completer, Entry
+from wuxiao.entries.models import Completer, Entry, EntryTransition
+from wuxiao.entries.queries import recommendation_opinion
 from wuxiao.orgs.models import Organisation
 
 from . import texts
@@ -29,11 +30,13 @@ def chinese_date(day: dt.date | None) -> str:
 def entries_for_documents(qs: QuerySet) -> QuerySet:
     """Entries with everything their 申报表 shows, in a fixed number of queries."""
     return qs.select_related(
-        "edition", "category", "declaring_unit", "industry__parent__parent__parent",
+        "edition", "category", "declaring_unit", "recommending_unit", "industry__parent__parent__parent",
     ).prefetch_related(
         Prefetch("completers", queryset=Completer.objects.order_by("position", "id")),
         "presentation_forms",
         "edition__presentation_forms",
+        # the history gives the recommending unit's opinion (R23)
+        Prefetch("transitions", queryset=EntryTransition.objects.select_related("actor")),
     )
 
 
@@ -51,10 +54,12 @@ def entry_form_context(entry: Entry) -> dict:
     """The filled 申报表 (Attachment 2, R17–R23) of one entry."""
     edition = entry.edition
     chosen = {f.pk for f in entry.presentation_forms.all()}
+    opinion = recommendation_opinion(entry)
     return {
         "blank": False,
         "draft": entry.status == EntryStatus.DRAFT,
         "form_title": form_title(edition, "entry_form"),
+        "declaring_unit": entry.declaring_unit.name,
         "title": entry.title,
         "category": entry.category.name if entry.category else "",
         "affiliation": entry.affiliation,
@@ -74,6 +79,10 @@ def entry_form_context(entry: Entry) -> dict:
         "union_opinion": entry.union_opinion,
         "union_opinion_by": entry.union_opinion_by,
         "union_opinion_on": chinese_date(entry.union_opinion_on),
+        # R23: the recommending unit's box, once it has recommended the entry
+        "recommending_opinion": opinion.text if opinion else "",
+        "recommending_unit": opinion.unit if opinion else "",
+        "recommending_opinion_on": chinese_date(opinion.given_on) if opinion else "",
         "notes_title": texts.FORM_NOTES_TITLE,
         "notes": texts.FORM_NOTES,
     }
@@ -107,6 +116,18 @@ def commitment_context(edition: Edition, unit: Organisation | None, legal_repres
             name=unit.name if unit else "", code=unit.credit_code if unit else "", edition_title=edition.title),
         "sub_paragraphs": set(texts.COMMITMENT_EXCLUSIONS),
     }
+
+
+def summary_row(entry: Entry, number: int) -> dict:
+    """One row of a unit's summary sheet (R26): the cells of SUMMARY_COLUMNS as printed, with the entry and
+    its merit rank (the entry loaded with declaring_unit, category and presentation_forms).
+
+    Plain data, so that the sheet handed to the committee is stored as printed (screening.models.SummarySheet).
+    """
+    forms = "、".join(f.name for f in sorted(entry.presentation_forms.all(), key=lambda f: (f.position, f.pk)))
+    return {"number": number, "entry": entry.pk, "rank": entry.recommendation_rank,
+            "cells": [number, entry.title, entry.declaring_unit.name, entry.declaring_unit.union_name,
+                      entry.category.name if entry.category else "", forms, entry.contact_name, entry.contact_mobile]}
 
 
 def summary_context(edition: Edition) -> dict:

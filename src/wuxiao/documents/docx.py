@@ -77,7 +77,7 @@ def _entry_form(data: dict):
     if data.get("draft"):
         doc.sections[0].header.paragraphs[0].text = _("Draft: not submitted yet, not for stamping")
     _heading(doc, _("Attachment 2"), data["form_title"])
-    seal = doc.add_paragraph(_("Declaring unit:") + _("(seal)") + "\t\t\t\t\t"
+    seal = doc.add_paragraph(_("Declaring unit:") + data.get("declaring_unit", "") + _("(seal)") + "\t\t\t\t\t"
                              + pgettext("date blanks", "Year    Month    Day"))
     seal.paragraph_format.space_after = Pt(4)
 
@@ -153,10 +153,15 @@ def _entry_form(data: dict):
     seal_lines = ["", "", pgettext("stamp here", "Seal")]
     _add_lines(union, seal_lines + [data.get("union_opinion_on") or pgettext("date blanks", "Year    Month    Day")])
     recommending = cells[3].merge(cells[5])
-    _add_lines(recommending, ["", ""] + seal_lines + [pgettext("date blanks", "Year    Month    Day")])
+    _set(recommending, data.get("recommending_opinion", ""))
+    signature = [data["recommending_unit"]] if data.get("recommending_unit") else [""]
+    _add_lines(recommending, ["", *signature, *seal_lines[1:],
+                              data.get("recommending_opinion_on") or pgettext("date blanks", "Year    Month    Day")])
     for cell in (union, recommending):
         for p in cell.paragraphs[-2:]:
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if data.get("recommending_unit"):
+        recommending.paragraphs[-4].alignment = WD_ALIGN_PARAGRAPH.RIGHT  # the unit's name, above the seal
 
     doc.add_paragraph(data["notes_title"]).runs[0].bold = True
     for line in data["notes"]:

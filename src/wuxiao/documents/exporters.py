@@ -116,7 +116,11 @@ class BlankSummaryXlsx(BlankExporter):
 
 
 class FilledSummaryPdf(Exporter):
-    """A recommending unit's summary sheet (R26): its recommended entries in merit-rank order, for stamping."""
+    """A recommending unit's summary sheet (R26): its recommended entries in merit-rank order, for stamping.
+
+    Once the batch is handed to the committee, the sheet is the one handed over (screening.models.SummarySheet),
+    whatever the committee decided since: it always matches the stamped scan.
+    """
 
     name, label, file_type = "summary", _("Summary sheet (PDF)"), "pdf"
 
@@ -127,16 +131,11 @@ class FilledSummaryPdf(Exporter):
         return safe_filename(f"{self.unit.name}-{content.form_title(self.edition, 'summary')}", 80) + "." + self.file_type
 
     def rows(self) -> list[list]:
-        """One row per recommended entry, the columns of content.SUMMARY_COLUMNS."""
-        from wuxiao.screening.services import recommended_entries
+        """One row per entry on the sheet, the cells of content.SUMMARY_COLUMNS."""
+        from wuxiao.screening.queries import summary_sheet_rows
 
-        entries = (recommended_entries(self.edition, self.unit)
-                   .select_related("declaring_unit", "category").prefetch_related("presentation_forms"))
-        return [[n, e.title, e.declaring_unit.name, e.declaring_unit.union_name,
-                 e.category.name if e.category else "",
-                 "、".join(f.name for f in sorted(e.presentation_forms.all(), key=lambda f: (f.position, f.pk))),
-                 e.contact_name, e.contact_mobile]
-                for n, e in enumerate(entries, start=1)]
+        rows, _frozen = summary_sheet_rows(self.edition, self.unit)
+        return [list(row["cells"]) for row in rows]
 
     def context(self) -> dict:
         return {**content.summary_context(self.edition), "unit_name": self.unit.name, "filled_rows": self.rows()}

@@ -1,6 +1,5 @@
 """HTML → PDF with WeasyPrint: A4, Noto CJK fonts embedded, CSS from documents/static/documents/print.css."""
 
-import logging
 from functools import cache
 from pathlib import Path
 
@@ -10,8 +9,6 @@ from django.utils import translation
 # The printed forms are the notice's Chinese forms, whatever language the person reads the site in:
 # the committee only accepts them in Chinese.
 DOCUMENT_LANGUAGE = "zh-hans"
-# WeasyPrint reports every layout step at INFO; a batch of 100 forms would flood the log.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 PRINT_CSS = Path(__file__).resolve().parent / "static" / "documents" / "print.css"
 
 

@@ -321,6 +321,30 @@ class NewEntryForm(forms.Form):
         self.fields["title"].widget.attrs["placeholder"] = _("Title of the innovation (can be filled in later)")
 
 
+class WithdrawForm(forms.Form):
+    """Withdraw a submitted entry no one has decided on yet: why (required, told to the recommending unit)."""
+
+    reason = PlainTextField(
+        label=_("Reason for withdrawing"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your recommending unit is told that the entry was withdrawn, and why."),
+        error_messages={"required": _("Please give the reason for withdrawing the entry.")})
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(self.fields["reason"].error_messages["required"], code="required")
+        return reason
+
+
+def validate_withdraw_input(sent: dict) -> str:
+    """The API's withdraw, checked by the page's form: the reason, or InvalidInput (422) beside `reason`."""
+    form = WithdrawForm({"reason": "" if sent.get("reason") is None else str(sent["reason"])})
+    if not form.is_valid():
+        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        raise InvalidInput(errors)
+    return form.cleaned_data["reason"]
+
+
 # --- The API's input, through the same forms ---------------------------------------------------
 # The REST API's PATCH of an entry sends JSON; it is turned into the page's form data and
 # validated by EntryForm and the completers' formset, so page and API accept and refuse the same

@@ -7,6 +7,9 @@ whether the unit's credit commitment (R27) is stamped are correlated subqueries 
 page's rows only.
 """
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.db.models import (
     Avg,
     Case,
@@ -23,13 +26,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
 
 from .declaration import REQUIRED_TEXT
-from .enums import EntryStatus
-from .models import Attachment, Completer, CreditCommitment, Entry
+from .enums import RECOMMENDED_STATES, Action, EntryStatus
+from .models import Attachment, Completer, CreditCommitment, Entry, EntryTransition
 
 PAGE_SIZE = 50
 SEARCH_MAX = 100
@@ -46,6 +50,8 @@ SORTS = {
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
 }
+
+
 def visible_entries(user, *, own_drafts: bool = True) -> QuerySet[Entry]:
     """The entries `user` may see in a list: entries.view_entry as one query, drafts for their own unit only.
 
@@ -147,3 +153,60 @@ def draft_progress(entries: QuerySet[Entry]) -> list[dict]:
     return [{"unit": row["declaring_unit__name"], "recommending_unit": row["recommending_unit__name"],
              "drafts": row["drafts"], "average": round(100 * float(row["average"]) / total),
              "best": round(100 * row["best"] / total)} for row in rows]
+
+
+def declarer_work(entries) -> dict[str, int]:
+    """What waits for a declaring unit among its `entries`: drafts to finish and submit, entries
+    returned for revision, entries submitted and not decided yet."""
+    statuses = [e.status for e in entries]
+    return {"drafts": statuses.count(EntryStatus.DRAFT), "returned": statuses.count(EntryStatus.RETURNED),
+            "waiting": statuses.count(EntryStatus.SUBMITTED)}
+
+
+# --- An entry's history: the steps the pages and documents quote ------------------------------
+
+def _last_step(entry: Entry, action: str) -> EntryTransition | None:
+    """The entry's latest step by `action`, from its prefetched history when there is one."""
+    if "transitions" in getattr(entry, "_prefetched_objects_cache", {}):
+        steps = [t for t in entry.transitions.all() if t.action == action]
+        return max(steps, key=lambda t: (t.at, t.pk)) if steps else None
+    return entry.transitions.filter(action=action).select_related("actor").order_by("-at", "-id").first()
+
+
+@dataclass(frozen=True)
+class RecommendationOpinion:
+    """推荐单位意见 (R23): what the recommending unit wrote when it recommended the entry."""
+
+    text: str
+    unit: str  # the recommending unit's name
+    given_at: dt.datetime
+    by: str  # the person who recorded it
+
+    @property
+    def given_on(self) -> dt.date:
+        return timezone.localdate(self.given_at)
+
+
+def recommendation_opinion(entry: Entry) -> RecommendationOpinion | None:
+    """The recommending unit's opinion (R23) on the entry while it stands recommended (or later), else None.
+
+    It is recorded with the recommendation (screening's guard `opinion_given`); a recommendation
+    taken back, or sent back for correction, takes its opinion with it, and the next recommendation
+    brings a new one. Whoever may see the entry may read it: the declaring unit has been told it
+    with the recommendation's notification already.
+    """
+    if entry.status not in RECOMMENDED_STATES:
+        return None
+    step = _last_step(entry, Action.RECOMMEND)
+    text = str((step.data or {}).get("opinion") or "").strip() if step is not None else ""
+    if not text:
+        return None
+    return RecommendationOpinion(text=text, unit=entry.recommending_unit.name, given_at=step.at,
+                                 by=step.actor.name if step.actor else "")
+
+
+def return_step(entry: Entry) -> EntryTransition | None:
+    """The step that returned the entry for revision (what must be revised, who, when), while it is returned."""
+    if entry.status != EntryStatus.RETURNED:
+        return None
+    return _last_step(entry, Action.RETURN)

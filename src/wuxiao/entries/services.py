@@ -31,8 +31,12 @@ def may_apply(actor, t: Transition, entry: Entry) -> bool:
 
 
 def allowed_actions(entry: Entry, actor) -> list[Transition]:
-    """The transitions this actor may try on the entry now (guards are checked when applied)."""
-    return [t for t in TRANSITIONS.values() if entry.status in t.sources and may_apply(actor, t, entry)]
+    """The transitions this actor may try on the entry now (guards are checked when applied); none that a
+    stage's lock holds (R26: a handed-over batch), so that a page offers no form that would be refused."""
+    lock = registry.lock_of(entry)
+    held = lock.actions if lock is not None else frozenset()
+    return [t for t in TRANSITIONS.values()
+            if entry.status in t.sources and t.action not in held and may_apply(actor, t, entry)]
 
 
 def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data: dict | None = None,
@@ -57,7 +61,7 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
             raise Refused(_("Only %(who)s may “%(action)s” this entry.")
                           % {"who": WHO[t.permission], "action": t.label})
         if locked.status not in t.sources:
-            raise Refused(_("“%(action)s” is not possible while the entry is “%(status)s”.")
+            raise Refused((t.refused_in_state or _("“%(action)s” is not possible while the entry is “%(status)s”."))
                           % {"action": t.label, "status": EntryStatus(locked.status).label})
         if t.reason_required and not reason:
             raise Refused(t.reason_missing, field="reason")

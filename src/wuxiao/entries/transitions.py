@@ -8,6 +8,7 @@ app imports none of them. Anchor: pretalx's `set_submission_state` and its hooks
 """
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -29,6 +30,36 @@ AfterCommit = Callable[["Entry"], None]  # noqa: F821
 # A deadline extension: a later moment until which this entry's stage deadlines hold, or None.
 DeadlineExtension = Callable[["Entry"], "dt.datetime | None"]  # noqa: F821
 
+
+@dataclass(frozen=True)
+class Lock:
+    """A stage holds the entry as it is (its recommending unit's batch handed to the committee, R26).
+
+    The pages show `title`, `message` and `unlock` (who can lift it) instead of the forms of
+    `actions`; `url` is a page about the lock that the person asking may open, or "".
+    """
+
+    actions: frozenset
+    title: str
+    message: str
+    unlock: str
+    url: str = ""
+
+
+# A lock: the stage's hold on the entry, as seen by `user` (None: the system), or None.
+LockOf = Callable[["Entry", object], "Lock | None"]  # noqa: F821
+# How a key of a transition's recorded data reads: (value, all the data) → words.
+Show = Callable[[object, dict], str]
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One item of a transition's recorded data, in words: a label and its value."""
+
+    key: str
+    label: str
+    value: str
+
 # Who hears of a transition: the staff of the entry's declaring unit, of its recommending unit.
 BOTH = (DECLARING, RECOMMENDING)
 
@@ -49,6 +80,8 @@ class Transition:
     notify: tuple[str, ...]
     reason_required: bool = False
     reason_missing: str = _("Please give a reason.")
+    # The refusal when the entry is not in a source state ("%(status)s": its state), if not the general one.
+    refused_in_state: str = ""
 
     @property
     def label(self) -> str:
@@ -63,11 +96,16 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(Action.SUBMIT, frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, "entries.declare", (RECOMMENDING,)),
     # "Not yet decided": only a submitted entry, whatever the date; after the deadline it cannot come back.
     Transition(Action.WITHDRAW, frozenset({S.SUBMITTED}), S.DRAFT, "entries.declare", (RECOMMENDING,),
-               reason_required=True, reason_missing=_("Please give the reason for withdrawing the entry.")),
+               reason_required=True, reason_missing=_("Please give the reason for withdrawing the entry."),
+               refused_in_state=_("The entry can no longer be withdrawn: it is “%(status)s”. Only a submitted entry "
+                                  "that no one has decided on yet can be withdrawn; if it must change, ask your "
+                                  "recommending unit to return it for revision.")),
     Transition(Action.RETURN, frozenset({S.SUBMITTED}), S.RETURNED, "entries.screen", (DECLARING,),
                reason_required=True, reason_missing=_("Please write what must be revised.")),
     Transition(Action.RECOMMEND, frozenset({S.SUBMITTED}), S.RECOMMENDED, "entries.screen", (DECLARING,)),
-    Transition(Action.NOT_RECOMMEND, frozenset({S.SUBMITTED}), S.NOT_RECOMMENDED, "entries.screen", (DECLARING,),
+    # A returned entry too: at the hand-over the unit decides every entry left (issue 9 item 4).
+    Transition(Action.NOT_RECOMMEND, frozenset({S.SUBMITTED, S.RETURNED}), S.NOT_RECOMMENDED, "entries.screen",
+               (DECLARING,),
                reason_required=True, reason_missing=_("Please give the reason for not recommending the entry.")),
     Transition(Action.UNRECOMMEND, frozenset({S.RECOMMENDED}), S.SUBMITTED, "entries.screen", (DECLARING,),
                reason_required=True, reason_missing=_("Please give the reason for taking back the recommendation.")),
@@ -87,7 +125,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
 
 
 class Registry:
-    """What the stages add to the table: guards and recorders per action, deadline extensions.
+    """What the stages add to the table: guards and recorders per action, deadline extensions, the
+    locks that hold an entry as it is, and how the data they record read in words.
 
     Registering the same function twice for an action is a no-op, so a stage's `ready()` may run
     again (as it does in some test runners) without doubling its checks.
@@ -98,6 +137,8 @@ class Registry:
         self._recorders: dict[str, list[Recorder]] = {}
         self._extensions: list[DeadlineExtension] = []
         self._after_commit: dict[str, list[AfterCommit]] = {}
+        self._locks: list[LockOf] = []
+        self._details: dict[str, tuple[object, Show | None]] = {}
 
     @staticmethod
     def _add(table: dict, action: str, functions) -> None:
@@ -123,6 +164,16 @@ class Registry:
         if extension not in self._extensions:
             self._extensions.append(extension)
 
+    def add_lock(self, lock: LockOf) -> None:
+        """A stage's hold on entries (R26): its actions are refused by its guards, and the pages show it."""
+        if lock not in self._locks:
+            self._locks.append(lock)
+
+    def add_detail(self, key: str, label, show: Show | None = None) -> None:
+        """How the recorded data's `key` reads: its label and, when not the plain value, a function
+        (value, data) → words. A label of None: the key is said by another one (it is not shown)."""
+        self._details[key] = (label, show)
+
     def guards_of(self, action: str) -> tuple[Guard, ...]:
         return tuple(self._guards.get(action, ()))
 
@@ -136,6 +187,49 @@ class Registry:
         """`deadline`, or the latest extension the stages grant this entry."""
         later = [moment for moment in (extension(entry) for extension in self._extensions) if moment is not None]
         return max([deadline, *later])
+
+    def lock_of(self, entry, user=None) -> Lock | None:
+        """The first hold a stage has on the entry, as `user` sees it, or None."""
+        for lock in self._locks:
+            found = lock(entry, user)
+            if found is not None:
+                return found
+        return None
+
+    def details_of(self, data: dict | None) -> list[Detail]:
+        """A transition's recorded data in words: each known key with its label, the others readably."""
+        details = []
+        for key, value in (data or {}).items():
+            label, show = self._details.get(key, (_readable_key(key), None))
+            if label is None or value in (None, "", [], {}):
+                continue
+            details.append(Detail(key, str(label), show(value, data) if show else plain_value(value)))
+        return details
+
+    def value_in_words(self, key: str, data: dict | None) -> str:
+        """One key of recorded data in words ("" when absent), e.g. for a message's text."""
+        data = data or {}
+        if data.get(key) in (None, ""):
+            return ""
+        _label, show = self._details.get(key, (None, None))
+        return show(data[key], data) if show else plain_value(data[key])
+
+
+def _readable_key(key: str) -> str:
+    return str(key).replace("_", " ").strip().capitalize() or "—"
+
+
+def plain_value(value) -> str:
+    """A recorded value as a person reads it: yes/no, lists with 、, mappings as “key: value”."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, (list, tuple, set)):
+        return "、".join(plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return "；".join(f"{_readable_key(k)}：{plain_value(v)}" for k, v in value.items())
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 registry = Registry()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views_form.edit, name="edit"),
     path("<int:pk>/autosave/", views_form.autosave, name="autosave"),
     path("<int:pk>/submit/", views_form.submit, name="submit"),
+    path("<int:pk>/withdraw/", views_form.withdraw, name="withdraw"),
     path("<int:pk>/delete/", views_form.delete, name="delete"),
     path("industries/options/", views_form.industry_options, name="industry_options"),
     path("industries/search/", views_form.industry_search, name="industry_search"),

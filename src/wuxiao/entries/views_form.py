@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from wuxiao.accounts.models import Role
 from wuxiao.common.exceptions import Refused
+from wuxiao.common.forms import show_refusal
 from wuxiao.common.models import Industry
 from wuxiao.common.permissions import require
 from wuxiao.common.validators import count_zi
@@ -29,9 +30,11 @@ from wuxiao.competitions.models import Edition
 from . import declaration
 from .declaration import ZI_LIMITS, ZI_TARGETS, may_declare
 from .enums import Action
-from .forms import COMPLETER_PREFIX, ZI_HELP, EntryForm, NewEntryForm, completer_formset
+from .forms import COMPLETER_PREFIX, ZI_HELP, EntryForm, NewEntryForm, WithdrawForm, completer_formset
 from .models import Entry, EntryTransition
-from .services import transition_entry
+from .queries import recommendation_opinion, return_step
+from .services import allowed_actions, transition_entry
+from .transitions import registry
 
 ATTACHMENTS_PANEL = "entries/attachments/_panel.html"
 INDUSTRY_LEVELS = [Industry.Level.SECTION, Industry.Level.DIVISION, Industry.Level.GROUP, Industry.Level.CLASS]
@@ -145,6 +148,7 @@ def _render_form(request, entry: Entry, form: EntryForm, formset, *, problems=No
         "window": declaration.completion_date_window(entry), "deadline_passed": deadline_passed,
         "attachments_template": _attachments_template(), "pdf_url": _pdf_url(entry), "zi_help": ZI_HELP,
         "soft_range": declaration.SOFT_RANGE, "completer_prefix": COMPLETER_PREFIX,
+        "returned": return_step(entry),
     }, status=status)
 
 
@@ -304,12 +308,14 @@ def delete(request, pk: int):
     return redirect("entries:mine")
 
 
-@login_required
-@require_GET
-def view(request, pk: int):
-    entry = _entry(pk)
-    require(request.user, "entries.view_entry", entry)
+def _view_page(request, entry: Entry, *, withdraw_form: WithdrawForm | None = None, status: int = 200):
+    """The entry's read-only page; for its declaring unit, the withdraw form while no one has decided on it."""
     answers = {a.exclusion_id: a for a in entry.exclusion_answers.all()}
+    is_declarer = may_declare(request.user, entry)
+    can_withdraw = is_declarer and Action.WITHDRAW in {t.action for t in allowed_actions(entry, request.user)}
+    if can_withdraw or withdraw_form is not None:
+        withdraw_form = withdraw_form or WithdrawForm()
+    deadline = registry.deadline_for(entry, entry.edition.declaration_deadline)
     return render(request, "entries/form/view.html", {
         "entry": entry,
         "completers": list(entry.completers.all()),
@@ -317,11 +323,49 @@ def view(request, pk: int):
         "exclusions": [(x, answers.get(x.pk)) for x in entry.edition.exclusions.all()],
         "history": list(entry.transitions.select_related("actor")),
         "industry_chain": industry_path(entry.industry),
-        "can_edit": entry.is_editable and may_declare(request.user, entry),
-        "is_declarer": may_declare(request.user, entry),
+        "can_edit": entry.is_editable and is_declarer,
+        "is_declarer": is_declarer,
         "attachments_template": _attachments_template(),
         "pdf_url": _pdf_url(entry),
-    })
+        "opinion": recommendation_opinion(entry),
+        "lock": registry.lock_of(entry, request.user),
+        "withdraw_form": withdraw_form,
+        "declaration_deadline": deadline,
+        "declaration_passed": timezone.now() >= deadline,
+    }, status=status)
+
+
+@login_required
+@require_GET
+def view(request, pk: int):
+    entry = _entry(pk)
+    require(request.user, "entries.view_entry", entry)
+    return _view_page(request, entry)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    """The declaring unit takes back a submitted entry no one has decided on yet, with a reason (told to the
+    recommending unit); it is a draft again."""
+    entry = _declarer_entry(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _view_page(request, entry, withdraw_form=form)
+    try:
+        transition_entry(entry=entry, action=Action.WITHDRAW, actor=request.user, reason=form.cleaned_data["reason"])
+    except Refused as refused:
+        show_refusal(form, refused)
+        return _view_page(request, _entry(pk), withdraw_form=form, status=409)
+    deadline = registry.deadline_for(entry, entry.edition.declaration_deadline)
+    if timezone.now() >= deadline:
+        messages.warning(request, _("The entry was withdrawn and is a draft again; your recommending unit has been "
+                                    "told. The declaration deadline has passed, so it cannot be submitted again."))
+    else:
+        messages.success(request, _("The entry was withdrawn and is a draft again; your recommending unit has been "
+                                    "told. Revise it and submit it again by %(deadline)s.")
+                         % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")})
+    return redirect("entries:edit", pk=entry.pk)
 
 
 # --- the industry picker (GB/T 4754, R21) ------------------------------------------------------

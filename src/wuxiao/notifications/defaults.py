@@ -23,7 +23,7 @@ ENTRY_VARIABLES = ("entry_title", "declaring_unit", "recommending_unit", "editio
                    "actor", "reason", "rank", "opinion", "rule", "due_date", "tier", "url")
 UNIT_VARIABLES = ("unit", "recommending_unit", "actor", "reason", "url")
 # Variables that only some events have, on top of their kind's list.
-EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until")}
+EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_handed_over": ("edition", "count")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -40,6 +40,7 @@ VARIABLE_LABELS = {
     "tier": _("prize tier (R11)"),
     "unit": _("unit"),
     "until": _("new recommendation deadline (R6)"),
+    "count": _("number of entries"),
     "url": _("link to the page"),
 }
 
@@ -127,6 +128,11 @@ _EVENTS = [
      _body(_("The committee office has extended the recommendation deadline of {{ unit }} ({{ edition }}) to "
              "{{ until }}. Until then the unit can still screen its entries and hand its batch to the committee."),
            reason=True)),
+    # A recommending unit hands its batch to the committee office (R26): the office's work begins.
+    ("unit.batch_handed_over", _("Batch handed to the committee"),
+     _("{{ unit }} has handed over its recommended entries"),
+     _body(_("{{ unit }} has handed its {{ count }} recommended entries ({{ edition }}) to the committee office, "
+             "with the stamped summary sheet. They are waiting for the eligibility check."))),
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}

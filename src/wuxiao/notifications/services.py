@@ -8,6 +8,8 @@ in tasks.py retries it in the background.
 
 import logging
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import transaction
@@ -80,6 +82,19 @@ def render_message(event: str, context: dict, template: MessageTemplate | None =
     return subject, body.strip(), template.send_email
 
 
+_in_app_only = ContextVar("in_app_only", default=False)
+
+
+@contextmanager
+def in_app_only():
+    """Notifications written inside this block queue no e-mail (the demo's made-up history)."""
+    token = _in_app_only.set(True)
+    try:
+        yield
+    finally:
+        _in_app_only.reset(token)
+
+
 def unit_staff(units, role: str | None = None):
     """The active people of `units` (ids or (unit id, role) pairs; `role` for all of them), in one query."""
     query = Q(pk__in=[])
@@ -88,6 +103,12 @@ def unit_staff(units, role: str | None = None):
         members = Q(memberships__organisation_id=unit_id, memberships__is_active=True)
         query |= members & Q(memberships__role=unit_role) if unit_role else members
     return User.objects.filter(query, is_active=True).distinct().order_by("pk")
+
+
+def committee_staff():
+    """The active staff of the committee office."""
+    return User.objects.filter(memberships__role=Role.COMMITTEE, memberships__is_active=True,
+                               is_active=True).distinct().order_by("pk")
 
 
 def notify_users(*, users, event: str, context: dict, url: str = "") -> list[Notification]:
@@ -99,6 +120,7 @@ def notify_users(*, users, event: str, context: dict, url: str = "") -> list[Not
                "url": settings.SITE_URL + url if url else settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
         subject, body, send_email = render_message(event, context)
+    send_email = send_email and not _in_app_only.get()
     rows = Notification.objects.bulk_create([
         Notification(user=user, event=event, title=subject, body=body, url=url,
                      email_status=EmailStatus.PENDING if send_email and user.email else EmailStatus.NONE)

@@ -1,4 +1,5 @@
-"""Admin pages for looking into batches, quota exceptions, deadline extensions and flags.
+"""Admin pages for looking into batches, their handed-over summary sheets, quota exceptions, deadline extensions
+and flags.
 
 Read-only: a batch is handed over and reopened, and an exception granted, only through
 services.py, which checks the rules and writes the audit log.
@@ -8,7 +9,7 @@ from django.contrib import admin
 
 from wuxiao.common.admin import ReadOnlyAdmin
 
-from .models import Batch, DeadlineExtension, Flag, QuotaException
+from .models import Batch, DeadlineExtension, Flag, QuotaException, SummarySheet
 
 
 @admin.register(Batch)
@@ -36,3 +37,10 @@ class DeadlineExtensionAdmin(ReadOnlyAdmin):
 class FlagAdmin(ReadOnlyAdmin):
     list_display = ("entry", "kind", "other", "score", "found_at")
     list_filter = ("edition", "kind")
+
+
+@admin.register(SummarySheet)
+class SummarySheetAdmin(ReadOnlyAdmin):
+    list_display = ("batch", "handed_over_at", "handed_over_by", "stamped_sheet_name")
+    list_filter = ("batch__edition",)
+    search_fields = ("batch__unit__name",)

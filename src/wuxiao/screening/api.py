@@ -24,6 +24,7 @@ from wuxiao.orgs.models import Organisation
 
 from . import queries, services
 from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
+from .queries import summary_sheet_rows, undecided_entries
 
 router = Router(tags=["screening"])
 
@@ -57,6 +58,21 @@ class BatchEntryOut(Schema):
     declaring_unit: str
 
 
+class UndecidedOut(Schema):
+    id: int
+    title: str
+    declaring_unit: str
+    status: str
+    status_label: str
+
+
+class SheetRowOut(Schema):
+    number: int
+    entry_id: int
+    rank: int | None
+    cells: list[str | int]  # the columns of the summary sheet (R26), as printed
+
+
 class BatchOut(Schema):
     edition: str
     unit_id: int
@@ -73,10 +89,23 @@ class BatchOut(Schema):
     has_stamped_sheet: bool
     version: int
     recommended: list[BatchEntryOut]
+    # Entries still waiting for the unit's decision: a hand-over is refused while any is left.
+    undecided: list[UndecidedOut]
+    # The summary sheet: the one handed over (frozen at `sheet_handed_over_at`), or the live one while open.
+    sheet_handed_over_at: dt.datetime | None
+    sheet: list[SheetRowOut]
 
 
 class VersionIn(Schema):
     version: Count
+
+
+class BatchSubmitIn(Schema):
+    version: Count
+    # The undecided entries to mark as not recommended in the same step (all of them, as listed in
+    # `undecided`), with the reason their declaring units are told.
+    not_recommend: list[Id] = Field(default_factory=list, max_length=1000)
+    reason: str = ""
 
 
 class ReopenIn(Schema):
@@ -147,6 +176,7 @@ def _edition_and_unit(request: HttpRequest, slug: str, unit_id: int, perm: str, 
 
 def _batch(edition: Edition, unit: Organisation) -> dict:
     batch = services.batch_of(edition, unit)
+    rows, frozen = summary_sheet_rows(edition, unit)
     extra = services.extra_quota_of(edition, unit)
     deadline = services.recommendation_deadline_of(edition, unit)
     return {
@@ -159,6 +189,11 @@ def _batch(edition: Edition, unit: Organisation) -> dict:
         "recommended": [{"rank": e.recommendation_rank, "id": e.pk, "title": e.title,
                          "declaring_unit": e.declaring_unit.name}
                         for e in services.recommended_entries(edition, unit).select_related("declaring_unit")],
+        "undecided": [{"id": e.pk, "title": e.title, "declaring_unit": e.declaring_unit.name, "status": e.status,
+                       "status_label": str(EntryStatus(e.status).label)} for e in undecided_entries(edition, unit)],
+        "sheet_handed_over_at": frozen.handed_over_at if frozen else None,
+        "sheet": [{"number": row["number"], "entry_id": row["entry"], "rank": row["rank"], "cells": row["cells"]}
+                  for row in rows],
     }
 
 
@@ -170,11 +205,14 @@ def batch_detail(request: HttpRequest, slug: str, unit_id: Id):
 
 
 @router.post("/screening/{slug}/units/{unit_id}/batch/submit", response=BATCH_RESPONSES, url_name="batch_submit",
-             summary="Hand the batch to the committee (needs at least one recommended entry and the stamped sheet)")
-def batch_submit(request: HttpRequest, slug: str, unit_id: Id, payload: VersionIn):
+             summary="Hand the batch to the committee (needs at least one recommended entry, the stamped sheet, and "
+                     "a decision on every entry: the undecided ones may be marked not recommended here, with a "
+                     "reason); freezes the summary sheet")
+def batch_submit(request: HttpRequest, slug: str, unit_id: Id, payload: BatchSubmitIn):
     edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SUBMIT_FORBIDDEN)
     # A refusal is answered 409 with its message and field by the one handler (wuxiao.api).
-    services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version)
+    services.submit_batch(actor=request.auth, edition=edition, unit=unit, version=payload.version,
+                          not_recommend=payload.not_recommend, reason=payload.reason)
     return _batch(edition, unit)
 
 

@@ -81,6 +81,13 @@ class IneligibleIn(Schema):
     reason: str = ""
 
 
+class AcceptIn(Schema):
+    """Needed only when the entry's checklist fails: an explicit confirmation and the reason."""
+
+    confirm_failed_checks: bool = False
+    reason: str = ""
+
+
 class CorrectionIn(Schema):
     reason: str = ""
     due_date: str = ""
@@ -155,9 +162,13 @@ DECISION_RESPONSES = {200: DecidedOut, 409: RefusedOut, **RESPONSES}
 
 
 @router.post("/entries/{entry_id}/accept", response=DECISION_RESPONSES, url_name="entry_accept",
-             summary="Accept a recommended entry into the second round")
-def accept_entry(request: HttpRequest, entry_id: Id):
-    return _decide(request, entry_id, Action.ACCEPT)
+             summary="Accept a recommended entry into the second round (when its checklist fails: "
+                     "confirm_failed_checks and a reason)")
+def accept_entry(request: HttpRequest, entry_id: Id, payload: AcceptIn | None = None):
+    payload = payload or AcceptIn()
+    # screening.transitions.checklist_passed_or_confirmed reads the confirmation and the reason.
+    return _decide(request, entry_id, Action.ACCEPT, payload.reason,
+                   {"confirm_failed_checks": payload.confirm_failed_checks, "override_reason": payload.reason})
 
 
 @router.post("/entries/{entry_id}/declare-ineligible", response=DECISION_RESPONSES, url_name="entry_ineligible",

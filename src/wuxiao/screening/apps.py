@@ -8,6 +8,7 @@ class ScreeningConfig(AppConfig):
     verbose_name = _("Preliminary round and eligibility check")
 
     def ready(self):
-        from . import transitions
+        from . import dashboard, transitions
 
         transitions.register()
+        dashboard.register()

@@ -16,7 +16,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from wuxiao.common.exceptions import Refused
 from wuxiao.entries.declaration import EDITABLE_FIELDS, REQUIRED_TEXT, form_problems, submission_problems
 from wuxiao.entries.models import Attachment, AttachmentKind, Completer, CreditCommitment, Entry, ExclusionAnswer
 
@@ -198,29 +197,3 @@ def filter_failing(queryset: QuerySet[Entry], edition, failing: str) -> QuerySet
         # The Python check only for the entries that pass every SQL item (no condition is ever NULL).
         return queryset.filter(any_sql | Q(pk__in=incomplete_ids(queryset.exclude(any_sql), edition)))
     raise ValueError(failing)
-
-
-# --- Accepting despite a failing checklist (issue 9 item 6) --------------------------------------
-
-def checklist_passed_or_confirmed(entry: Entry, actor, data: dict) -> None:
-    """形式审查: an entry whose checklist fails (no stamped form, no stamped commitment ...) is accepted only
-    with an explicit confirmation (`confirm_failed_checks`) and a reason (`override_reason`); the
-    failing items are then recorded with them. Shaped as a guard of the accept transition, so that
-    the entry's page, the API and the bulk accept (services.decide_entries) ask the same question.
-    """
-    confirmed = data.pop("confirm_failed_checks", False) is True
-    override = str(data.pop("override_reason", "") or "").strip()
-    loaded = with_checklist_data(Entry.objects.filter(pk=entry.pk)).get()
-    failing = annotate([loaded], entry.edition)[0].checks_failing
-    if not failing:
-        return
-    if not confirmed:
-        items = "、".join(f"“{ITEMS[key]}”" for key in failing)
-        raise Refused(
-            _("These items of the eligibility checklist are not met: %(items)s. To accept the entry all the same, "
-              "confirm it explicitly and give the reason.") % {"items": items},
-            field="confirm_failed_checks")
-    if not override:
-        raise Refused(_("Please give the reason for accepting the entry although its checklist fails."),
-                      field="reason")
-    data.update({"failed_checks": failing, "confirm_failed_checks": True, "override_reason": override})

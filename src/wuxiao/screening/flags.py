@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -212,11 +214,27 @@ def request_flags(*, actor, edition) -> None:
         schedule_flags(edition.pk, actor_id=actor.pk if actor is not None else None)
 
 
+_deferred: ContextVar[bool] = ContextVar("flag_checks_deferred", default=False)
+
+
+@contextmanager
+def checks_deferred():
+    """Requests for the background check made in this block (and by what it commits) are dropped: the
+    caller computes the flags itself (the demo, which leaves the worker nothing to do)."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def schedule_flags(edition_id: int, *, actor_id: int | None = None) -> None:
     """Queue a computation of the edition's flags in the background (run by `manage.py db_worker`),
     unless one already waits in the queue: it will read this request's entries too."""
     from .tasks_flags import recompute_flags
 
+    if _deferred.get():
+        return
     with transaction.atomic():
         FlagCheck.objects.get_or_create(edition_id=edition_id)
         check = FlagCheck.objects.select_for_update().get(edition_id=edition_id)

@@ -59,7 +59,44 @@ class VersionForm(forms.Form):
 
 
 class SubmitBatchForm(VersionForm):
-    pass
+    """The hand-over. With entries still undecided, the unit may mark them all as not recommended in the same
+    step, with a reason; `undecided` carries the ids the page listed, so that only those are marked."""
+
+    undecided = forms.CharField(widget=forms.HiddenInput, required=False)
+    not_recommend = forms.BooleanField(
+        label=_("Mark all the undecided entries listed above as not recommended"), required=False,
+        help_text=_("Their declaring units are told, with the reason."))
+    reason = forms.CharField(label=_("Reason for not recommending them"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, undecided=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["undecided"].initial = ",".join(str(e.pk) for e in undecided)
+        if not undecided and not self.is_bound:  # nothing to decide: the button alone
+            del self.fields["not_recommend"], self.fields["reason"]
+
+    def clean_undecided(self) -> list[int]:
+        raw = self.cleaned_data["undecided"]
+        try:
+            return [int(part) for part in raw.split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(STALE_MESSAGE) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if "undecided" in self._errors:  # a hidden field: say it where it is seen
+            del self._errors["undecided"]
+            self.add_error(None, STALE_MESSAGE)
+        return cleaned
+
+    def not_recommended_ids(self) -> list[int]:
+        """The entries to mark as not recommended: those listed, when the box is ticked."""
+        return self.cleaned_data["undecided"] if self.cleaned_data.get("not_recommend") else []
+
+    def show_undecided(self, entries) -> None:
+        """After a refusal, list the entries undecided now (the page shows them again, beside the box)."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("undecided")] = ",".join(str(e.pk) for e in entries)
 
 
 class SheetForm(VersionForm):

@@ -85,6 +85,11 @@ class BulkForm(forms.Form):
                                                                   "invalid_choice": CHOOSE_ACTION})
     back = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the page has other forms with a reason field (the hand-over, a decision).
+        kwargs.setdefault("auto_id", "id_bulk_%s")
+        super().__init__(*args, **kwargs)
+
     def selected(self) -> set[int]:
         """The ids ticked, to tick them again when the page is shown with an error."""
         try:

@@ -35,6 +35,32 @@ class Batch(models.Model):
         return self.submitted_at is not None
 
 
+class SummarySheet(models.Model):
+    """The summary sheet (R26) of a batch as it was handed to the committee: its rows, frozen.
+
+    The unit stamps and scans the sheet it printed before the hand-over; the committee's later
+    decisions (accepted, ineligible, sent back for correction) change the entries, never these rows,
+    so the sheet generated afterwards is still the one on the stamped scan. One per hand-over: a
+    batch reopened and handed over again gets a new one, and the earlier ones stay on record.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="sheets")
+    handed_over_at = models.DateTimeField(_("handed to the committee"))
+    handed_over_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+")
+    stamped_sheet_name = models.CharField(_("stamped summary sheet"), max_length=255, blank=True)
+    # One dict per row, in the sheet's order (documents.content.summary_row): number, entry id, rank, cells.
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("summary sheet as handed over")
+        verbose_name_plural = _("summary sheets as handed over")
+        ordering = ["-handed_over_at", "-id"]
+
+    def __str__(self):
+        return f"{self.batch} · {timezone.localtime(self.handed_over_at):%Y-%m-%d %H:%M}"
+
+
 class QuotaException(models.Model):
     """The committee lets a unit recommend N more than the quota, with a reason (R6 "原则上")."""
 

@@ -3,16 +3,18 @@
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from wuxiao.common.dates import as_date
 from wuxiao.competitions.models import Edition
-from wuxiao.entries.enums import Action, EntryStatus
+from wuxiao.documents.content import summary_row
+from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Completer, Entry, EntryTransition
+from wuxiao.orgs.models import Organisation
 
 from . import checklist as checks
-from .models import Batch, Flag
+from .models import Batch, Flag, SummarySheet
 
 
 def corrections_due(entry_ids) -> dict[int, dt.date]:
@@ -44,6 +46,53 @@ def open_correction() -> Q:
                                            id__gt=OuterRef("id"))
     return (Q(pk__in=requests.values("entry_id"))
             & Q(Exists(requests.filter(entry_id=OuterRef("pk")).exclude(Exists(later)))))
+
+
+# --- The recommending unit's summary sheet (R26) and its undecided entries -------------------------
+
+# The states of an entry its recommending unit has not decided on yet: submitted to it, or returned
+# to the declaring unit for revision (a batch is handed over only when none is left, issue 9 item 4).
+UNDECIDED_STATES = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)
+
+
+def undecided_entries(edition: Edition, unit: Organisation) -> QuerySet[Entry]:
+    """The unit's entries still waiting for its decision (recommend, not recommend, or return)."""
+    return (Entry.objects.filter(edition=edition, recommending_unit=unit, status__in=UNDECIDED_STATES)
+            .select_related("declaring_unit").order_by("submitted_at", "id"))
+
+
+def sheet_entries(edition: Edition, unit: Organisation) -> QuerySet[Entry]:
+    """The entries on the unit's live summary sheet: those holding one of its places (R6), in merit-rank order.
+
+    An entry the committee has already moved on (accepted, found ineligible) keeps its place, so it
+    keeps its row when a reopened batch's sheet is printed again.
+    """
+    return (Entry.objects.filter(edition=edition, recommending_unit=unit, status__in=RECOMMENDED_STATES)
+            .select_related("declaring_unit", "category").prefetch_related("presentation_forms")
+            .order_by(F("recommendation_rank").asc(nulls_last=True), "id"))
+
+
+def live_sheet_rows(edition: Edition, unit: Organisation) -> list[dict]:
+    """The rows of the unit's summary sheet as the entries stand now (documents.content.summary_row)."""
+    return [summary_row(entry, n) for n, entry in enumerate(sheet_entries(edition, unit), start=1)]
+
+
+def frozen_sheet(edition: Edition, unit: Organisation) -> SummarySheet | None:
+    """The sheet the unit handed over, while its batch is with the committee; None while the batch is open."""
+    return (SummarySheet.objects.filter(batch__edition=edition, batch__unit=unit, batch__submitted_at__isnull=False)
+            .select_related("handed_over_by").order_by("-handed_over_at", "-id").first())
+
+
+def summary_sheet_rows(edition: Edition, unit: Organisation) -> tuple[list[dict], SummarySheet | None]:
+    """The rows of the unit's summary sheet and the handed-over sheet they come from (None: live).
+
+    Once handed over, the sheet is a record: it is generated from the rows stored at the hand-over,
+    so that it always matches the stamped scan, whatever the committee decided since.
+    """
+    frozen = frozen_sheet(edition, unit)
+    if frozen is not None:
+        return frozen.rows, frozen
+    return live_sheet_rows(edition, unit), None
 
 
 # --- The committee's eligibility check (形式审查) -------------------------------------------------
@@ -129,6 +178,53 @@ def flag_check_of(edition) -> "FlagCheck | None":  # noqa: F821
     from .models import FlagCheck
 
     return FlagCheck.objects.filter(edition=edition).first()
+
+
+# --- What waits for each role (the dashboard) ------------------------------------------------------
+
+def recommender_work(edition: Edition, unit_ids) -> dict[int, dict]:
+    """Per recommending unit: entries waiting to be screened, recommended ones against the quota
+    (with the committee's exceptions, R6), entries sent back for correction, the batch's state."""
+    from .models import QuotaException
+
+    unit_ids = list(unit_ids)
+    counts = {row["recommending_unit_id"]: row for row in (
+        Entry.objects.filter(edition=edition, recommending_unit_id__in=unit_ids).order_by()
+        .values("recommending_unit_id")
+        .annotate(to_screen=Count("pk", filter=Q(status=EntryStatus.SUBMITTED)),
+                  recommended=Count("pk", filter=Q(status=EntryStatus.RECOMMENDED)),
+                  corrections=Count("pk", filter=_under_correction())))}
+    extra = dict(QuotaException.objects.filter(edition=edition, unit_id__in=unit_ids).order_by()
+                 .values_list("unit_id").annotate(n=Sum("extra")))
+    batches = {b.unit_id: b for b in Batch.objects.filter(edition=edition, unit_id__in=unit_ids)}
+    work = {}
+    for unit_id in unit_ids:
+        row = counts.get(unit_id, {})
+        batch = batches.get(unit_id)
+        work[unit_id] = {
+            "to_screen": row.get("to_screen", 0), "recommended": row.get("recommended", 0),
+            "quota": edition.recommendation_quota + (extra.get(unit_id) or 0),
+            "corrections": row.get("corrections", 0),
+            "handed_over_at": batch.submitted_at if batch is not None else None,
+        }
+    return work
+
+
+def committee_work(edition: Edition) -> dict:
+    """For the committee office: batches handed over, entries waiting for the eligibility decision,
+    entries sent back for correction (and how many are overdue), entries with automatic flags."""
+    units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
+    corrections = list(Entry.objects.filter(_under_correction(), edition=edition).values_list("pk", flat=True))
+    today = timezone.localdate()
+    return {
+        "batches": Batch.objects.filter(edition=edition, submitted_at__isnull=False).count(),
+        "to_decide": Entry.objects.filter(edition=edition, status=EntryStatus.RECOMMENDED,
+                                          recommending_unit_id__in=units).count(),
+        "corrections": len(corrections),
+        "overdue": sum(1 for due in corrections_due(corrections).values() if due < today),
+        "flagged": Flag.objects.filter(edition=edition).values("entry_id").distinct().count(),
+        "in_review": Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).count(),
+    }
 
 
 # --- Searching the queues (issue 9 item 14) ------------------------------------------------------

@@ -26,14 +26,14 @@ from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
 from wuxiao.entries.transitions import TRANSITIONS
-from wuxiao.notifications.services import notify_users, unit_staff
+from wuxiao.notifications.services import committee_staff, notify_users, unit_staff
 from wuxiao.orgs.models import Organisation
 
-from . import checklist as checks
 from . import queries
 from . import transitions as guards
 from .flags import schedule_flags
-from .models import Batch, DeadlineExtension, QuotaException
+from .models import Batch, DeadlineExtension, QuotaException, SummarySheet
+from .queries import live_sheet_rows, undecided_entries
 
 # The transitions a recommending unit applies on this stage's pages and API.
 SCREEN_ACTIONS = (Action.RETURN, Action.RECOMMEND, Action.NOT_RECOMMEND, Action.UNRECOMMEND)
@@ -194,25 +194,69 @@ def upload_summary_sheet(*, actor, edition: Edition, unit: Organisation, upload,
     return batch
 
 
-def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int) -> Batch:
-    """Hand the unit's recommendations to the committee (提交组委会): locks the batch (R26)."""
+def _undecided_message(entries: list[Entry]) -> str:
+    listed = "；".join(_("“%(title)s” (%(unit)s, %(status)s)") % {
+        "title": e.title, "unit": e.declaring_unit.name, "status": EntryStatus(e.status).label} for e in entries)
+    return _("%(count)d entries of the unit have not been decided yet: %(entries)s. Before handing the batch "
+             "over, recommend, return or do not recommend each of them, or mark them all as not recommended "
+             "with a reason.") % {"count": len(entries), "entries": listed}
+
+
+def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int, not_recommend=(),
+                 reason: str = "") -> Batch:
+    """Hand the unit's recommendations to the committee (提交组委会): locks the batch and freezes its summary
+    sheet (R26).
+
+    No entry may be left without the unit's decision: the undecided entries `not_recommend` (ids,
+    exactly as the unit saw them listed) are first marked not recommended with `reason`, each through
+    transition_entry, which tells its declaring unit; any other undecided entry refuses the hand-over.
+    One transaction: a refusal leaves every entry and the batch as they were.
+    """
+    chosen = set(not_recommend)
+    reason = (reason or "").strip()
     with transaction.atomic():
+        # The undecided entries are locked before the unit's row, in the order of transition_entry (the
+        # entry, then its guards lock the unit): a colleague's decision on one of them waits, or is waited for.
+        locked = set(undecided_entries(edition, unit).select_related(None).select_for_update()
+                     .values_list("pk", flat=True))
         batch = _locked_batch(edition, unit, version)
         if batch.is_locked:
             raise Refused(_("The batch has already been handed to the committee."))
         _refuse_after_deadline(edition, unit)
-        ids = list(recommended_entries(edition, unit).values_list("pk", flat=True))
-        if not ids:
+        undecided = list(undecided_entries(edition, unit))
+        if chosen - (locked & {e.pk for e in undecided}):  # decided meanwhile, or not the unit's
+            raise Refused(_("Some of the entries to be marked as not recommended have been decided or changed "
+                            "meanwhile; please reload the page and look at the list again."), field="not_recommend")
+        if chosen and not reason:
+            raise Refused(_("Please give the reason for not recommending these entries."), field="reason")
+        remaining = [e for e in undecided if e.pk not in chosen]
+        if remaining:
+            raise Refused(_undecided_message(remaining), field="not_recommend")
+        marked = []
+        for entry in undecided:
+            transition_entry(entry=entry, action=Action.NOT_RECOMMEND, actor=actor, reason=reason,
+                             data={"at_hand_over": True})
+            marked.append(entry.pk)
+        rows = live_sheet_rows(edition, unit)
+        if not rows:
             raise Refused(_("Recommend at least one entry before handing the batch to the committee."))
         if not batch.stamped_sheet:
             raise Refused(_("Upload the stamped summary sheet (R26) before handing the batch to the "
                                      "committee."))
+        ids = list(recommended_entries(edition, unit).values_list("pk", flat=True))
         batch.submitted_at = timezone.now()
         batch.submitted_by = actor
         _bump(batch, ["submitted_at", "submitted_by"])
+        sheet = SummarySheet.objects.create(batch=batch, handed_over_at=batch.submitted_at, handed_over_by=actor,
+                                            stamped_sheet_name=batch.stamped_sheet_name, rows=rows)
         audit.record(actor=actor, action="screening.batch_submit", obj=batch, edition=edition,
-                     data={"entries": ids, "sheet": batch.stamped_sheet_name})
+                     reason=reason if marked else "",
+                     data={"entries": ids, "sheet": batch.stamped_sheet_name, "summary_sheet": sheet.pk,
+                           "rows": [row["entry"] for row in sheet.rows], "not_recommended": marked})
         schedule_flags(edition.pk)  # the committee's queue shows the batch's flags without a click
+        notify_users(users=committee_staff(), event="unit.batch_handed_over",
+                     context={"unit": unit.name, "edition": edition.title, "count": len(ids), "actor": actor},
+                     url=reverse("screening:review", args=[edition.slug]) + f"?unit={unit.pk}")
     return batch
 
 
@@ -374,10 +418,7 @@ def _apply(*, actor, entry: Entry, action: str, reason: str, data: dict) -> Entr
     """One entry of a bulk action, in its own transaction, through the entry's one transition function."""
     if action in SCREEN_ACTIONS:
         return screen_entry(actor=actor, entry=entry, action=action, reason=reason, data=data)
-    with transaction.atomic():
-        if action == Action.ACCEPT:
-            checks.checklist_passed_or_confirmed(entry, actor, data)
-        return transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
+    return transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
 
 
 def bulk_transition(*, actor, edition: Edition, queue: QuerySet[Entry], entry_ids, action: str, reason: str = "",
@@ -428,7 +469,7 @@ def decide_entries(*, actor, edition: Edition, entry_ids, action: str, reason: s
                    data: dict | None = None) -> list[BulkResult]:
     """The committee office accepts, declares ineligible or sends back for correction several entries of the
     handed-over batches at once (bulk_transition). Accepting an entry whose checklist fails needs
-    `confirm_failed_checks` and the reason, as on the entry's page (checklist.checklist_passed_or_confirmed)."""
+    `confirm_failed_checks` and the reason, as on the entry's page (transitions.checklist_passed_or_confirmed)."""
     require(actor, "screening.check_eligibility")
     if action not in REVIEW_BULK_ACTIONS:
         raise InvalidInput({"action": [str(_("Please choose what to do with the selected entries."))]})

@@ -2,19 +2,23 @@
 
 Registered on the entry's one transition function from ScreeningConfig.ready(): the recommending
 unit's actions (return, recommend, not recommend, take back) follow R6 (deadline, quota) and R26
-(the batch handed over); the committee's eligibility decisions name a rule (R1–R4) or a date.
+(the batch handed over); the committee's eligibility decisions name a rule (R1–R4) or a date, and accepting an
+entry whose checklist fails needs a confirmation and a reason.
 """
 
 import re
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from wuxiao.common.dates import as_date, end_of_day, format_local
 from wuxiao.common.exceptions import Refused
+from wuxiao.common.permissions import allowed
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action
 from wuxiao.entries.models import Entry
-from wuxiao.entries.transitions import registry
+from wuxiao.entries.transitions import Lock, registry
 from wuxiao.orgs.models import Organisation
 
 from .flags import flags_after_submission
@@ -48,6 +52,60 @@ def recommendation_open(entry: Entry, actor, data: dict) -> None:
               "returned, recommended or taken back.") % {"deadline": format_local(deadline)})
 
 
+# What a handed-over batch holds (R26): the units' own moves; the committee's decisions go on.
+HELD_BY_BATCH = frozenset({Action.RETURN, Action.RECOMMEND, Action.NOT_RECOMMEND, Action.UNRECOMMEND,
+                           Action.WITHDRAW})
+
+
+def holding_batch(entry: Entry) -> Batch | None:
+    """The recommending unit's batch handed to the committee that holds `entry` as it is (R26), or None.
+
+    An open correction request (限期补正) is the committee's own request to change the entry: it
+    releases that entry until it is recommended again.
+    """
+    batch = (Batch.objects.filter(edition_id=entry.edition_id, unit_id=entry.recommending_unit_id,
+                                  submitted_at__isnull=False).select_related("submitted_by").first())
+    if batch is None or correction_due(entry) is not None:
+        return None
+    return batch
+
+
+def batch_lock(entry: Entry, user=None) -> Lock | None:
+    """R26 as the pages show it: who handed the batch over and when, and who can reopen it."""
+    batch = holding_batch(entry)
+    if batch is None:
+        return None
+    at = format_local(batch.submitted_at)
+    by = batch.submitted_by.name if batch.submitted_by else ""
+    message = (gettext("%(unit)s handed its batch to the committee on %(at)s (%(by)s); its entries stay as they "
+                       "were handed over.") if by else
+               gettext("%(unit)s handed its batch to the committee on %(at)s; its entries stay as they were "
+                       "handed over.")) % {"unit": entry.recommending_unit.name, "at": at, "by": by}
+    unit = entry.recommending_unit
+    url = (reverse("screening:unit", args=[entry.edition.slug, unit.pk])
+           if user is not None and allowed(user, "screening.view_batch", unit) else "")
+    return Lock(actions=HELD_BY_BATCH, title=gettext("Locked: the batch has been handed to the committee"),
+                message=message, url=url,
+                unlock=gettext("Only the committee office can reopen the batch, giving a reason. Until then no "
+                               "entry of it can be returned, recommended, not recommended, taken back or "
+                               "withdrawn."))
+
+
+def correction_lock(entry: Entry, user=None) -> Lock | None:
+    """An entry sent back for correction (限期补正) is being decided: its declaring unit no longer withdraws it."""
+    due = correction_due(entry)
+    if due is None:
+        return None
+    step = (entry.transitions.filter(action=Action.REQUEST_CORRECTION).order_by("-at", "-id")
+            .values_list("reason", flat=True).first())
+    message = gettext("The committee office has sent this entry back to %(unit)s for correction by %(due)s: "
+                      "%(what)s") % {"unit": entry.recommending_unit.name, "due": due.isoformat(), "what": step or "—"}
+    return Lock(actions=frozenset({Action.WITHDRAW}), title=gettext("Sent back for correction (限期补正)"),
+                message=message,
+                unlock=gettext("The recommending unit has it corrected and recommends it again; it can return the "
+                               "entry to its declaring unit for revision. The entry can no longer be withdrawn."))
+
+
 def batch_open(entry: Entry, actor, data: dict) -> None:
     """R26: once the unit's batch is handed to the committee, its entries stay as handed over.
 
@@ -55,12 +113,26 @@ def batch_open(entry: Entry, actor, data: dict) -> None:
     open correction request (限期补正) is the committee's own request to change the entry, so it passes.
     """
     _lock_unit(entry)
-    locked = Batch.objects.filter(edition_id=entry.edition_id, unit_id=entry.recommending_unit_id,
-                                  submitted_at__isnull=False).exists()
-    if locked and correction_due(entry) is None:
+    if holding_batch(entry) is not None:
         raise Refused(
             _("The recommending unit's batch has been handed to the committee (R26); the committee must reopen "
               "it before its entries can be returned, recommended or taken back."))
+
+
+def withdrawable(entry: Entry, actor, data: dict) -> None:
+    """Only an entry no one has decided on may be withdrawn: not one the committee sent back for
+    correction (限期补正), nor one of a batch handed to the committee (R26)."""
+    _lock_unit(entry)
+    due = correction_due(entry)
+    if due is not None:
+        raise Refused(
+            _("The committee office has sent this entry back for correction by %(due)s, so it is being decided and "
+              "can no longer be withdrawn. Your recommending unit can return it to you for revision.")
+            % {"due": due.isoformat()})
+    if holding_batch(entry) is not None:
+        raise Refused(
+            _("Your recommending unit has handed its batch to the committee, so the entry can no longer be "
+              "withdrawn unless the committee office reopens the batch."))
 
 
 def opinion_given(entry: Entry, actor, data: dict) -> None:
@@ -143,6 +215,30 @@ def correction_date(entry: Entry, actor, data: dict) -> None:
     data["due_date"] = due.isoformat()
 
 
+def checklist_passed_or_confirmed(entry: Entry, actor, data: dict) -> None:
+    """形式审查: an entry whose checklist fails (no stamped form, no stamped commitment ...) is accepted only
+    with an explicit confirmation (`confirm_failed_checks`) and a reason (`override_reason`; the pages
+    and the API pass it as the transition's reason too); the failing items are recorded with them.
+    """
+    from .checklist import ITEMS, annotate, with_checklist_data
+
+    confirmed = data.pop("confirm_failed_checks", False) is True
+    override = str(data.pop("override_reason", "") or "").strip()
+    loaded = with_checklist_data(Entry.objects.filter(pk=entry.pk)).get()
+    failing = annotate([loaded], entry.edition)[0].checks_failing
+    if not failing:
+        return
+    if not confirmed:
+        raise Refused(
+            _("These items of the eligibility checklist are not met: %(items)s. To accept the entry all the same, "
+              "confirm it explicitly and give the reason.") % {"items": "、".join(f"“{ITEMS[key]}”" for key in failing)},
+            field="confirm_failed_checks")
+    if not override:
+        raise Refused(_("Please give the reason for accepting the entry although its checklist fails."),
+                      field="reason")
+    data.update({"failed_checks": failing, "confirm_failed_checks": True, "override_reason": override})
+
+
 def record_rank(entry: Entry, data: dict) -> list[str]:
     """A recommendation holds a place with its merit rank (R6, R26)."""
     entry.recommendation_rank = data["rank"]
@@ -155,12 +251,46 @@ def release_rank(entry: Entry, data: dict) -> list[str]:
     return ["recommendation_rank"]
 
 
+# --- The recorded data in words (the entry's history) -------------------------------------------
+
+RULE_WORDS = {
+    "R1": _("the scope of the competition: front-line workers of units whose trade union belongs to Zhengzhou "
+            "(notice, Attachment 1, part 2)"),
+    "R2": _("the scope of the competition: work achieved in the last three years (notice, Attachment 1, part 2)"),
+    "R3": _("the category: one of 小发明、小创造、小革新、小建议、小设计 (notice, Attachment 2, note 2)"),
+    "R4": _("the cases not admitted to the competition (notice, Attachment 1, part 2)"),
+}
+
+
+def rule_in_words(rule, data: dict | None = None) -> str:
+    """An ineligibility finding's rule (R1–R4, R4.n) as the notice says it, never the bare code."""
+    data = data or {}
+    match = _RULE.match(str(rule or "").strip().upper())
+    if match is None:
+        return str(data.get("rule_text") or rule or "")
+    if match.group(2):
+        words = gettext("case %(number)s not admitted to the competition (notice, Attachment 1, part 2)") % {
+            "number": match.group(2)}
+        text = str(data.get("rule_text") or "")
+        return f"{words}：{text}" if text else words
+    return str(RULE_WORDS[f"R{match.group(1)}"])
+
+
 def register() -> None:
     registry.add_deadline_extension(correction_deadline)
+    registry.add_lock(batch_lock)
+    registry.add_lock(correction_lock)
+    registry.add_guards(Action.WITHDRAW, withdrawable)
+    registry.add_detail("rank", _("merit rank"))
+    registry.add_detail("opinion", _("opinion of the recommending unit"))
+    registry.add_detail("rule", _("grounds in the notice"), rule_in_words)
+    registry.add_detail("rule_text", None)  # said with "rule"
+    registry.add_detail("due_date", _("to be corrected by"))
     registry.add_guards(Action.RETURN, recommendation_open, batch_open)
     registry.add_guards(Action.RECOMMEND, recommendation_open, batch_open, opinion_given, within_quota)
     registry.add_guards(Action.NOT_RECOMMEND, batch_open)
     registry.add_guards(Action.UNRECOMMEND, recommendation_open, batch_open)
+    registry.add_guards(Action.ACCEPT, checklist_passed_or_confirmed)
     registry.add_guards(Action.DECLARE_INELIGIBLE, ineligibility_rule)
     registry.add_guards(Action.REQUEST_CORRECTION, correction_date)
     registry.add_recorders(Action.RECOMMEND, record_rank)

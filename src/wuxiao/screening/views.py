@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxiao.accounts.models import Role
@@ -23,8 +23,9 @@ from wuxiao.documents.exporters import FilledSummaryPdf, FilledSummaryXlsx
 from wuxiao.documents.forms import scan_upload_handler
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import recommendation_opinion
 from wuxiao.entries.services import allowed_actions
-from wuxiao.entries.transitions import TRANSITIONS
+from wuxiao.entries.transitions import TRANSITIONS, registry
 from wuxiao.entries.views_lists import with_list_columns
 from wuxiao.orgs.models import Organisation
 
@@ -42,6 +43,7 @@ from .forms import (
 )
 from .forms_bulk import UnitBulkForm, UnitSearchForm, back_query, keep_report, take_report
 from .models import Batch, DeadlineExtension, QuotaException
+from .queries import UNDECIDED_STATES, summary_sheet_rows, undecided_entries
 
 # The groups of the work queue, in the order a unit works through them.
 QUEUE_GROUPS = (EntryStatus.SUBMITTED, EntryStatus.RETURNED, EntryStatus.RECOMMENDED, EntryStatus.NOT_RECOMMENDED)
@@ -107,13 +109,15 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
     extension = services.deadline_extension_of(edition, unit)
     deadline = services.effective_deadline(edition, extension)
     deadline_passed = timezone.now() >= deadline
+    undecided = [e for e in entries if e.status in UNDECIDED_STATES]
+    sheet_rows, frozen = summary_sheet_rows(edition, unit)
     may_screen = request.user.has_perm("screening.screen_unit", unit)
     may_reopen = request.user.has_perm("screening.reopen_batch", unit)
     open_ = not batch.is_locked
     initial = {"version": batch.version}
     context = {
         "edition": edition, "unit": unit, "batch": batch, "groups": groups, "later": later,
-        "recommended": recommended,
+        "recommended": recommended, "undecided": undecided, "sheet_rows": sheet_rows, "frozen_sheet": frozen,
         "quota": edition.recommendation_quota, "extra": extra, "quota_total": edition.recommendation_quota + extra,
         "used": services.used_quota_of(edition, unit),
         "deadline": deadline, "deadline_passed": deadline_passed, "extension": extension,
@@ -124,7 +128,7 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
     if may_screen and open_ and not deadline_passed:  # a closed batch offers no forms that would be refused
         context["ranks_form"] = forms.get("ranks_form") or RanksForm(initial=initial, entries=recommended)
         context["sheet_form"] = forms.get("sheet_form") or SheetForm(initial=initial)
-        context["submit_form"] = forms.get("submit_form") or SubmitBatchForm(initial=initial)
+        context["submit_form"] = forms.get("submit_form") or SubmitBatchForm(initial=initial, undecided=undecided)
     if may_reopen and not open_:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial=initial)
     context.update(_bulk_context(request, edition, unit, search, may_bulk=may_screen and open_ and not deadline_passed,
@@ -190,11 +194,19 @@ def submit(request, slug, unit_pk):
     edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
     form = SubmitBatchForm(request.POST)
     if form.is_valid():
+        marked = form.not_recommended_ids()
         try:
-            services.submit_batch(actor=request.user, edition=edition, unit=unit, version=form.cleaned_data["version"])
+            services.submit_batch(actor=request.user, edition=edition, unit=unit, version=form.cleaned_data["version"],
+                                  not_recommend=marked, reason=form.cleaned_data["reason"])
         except Refused as refused:
+            form.show_undecided(undecided_entries(edition, unit))
             return _refused(request, edition, unit, "submit_form", form, refused)
         messages.success(request, _("The batch has been handed to the committee."))
+        if marked:
+            messages.info(request, ngettext(
+                "%(count)d entry was marked as not recommended; its declaring unit has been told.",
+                "%(count)d entries were marked as not recommended; their declaring units have been told.",
+                len(marked)) % {"count": len(marked)})
         return _back_to_unit(edition, unit)
     return render(request, "screening/unit.html", _unit_context(request, edition, unit, submit_form=form))
 
@@ -258,7 +270,8 @@ def _entry_page(request, entry: Entry, bound: dict | None = None, status: int = 
     forms = [(slug, action, TRANSITIONS[action].label, bound.get(action) or ACTION_FORMS[action]())
              for slug, action in ACTION_SLUGS.items() if action in possible or action in bound]
     return render(request, "screening/entry.html", {
-        "entry": entry, "forms": forms,
+        "entry": entry, "forms": forms, "lock": registry.lock_of(entry, request.user),
+        "opinion": recommendation_opinion(entry),
         "history": list(entry.transitions.select_related("actor")),
         "batch": services.batch_of(entry.edition, entry.recommending_unit),
         "quota_total": entry.edition.recommendation_quota + services.extra_quota_of(entry.edition,

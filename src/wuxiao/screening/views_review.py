@@ -19,6 +19,7 @@ from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import recommendation_opinion
 from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
@@ -143,7 +144,17 @@ def review_export(request, slug):
 # --- The entry's review page and the decisions ------------------------------------------------
 
 class AcceptForm(forms.Form):
-    pass
+    """Accepting needs nothing when the checklist passes; when it fails, an explicit confirmation and a reason."""
+
+    confirm_failed_checks = forms.BooleanField(
+        label=_("I have seen that the checklist fails and accept the entry all the same"), required=False)
+    reason = forms.CharField(label=_("Reason for accepting it all the same"), required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, failing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if not failing and not self.is_bound:  # nothing to confirm: the button alone
+            self.fields.clear()
 
 
 class IneligibleForm(forms.Form):
@@ -179,7 +190,20 @@ def _form(decision: str, entry: Entry, data=None):
     form_class = DECISIONS[decision][1]
     if form_class is IneligibleForm:
         return IneligibleForm(data, edition=entry.edition, prefix=decision)
+    if form_class is AcceptForm:
+        return AcceptForm(data, failing=getattr(entry, "checks_failing", ()), prefix=decision)
     return form_class(data, prefix=decision)
+
+
+def _decision_input(action: str, form) -> tuple[str, dict]:
+    """The transition's reason and data from a decision's form."""
+    data = dict(form.cleaned_data)
+    reason = data.pop("reason", "")
+    if isinstance(data.get("due_date"), dt.date):
+        data["due_date"] = data["due_date"].isoformat()
+    if action == Action.ACCEPT:  # screening.transitions.checklist_passed_or_confirmed reads both
+        data = {"confirm_failed_checks": bool(data.get("confirm_failed_checks")), "override_reason": reason}
+    return reason, data
 
 
 def _entry_of(edition: Edition, pk: int) -> Entry:
@@ -203,7 +227,8 @@ def _render_entry(request, edition, entry, *, forms_=None, status=200):
         "edition": edition, "entry": entry, "explained": explained, "flags": list(entry.flags.all()),
         "forms": decision_forms, "may_decide": entry.status == EntryStatus.RECOMMENDED,
         "correction_due": correction_due(entry) if entry.status in CORRECTION_STATES else None,
-        "history": entry.transitions.select_related("actor").order_by("at", "id"),
+        "history": list(entry.transitions.select_related("actor").order_by("at", "id")),
+        "opinion": recommendation_opinion(entry),
     }, status=status)
 
 
@@ -227,10 +252,7 @@ def review_decide(request, slug, pk, decision):
     form = _form(decision, entry, request.POST)
     if not form.is_valid():
         return _render_entry(request, edition, entry, forms_={decision: form}, status=400)
-    data = dict(form.cleaned_data)
-    reason = data.pop("reason", "")
-    if isinstance(data.get("due_date"), dt.date):
-        data["due_date"] = data["due_date"].isoformat()
+    reason, data = _decision_input(action, form)
     try:
         transition_entry(entry=entry, action=action, actor=request.user, reason=reason, data=data)
     except Refused as refused:

@@ -11,6 +11,8 @@ from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import require
 
 from .. import declaration, services
+from ..enums import Action
+from ..forms import validate_withdraw_input
 from ..queries import (
     PAGE_SIZE,
     filter_entries,
@@ -34,7 +36,16 @@ from .common import (
     router,
     viewable_entry,
 )
-from .schemas import EntryCreateIn, EntryFilters, EntryOut, EntryPatchIn, EntrySummaryOut, ProblemsOut, SubmitRefusedOut
+from .schemas import (
+    EntryCreateIn,
+    EntryFilters,
+    EntryOut,
+    EntryPatchIn,
+    EntrySummaryOut,
+    ProblemsOut,
+    SubmitRefusedOut,
+    WithdrawIn,
+)
 
 
 @router.get(
@@ -121,4 +132,20 @@ def submit_entry(request: HttpRequest, entry_id: Id):
         entry.refresh_from_db()
         problems = declaration.submission_problems(entry) if entry.is_editable else []
         return Status(409, {"detail": str(refused.message), "problems": problem_list(problems)})
+    return load_detail(entry.pk)
+
+
+@router.post(
+    "/entries/{entry_id}/withdraw", response={200: EntryOut, 409: RefusedOut, 422: InvalidOut, **ENTRY_RESPONSES},
+    summary="Withdraw a submitted entry no one has decided on yet (a reason is required)", url_name="entry_withdraw",
+    description="The declaring unit takes its entry back to a draft, to revise and submit it again; the "
+                "recommending unit is told, with the reason. 422 without a reason; 409 once the recommending "
+                "unit or the committee has decided on it (recommended, returned, not recommended, sent back for "
+                "correction) or its batch has been handed to the committee.",
+)
+def withdraw_entry(request: HttpRequest, entry_id: Id, payload: WithdrawIn):
+    entry = declarable_entry(request, entry_id)
+    reason = validate_withdraw_input(payload.dict())
+    # A refusal is answered 409 with its message by the API's one handler (wuxiao.api).
+    services.transition_entry(entry=entry, action=Action.WITHDRAW, actor=request.auth, reason=reason)
     return load_detail(entry.pk)

@@ -13,7 +13,9 @@ from ..queries import (
     DEFAULT_SORT,
     SEARCH_MAX,
     SORTS,
+    recommendation_opinion,
 )
+from ..transitions import registry
 
 
 class NamedOut(Schema):
@@ -87,6 +89,12 @@ class AttachmentOut(Schema):
         return reverse("api:entry_attachment_file", kwargs={"entry_id": obj.entry_id, "attachment_id": obj.pk})
 
 
+class DetailOut(Schema):
+    key: str = Field(..., description="The recorded data's key (rank, opinion, rule, due_date …).")
+    label: str
+    value: str = Field(..., description="In words, as the entry's page shows it.")
+
+
 class TransitionOut(Schema):
     action: str
     action_label: str
@@ -95,6 +103,19 @@ class TransitionOut(Schema):
     by: str | None
     at: dt.datetime
     reason: str
+    details: list[DetailOut] = Field(..., description="What the step recorded besides the reason, in words.")
+
+
+class OpinionOut(Schema):
+    text: str
+    unit: str = Field(..., description="The recommending unit's name.")
+    given_on: dt.date = Field(..., description="The day of the recommendation (Beijing time).")
+    by: str = Field(..., description="Who recorded it.")
+
+
+class WithdrawIn(Schema):
+    reason: str | None = Field(None, description="Why the entry is withdrawn (required; the recommending unit "
+                                                 "is told).")
 
 
 class EntrySummaryOut(Schema):
@@ -168,6 +189,8 @@ class EntryOut(EntrySummaryOut):
     confirms_scope: bool
     confirms_recent: bool
     exclusion_answers: list[ExclusionAnswerOut] = Field(..., description="One per exclusion of R4 in the edition.")
+    recommendation_opinion: OpinionOut | None = Field(
+        ..., description="推荐单位意见 (R23): given with the recommendation; null while the entry is not recommended.")
     attachments: list[AttachmentOut]
     history: list[TransitionOut]
     created_at: dt.datetime
@@ -204,10 +227,20 @@ class EntryOut(EntrySummaryOut):
         return list(obj.attachments.all())
 
     @staticmethod
+    def resolve_recommendation_opinion(obj):
+        opinion = recommendation_opinion(obj)
+        if opinion is None:
+            return None
+        return {"text": opinion.text, "unit": opinion.unit, "given_on": opinion.given_on, "by": opinion.by}
+
+    @staticmethod
     def resolve_history(obj):
         return [{"action": t.action, "action_label": str(t.get_action_display()), "from_status": t.from_status,
                  "to_status": t.to_status, "by": t.actor.name if t.actor else None, "at": timezone.localtime(t.at),
-                 "reason": t.reason} for t in obj.transitions.all()]
+                 "reason": t.reason,
+                 "details": [{"key": d.key, "label": d.label, "value": d.value}
+                             for d in registry.details_of(t.data)]}
+                for t in obj.transitions.all()]
 
     @staticmethod
     def resolve_created_at(obj):

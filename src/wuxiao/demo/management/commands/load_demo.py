@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
@@ -16,4 +17,4 @@ class Command(BaseCommand):
             for role, username, mobile, unit in logins():
                 self.stdout.write(f"  {role:<12} {username:<10} {mobile}  {unit}")
             self.stdout.write("")
-            self.stdout.write("打开 http://127.0.0.1:8000/")
+            self.stdout.write(f"打开 {settings.SITE_URL}/")
