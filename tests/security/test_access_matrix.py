@@ -246,6 +246,8 @@ PAGE_ANSWERS = {
     "screening/<slug:slug>/quota-exceptions/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "screening/<slug:slug>/quota-exceptions/deadline/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
     "screening/<slug:slug>/units/<int:unit_pk>/": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/<slug:slug>/units/<int:unit_pk>/bulk/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 400 403 403 403 403 403'),
+    "screening/<slug:slug>/units/<int:unit_pk>/queue.xlsx": ('L 403 403 200 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "screening/<slug:slug>/units/<int:unit_pk>/ranks/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
     "screening/<slug:slug>/units/<int:unit_pk>/reopen/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
     "screening/<slug:slug>/units/<int:unit_pk>/sheet/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 200 403 403 403 403 403'),
@@ -262,9 +264,11 @@ PAGE_ANSWERS = {
     "screening/overview/<slug:slug>/citywide.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "screening/quota-exceptions/": ('L 403 403 403 403 403 302 403 302', 'L 403 403 403 403 403 302 403 302'),
     "screening/review/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "screening/review/<slug:slug>/bulk/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "screening/review/<slug:slug>/entries/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     # The sample entry has no stamped scans: accepting it without the confirmation and a reason is refused (400).
     "screening/review/<slug:slug>/entries/<int:pk>/<slug:decision>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "screening/review/<slug:slug>/queue.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "units/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "units/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "units/<int:pk>/credit-code/confirm/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
@@ -316,6 +320,10 @@ BODIES = {
     "POST /api/entries/{entry_id}/withdraw": {"reason": "发现材料有误，撤回修改。"},
     "POST /api/entries/{entry_id}/declare-ineligible": {"rule": "R1", "reason": "不符合。"},
     "POST /api/entries/{entry_id}/request-correction": {"reason": "请补正。", "due_date": "2099-01-01"},
+    # An entry that does not exist: the answer is about the caller; the world stays as it is.
+    "POST /api/screening/{slug}/units/{unit_id}/bulk": {"action": "return", "entry_ids": [9 * 10**15],
+                                                        "reason": "请补充材料。"},
+    "POST /api/review/{slug}/bulk": {"action": "accept", "entry_ids": [9 * 10**15]},
 }
 
 
@@ -360,6 +368,7 @@ API_ANSWERS = {
     "GET /api/me": '401 200 200 200 200 200 200 200 200',
     "GET /api/review/{slug}/entries": '401 403 403 403 403 403 200 403 200',
     "GET /api/screening/{slug}/units/{unit_id}/batch": '401 403 403 200 403 403 200 403 200',
+    "GET /api/screening/{slug}/units/{unit_id}/entries": '401 403 403 200 403 403 200 403 200',
     "GET /api/units": '401 403 200 200 200 200 200 403 200',
     "GET /api/units/recommending": '200 200 200 200 200 200 200 200 200',
     "GET /api/units/{unit_id}": '401 403 200 200 403 403 200 403 200',
@@ -376,8 +385,10 @@ API_ANSWERS = {
     "POST /api/entries/{entry_id}/submit": '401 403 409 403 403 403 403 403 403',
     "POST /api/entries/{entry_id}/unrecommend": '401 403 403 409 403 403 403 403 403',
     "POST /api/entries/{entry_id}/withdraw": '401 403 200 403 403 403 403 403 403',
+    "POST /api/review/{slug}/bulk": '401 403 403 403 403 403 200 403 200',
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": '401 403 403 403 403 403 409 403 409',
     "POST /api/screening/{slug}/units/{unit_id}/batch/submit": '401 403 403 409 403 403 403 403 403',
+    "POST /api/screening/{slug}/units/{unit_id}/bulk": '401 403 403 200 403 403 403 403 403',
 }
 
 

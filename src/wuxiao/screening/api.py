@@ -5,22 +5,25 @@ A refused decision is 409 with the message and the input it belongs to (`field`)
 """
 
 import datetime as dt
+from typing import Literal
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import Count, ErrorOut, Id, RefusedOut
+from wuxiao.api_common import Count, ErrorOut, Id, InvalidOut, PageNumber, RefusedOut
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.api import ENTRY_NOT_FOUND
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
+from wuxiao.entries.queries import rows_in_order
 from wuxiao.orgs.models import Organisation
 
+from . import queries, services
 from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
-from . import services
 from .queries import summary_sheet_rows, undecided_entries
 
 router = Router(tags=["screening"])
@@ -29,6 +32,7 @@ SCREEN_FORBIDDEN = _("Only the recommending unit of this entry may screen it.")
 BATCH_FORBIDDEN = _("You may not see this recommending unit's batch.")
 SUBMIT_FORBIDDEN = _("Only staff of this recommending unit may hand over its batch.")
 REOPEN_FORBIDDEN = _("Only the committee office may reopen a batch.")
+SCREEN_UNIT_FORBIDDEN = _("Only staff of this recommending unit may screen its entries.")
 
 
 class ReasonIn(Schema):
@@ -220,3 +224,101 @@ def batch_reopen(request: HttpRequest, slug: str, unit_id: Id, payload: ReopenIn
     services.reopen_batch(actor=request.auth, edition=edition, unit=unit, reason=payload.reason,
                           version=payload.version)
     return _batch(edition, unit)
+
+
+# --- The unit's queue, searched (issue 9 item 14) -----------------------------------------------
+
+class QueueEntryOut(Schema):
+    id: int
+    title: str
+    status: str
+    status_label: str
+    declaring_unit: str
+    category: str | None
+    industry: str | None
+    first_completer: str | None
+    recommendation_rank: int | None
+    submitted_at: dt.datetime | None
+
+
+class QueuePageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[QueueEntryOut]
+
+
+@router.get("/screening/{slug}/units/{unit_id}/entries", response={200: QueuePageOut, 401: ErrorOut, 403: ErrorOut,
+                                                                    404: ErrorOut},
+            url_name="unit_queue", summary="A recommending unit's screening queue (its entries past the draft), "
+                                           "searched and by status, 50 a page")
+def unit_queue(request: HttpRequest, slug: str, unit_id: Id, page: PageNumber = 1,
+               q: str = Query("", description="Part of the title, of a unit's or a completer's name, or the "
+                                              "entry's number (case-insensitive)."),
+               status: str = Query("", description="One status (submitted, returned, recommended, ...).")):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.view_batch", BATCH_FORBIDDEN)
+    status = status if status in {s.value for s in queries.UNIT_QUEUE_STATES} else ""
+    rows = queries.unit_queue(edition, unit, q=q[:queries.SEARCH_MAX], status=status)
+    current = Paginator(rows.values_list("pk", flat=True), queries.PAGE_SIZE).get_page(page)
+    entries = rows_in_order(list(current.object_list))
+    return {"count": current.paginator.count, "page": current.number, "pages": current.paginator.num_pages,
+            "items": [{"id": e.pk, "title": e.title, "status": e.status,
+                       "status_label": str(EntryStatus(e.status).label), "declaring_unit": e.declaring_unit.name,
+                       "category": e.category.name if e.category_id else None,
+                       "industry": str(e.industry) if e.industry_id else None,
+                       "first_completer": e.first_completer, "recommendation_rank": e.recommendation_rank,
+                       "submitted_at": e.submitted_at} for e in entries]}
+
+
+# --- Several entries at once (issue 9 item 13) ---------------------------------------------------
+
+class BulkScreenIn(Schema):
+    action: Literal["return", "recommend", "not_recommend"]
+    entry_ids: list[Id] = Field(..., max_length=services.BULK_MAX,
+                                description="The entries, in the order to handle them (recommended entries take "
+                                            "the next free merit ranks in this order).")
+    reason: str = Field("", description="return: what must be revised; not_recommend: why.")
+    opinion: str = Field("", description="recommend: the recommending unit's opinion (R23), for every entry.")
+
+
+class BulkResultOut(Schema):
+    id: int
+    title: str = Field(description="Empty for an entry that is not in this queue.")
+    moved: bool
+    status: str = Field(description="The entry's status after the action (empty when it is not in this queue).")
+    status_label: str
+    recommendation_rank: int | None
+    detail: str = Field(description="Why the entry was not moved (empty when it was).")
+    field: str | None
+
+
+class BulkOut(Schema):
+    action: str
+    moved: int
+    refused: int
+    results: list[BulkResultOut]
+
+
+BULK_RESPONSES = {200: BulkOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+
+
+def bulk_answer(action: str, results: list[services.BulkResult]) -> dict:
+    """Every entry's result, in the order given: refusals of single entries are part of the 200 answer."""
+    moved = sum(1 for r in results if r.moved)
+    return {"action": action, "moved": moved, "refused": len(results) - moved,
+            "results": [{"id": r.entry_id, "title": r.title, "moved": r.moved, "status": r.status,
+                         "status_label": r.status_label, "recommendation_rank": r.recommendation_rank,
+                         "detail": r.message, "field": r.field} for r in results]}
+
+
+@router.post("/screening/{slug}/units/{unit_id}/bulk", response=BULK_RESPONSES, url_name="unit_bulk",
+             summary="Return, recommend or not recommend several of the unit's entries at once; each entry's "
+                     "result (moved, or why not) in the answer")
+def unit_bulk(request: HttpRequest, slug: str, unit_id: Id, payload: BulkScreenIn):
+    edition, unit = _edition_and_unit(request, slug, unit_id, "screening.screen_unit", SCREEN_UNIT_FORBIDDEN)
+    data = {"opinion": payload.opinion} if payload.action == Action.RECOMMEND else {}
+    reason = "" if payload.action == Action.RECOMMEND else payload.reason
+    # Missing or wrong input (no entry, no reason) is 422 by the one handler; nothing has moved then.
+    results = services.screen_entries(actor=request.auth, edition=edition, unit=unit, entry_ids=payload.entry_ids,
+                                      action=payload.action, reason=reason, data=data)
+    return bulk_answer(payload.action, results)

@@ -4,9 +4,11 @@ The same predicate as the pages (is_committee) and the same transition function;
 decision is 409 with the message and the input it belongs to (`field`).
 """
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
@@ -19,8 +21,10 @@ from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
+from . import services
+from .api import BULK_RESPONSES, bulk_answer
 from .models import Flag, FlagKind
-from .queries import CORRECTION, REVIEW_STATES, review_entries, review_page
+from .queries import CORRECTION, REVIEW_STATES, SEARCH_MAX, review_entries, review_page
 
 router = Router(tags=["review"])
 
@@ -114,7 +118,9 @@ def _entry(entry: Entry) -> dict:
 @router.get("/review/{slug}/entries", response={200: ReviewPageOut, **RESPONSES}, url_name="review_entries",
             summary="The recommended entries of the handed-over batches, with their checklist and flags")
 def list_review_entries(request: HttpRequest, slug: str, unit: Id | None = None, category: Id | None = None,
-                        status: str = "", flag: str = "", failing: str = "", page: PageNumber = 1):
+                        status: str = "", flag: str = "", failing: str = "", page: PageNumber = 1,
+                        q: str = Query("", description="Part of the title, of a unit's or a completer's name, "
+                                                       "or the entry's number (case-insensitive).")):
     require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
     edition = Edition.objects.filter(slug=slug).first()
     if edition is None:
@@ -123,7 +129,7 @@ def list_review_entries(request: HttpRequest, slug: str, unit: Id | None = None,
     flag = flag if flag in FlagKind.values else ""
     failing = failing if failing == "any" or failing in checks.ITEMS else ""
     rows = review_entries(edition, unit=unit or "", category=category or "", status=status, flag=flag,
-                          failing=failing)
+                          failing=failing, q=q[:SEARCH_MAX])
     current = review_page(rows, page, edition)
     return {"count": current.paginator.count, "page": current.number, "pages": current.paginator.num_pages,
             "items": [_entry(e) for e in current.object_list]}
@@ -176,3 +182,33 @@ def declare_ineligible(request: HttpRequest, entry_id: Id, payload: IneligibleIn
 def request_correction(request: HttpRequest, entry_id: Id, payload: CorrectionIn):
     return _decide(request, entry_id, Action.REQUEST_CORRECTION, payload.reason, {"due_date": payload.due_date})
 
+
+
+# --- Several entries at once (issue 9 item 13) ---------------------------------------------------
+
+class BulkDecisionIn(Schema):
+    action: Literal["accept", "declare_ineligible", "request_correction"]
+    entry_ids: list[Id] = Field(..., max_length=services.BULK_MAX)
+    reason: str = Field("", description="declare_ineligible: why; request_correction: what must be corrected; "
+                                        "accept with confirm_failed_checks: why.")
+    rule: str = Field("", description="declare_ineligible: the rule not met (R1–R4, R4.n).")
+    due_date: str = Field("", description="request_correction: the date it is due (YYYY-MM-DD).")
+    confirm_failed_checks: bool = Field(False, description="accept: accept also the entries whose checklist fails "
+                                                           "(needs a reason).")
+
+
+@router.post("/review/{slug}/bulk", response=BULK_RESPONSES, url_name="review_bulk",
+             summary="Accept, declare ineligible or send back for correction several entries at once; each entry's "
+                     "result (moved, or why not) in the answer")
+def review_bulk(request: HttpRequest, slug: str, payload: BulkDecisionIn):
+    require(request.auth, "screening.check_eligibility", message=REVIEW_FORBIDDEN)
+    edition = Edition.objects.filter(slug=slug).first()
+    if edition is None:
+        raise HttpError(404, str(msg.EDITION_NOT_FOUND))
+    data = {"accept": {"confirm_failed_checks": payload.confirm_failed_checks},
+            "declare_ineligible": {"rule": payload.rule},
+            "request_correction": {"due_date": payload.due_date}}[payload.action]
+    # Missing or wrong input (no entry, no reason, a wrong rule or date) is 422 by the one handler.
+    results = services.decide_entries(actor=request.auth, edition=edition, entry_ids=payload.entry_ids,
+                                      action=payload.action, reason=payload.reason, data=data)
+    return bulk_answer(payload.action, results)

@@ -10,7 +10,7 @@ from wuxiao.common.dates import as_date
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.content import summary_row
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
-from wuxiao.entries.models import Entry, EntryTransition
+from wuxiao.entries.models import Completer, Entry, EntryTransition
 from wuxiao.orgs.models import Organisation
 
 from . import checklist as checks
@@ -125,11 +125,13 @@ def handed_over(edition: Edition) -> list[Batch]:
     return batches
 
 
-def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing=""):
+def review_entries(edition: Edition, *, unit="", category="", status="", flag="", failing="", q=""):
     """The entries of the handed-over batches, filtered (the checklist filter in SQL, see checklist.filter_failing)."""
     units = Batch.objects.filter(edition=edition, submitted_at__isnull=False).values("unit_id")
     qs = Entry.objects.filter(Q(status__in=REVIEW_STATES) | _under_correction(), edition=edition,
                               recommending_unit_id__in=units)
+    if q:
+        qs = qs.filter(search_condition(q))
     if unit:
         qs = qs.filter(recommending_unit_id=unit)
     if category:
@@ -223,3 +225,38 @@ def committee_work(edition: Edition) -> dict:
         "flagged": Flag.objects.filter(edition=edition).values("entry_id").distinct().count(),
         "in_review": Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).count(),
     }
+
+
+# --- Searching the queues (issue 9 item 14) ------------------------------------------------------
+
+SEARCH_MAX = 100
+
+
+def search_condition(text: str) -> Q:
+    """Entries whose title, declaring or recommending unit's name or a completer's name contains `text`, in
+    any case, or whose number (id) it is: one WHERE condition (the completers as a correlated EXISTS), so a
+    page searched costs the same queries as one that is not."""
+    text = text.replace("\x00", "").strip()[:SEARCH_MAX]
+    if not text:
+        return Q()
+    named = Completer.objects.filter(entry_id=OuterRef("pk"), name__icontains=text)
+    condition = (Q(title__icontains=text) | Q(declaring_unit__name__icontains=text)
+                 | Q(recommending_unit__name__icontains=text) | Q(Exists(named)))
+    if text.isdigit() and len(text) <= 18:  # an entry's number; longer digits would overflow the column
+        condition |= Q(pk=int(text))
+    return condition
+
+
+# The statuses a recommending unit's queue lists (its declaring units' drafts are theirs alone).
+UNIT_QUEUE_STATES = tuple(s for s in EntryStatus if s != EntryStatus.DRAFT)
+
+
+def unit_queue(edition: Edition, unit, *, q: str = "", status: str = ""):
+    """The recommending unit's entries in `edition` past the draft stage, searched (`q`) and by `status`,
+    in the queue's order (merit rank, then the latest submitted first)."""
+    qs = Entry.objects.filter(edition=edition, recommending_unit=unit).exclude(status=EntryStatus.DRAFT)
+    if q:
+        qs = qs.filter(search_condition(q))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("recommendation_rank", "-submitted_at", "id")

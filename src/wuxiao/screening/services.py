@@ -9,6 +9,7 @@ is refused instead of overwriting a colleague's work.
 """
 
 import datetime as dt
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.db.models import F, QuerySet, Sum
@@ -18,14 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.accounts.models import Role
 from wuxiao.common import audit
-from wuxiao.common.exceptions import Refused
+from wuxiao.common.exceptions import InvalidInput, Refused
+from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import RECOMMENDED_STATES, Action, EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.services import transition_entry
+from wuxiao.entries.transitions import TRANSITIONS
 from wuxiao.notifications.services import committee_staff, notify_users, unit_staff
 from wuxiao.orgs.models import Organisation
 
+from . import queries
+from . import transitions as guards
 from .flags import schedule_flags
 from .models import Batch, DeadlineExtension, QuotaException, SummarySheet
 from .queries import live_sheet_rows, undecided_entries
@@ -326,3 +331,150 @@ def grant_deadline_extension(*, actor, edition: Edition, unit: Organisation, unt
                               "reason": reason, "until": timezone.localtime(until).strftime("%Y-%m-%d %H:%M")},
                      url=reverse("screening:unit", args=[edition.slug, unit.pk]))
     return extension
+
+
+# --- Several entries at once (issue 9 item 13) ---------------------------------------------------
+
+# What each queue applies to several entries in one step.
+UNIT_BULK_ACTIONS = (Action.RETURN, Action.RECOMMEND, Action.NOT_RECOMMEND)
+REVIEW_BULK_ACTIONS = (Action.ACCEPT, Action.DECLARE_INELIGIBLE, Action.REQUEST_CORRECTION)
+BULK_MAX = 200  # four pages of the review queue; a larger selection is refused, not cut
+TEXT_MAX = 2000  # as the reason fields of the entries' own forms
+# The guards whose answer depends only on what is given once for all entries: checked once before any
+# entry moves, so that a missing opinion or a wrong date is said once beside its field.
+INPUT_GUARDS = {
+    Action.RECOMMEND: (guards.opinion_given,),
+    Action.DECLARE_INELIGIBLE: (guards.ineligibility_rule,),
+    Action.REQUEST_CORRECTION: (guards.correction_date,),
+}
+NOTHING_SELECTED = _("Please select at least one entry.")
+TOO_MANY = _("At most %(max)d entries can be handled in one step; please select fewer.")
+NOT_IN_QUEUE = _("This entry is not in this queue; nothing was done.")
+TEXT_TOO_LONG = _("At most %(max)d characters.")
+RULE_MISSING = _("Please choose the rule of the notice that the entries do not meet.")
+ACCEPT_REASON_MISSING = _("Please give the reason for accepting the entry although its checklist fails.")
+
+
+@dataclass
+class BulkResult:
+    """What a bulk action did to one entry: moved to `status`, or refused with `message` (nothing changed)."""
+
+    entry_id: int
+    title: str  # empty for an entry that is not in the queue: nothing of it is shown
+    moved: bool
+    status: str = ""
+    recommendation_rank: int | None = None
+    message: str = ""
+    field: str | None = None
+
+    @property
+    def status_label(self) -> str:
+        return str(EntryStatus(self.status).label) if self.status else ""
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "status_label": self.status_label}
+
+
+def _text_problem(value: str) -> str | None:
+    if len(value) > TEXT_MAX:
+        return str(TEXT_TOO_LONG % {"max": TEXT_MAX})
+    if "\x00" in value:  # what the pages' forms refuse too (and PostgreSQL cannot store)
+        return str(_("Null characters are not allowed."))
+    return None
+
+
+def check_bulk_input(*, actor, edition: Edition, action: str, count: int, reason: str, data: dict) -> None:
+    """Refuse (InvalidInput, by input name) what is missing or wrong in the input given once for all the
+    selected entries, before any of them moves: the selection, the reason, and what INPUT_GUARDS check."""
+    errors: dict[str, list[str]] = {}
+    if count == 0:
+        errors["entry_ids"] = [str(NOTHING_SELECTED)]
+    elif count > BULK_MAX:
+        errors["entry_ids"] = [str(TOO_MANY % {"max": BULK_MAX})]
+    texts = [("reason", reason), *((k, v) for k, v in data.items() if isinstance(v, str) and k != "override_reason")]
+    for name, value in texts:
+        problem = _text_problem(value)
+        if problem:
+            errors.setdefault(name, []).append(problem)
+    transition = TRANSITIONS[action]
+    if "reason" not in errors:
+        if transition.reason_required and not reason.strip():
+            errors["reason"] = [str(transition.reason_missing)]
+        elif action == Action.ACCEPT and data.get("confirm_failed_checks") is True and not reason.strip():
+            errors["reason"] = [str(ACCEPT_REASON_MISSING)]
+    if action == Action.DECLARE_INELIGIBLE and not str(data.get("rule") or "").strip():
+        errors["rule"] = [str(RULE_MISSING)]
+    if not errors:
+        for guard in INPUT_GUARDS.get(action, ()):
+            try:
+                guard(Entry(edition=edition), actor, dict(data))  # an unsaved stand-in: these read the edition only
+            except Refused as refused:
+                errors.setdefault(refused.field or "action", []).append(str(refused.message))
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _apply(*, actor, entry: Entry, action: str, reason: str, data: dict) -> Entry:
+    """One entry of a bulk action, in its own transaction, through the entry's one transition function."""
+    if action in SCREEN_ACTIONS:
+        return screen_entry(actor=actor, entry=entry, action=action, reason=reason, data=data)
+    return transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
+
+
+def bulk_transition(*, actor, edition: Edition, queue: QuerySet[Entry], entry_ids, action: str, reason: str = "",
+                    data: dict | None = None) -> list[BulkResult]:
+    """Apply `action` to the entries `entry_ids` of `queue`, one after the other in the order given, each in
+    its own transaction: an entry that may not move is reported with the reason and the others move.
+
+    The reason and data are given once for all (check_bulk_input refuses the whole step when they are
+    missing or wrong, before anything moves); each entry gets its own copy of `data`, so that what a
+    guard establishes for one (a merit rank, R6) is not taken for the next. Call it outside a transaction:
+    each entry is committed on its own.
+    """
+    ids = list(dict.fromkeys(entry_ids))
+    reason = (reason or "").strip()
+    data = dict(data or {})
+    check_bulk_input(actor=actor, edition=edition, action=action, count=len(ids), reason=reason, data=data)
+    found = {e.pk: e for e in queue.filter(pk__in=ids).select_related("edition", "declaring_unit",
+                                                                         "recommending_unit")}
+    results = []
+    for pk in ids:
+        entry = found.get(pk)
+        if entry is None:
+            results.append(BulkResult(pk, "", False, message=str(NOT_IN_QUEUE)))
+            continue
+        try:
+            _apply(actor=actor, entry=entry, action=action, reason=reason, data=dict(data))
+        except Refused as refused:
+            results.append(BulkResult(pk, entry.title, False, entry.status, entry.recommendation_rank,
+                                      str(refused.message), refused.field))
+        else:
+            results.append(BulkResult(pk, entry.title, True, entry.status, entry.recommendation_rank))
+    return results
+
+
+def screen_entries(*, actor, edition: Edition, unit: Organisation, entry_ids, action: str, reason: str = "",
+                   data: dict | None = None) -> list[BulkResult]:
+    """Return, recommend or not recommend several of the recommending unit's entries at once (bulk_transition):
+    each through screen_entry, so R6 (deadline, quota: each recommendation takes the next free merit
+    rank until the places are used up) and R26 (the batch) hold for each."""
+    require(actor, "screening.screen_unit", unit)
+    if action not in UNIT_BULK_ACTIONS:
+        raise InvalidInput({"action": [str(_("Please choose what to do with the selected entries."))]})
+    return bulk_transition(actor=actor, edition=edition, queue=queries.unit_queue(edition, unit),
+                           entry_ids=entry_ids, action=action, reason=reason, data=data)
+
+
+def decide_entries(*, actor, edition: Edition, entry_ids, action: str, reason: str = "",
+                   data: dict | None = None) -> list[BulkResult]:
+    """The committee office accepts, declares ineligible or sends back for correction several entries of the
+    handed-over batches at once (bulk_transition). Accepting an entry whose checklist fails needs
+    `confirm_failed_checks` and the reason, as on the entry's page (transitions.checklist_passed_or_confirmed)."""
+    require(actor, "screening.check_eligibility")
+    if action not in REVIEW_BULK_ACTIONS:
+        raise InvalidInput({"action": [str(_("Please choose what to do with the selected entries."))]})
+    data = dict(data or {})
+    if action == Action.ACCEPT:
+        data = {"confirm_failed_checks": data.get("confirm_failed_checks") is True, "override_reason": reason or ""}
+    return bulk_transition(actor=actor, edition=edition, queue=queries.review_entries(edition), entry_ids=entry_ids,
+                           action=action, reason=reason, data=data)

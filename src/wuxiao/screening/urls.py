@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_flags, urls_overview, urls_review, views
+from . import urls_bulk, urls_flags, urls_overview, urls_review, views
 
 app_name = "screening"
 urlpatterns = [
@@ -21,3 +21,4 @@ urlpatterns = [
 ] + urls_flags.urlpatterns  # the automatic flags (views_flags.py)
 urlpatterns += urls_overview.urlpatterns  # the committee's overview (views_overview.py)
 urlpatterns += urls_review.urlpatterns  # the committee office's eligibility check (views_review.py)
+urlpatterns += urls_bulk.urlpatterns  # the queues' bulk actions and exports (issue 9 items 13, 14)

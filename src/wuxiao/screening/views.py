@@ -4,15 +4,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxiao.accounts.models import Role
-from wuxiao.common.exceptions import Refused
+from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import require
 from wuxiao.common.uploads import receives_file, refuse_in_form
@@ -28,8 +29,9 @@ from wuxiao.entries.transitions import TRANSITIONS, registry
 from wuxiao.entries.views_lists import with_list_columns
 from wuxiao.orgs.models import Organisation
 
+from . import queries, services
 from . import rules as screening_rules  # noqa: F401  (registers the screening.* permissions)
-from . import services
+from .exports import UnitQueueXlsx
 from .forms import (
     ACTION_FORMS,
     DeadlineExtensionForm,
@@ -39,6 +41,7 @@ from .forms import (
     SheetForm,
     SubmitBatchForm,
 )
+from .forms_bulk import UnitBulkForm, UnitSearchForm, back_query, keep_report, take_report
 from .models import Batch, DeadlineExtension, QuotaException
 from .queries import UNDECIDED_STATES, summary_sheet_rows, undecided_entries
 
@@ -96,8 +99,11 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
     entries = list(with_list_columns(Entry.objects.filter(edition=edition, recommending_unit=unit)
                                      .exclude(status=EntryStatus.DRAFT))
                    .order_by("recommendation_rank", "-submitted_at", "id"))
-    groups = [(EntryStatus(s), [e for e in entries if e.status == s]) for s in QUEUE_GROUPS]
-    later = [e for e in entries if e.status not in QUEUE_GROUPS]
+    search = _search_form(request, forms.get("bulk_form"))
+    shown = _shown(edition, unit, search.filters(), entries)
+    groups = [(EntryStatus(s), [e for e in shown if e.status == s]) for s in QUEUE_GROUPS]
+    groups = [(s, rows) for s, rows in groups if rows or shown is entries]  # a search lists only what it found
+    later = [e for e in shown if e.status not in QUEUE_GROUPS]
     recommended = [e for e in entries if e.status == EntryStatus.RECOMMENDED]
     extra = services.extra_quota_of(edition, unit)
     extension = services.deadline_extension_of(edition, unit)
@@ -125,6 +131,8 @@ def _unit_context(request, edition: Edition, unit: Organisation, **forms) -> dic
         context["submit_form"] = forms.get("submit_form") or SubmitBatchForm(initial=initial, undecided=undecided)
     if may_reopen and not open_:
         context["reopen_form"] = forms.get("reopen_form") or ReopenForm(initial=initial)
+    context.update(_bulk_context(request, edition, unit, search, may_bulk=may_screen and open_ and not deadline_passed,
+                                 bulk_form=forms.pop("bulk_form", None)))
     # A refused form is shown again whatever the batch's state now, with its message and what was typed.
     context.update({name: form for name, form in forms.items() if form is not None})
     return context
@@ -361,3 +369,74 @@ def deadline_extension(request, slug):
                                 "until": timezone.localtime(data["until"]).strftime("%Y-%m-%d %H:%M")})
             return redirect("screening:quota_exceptions", slug=edition.slug)
     return _exceptions_page(request, edition, deadline_form=form)
+
+
+# --- Search, export and bulk actions of the unit's queue (issue 9 items 13, 14) -------------------
+
+UNIT_FILTERS = ("q", "status")
+
+
+def _search_form(request, bulk_form=None) -> UnitSearchForm:
+    """The queue's search, from the address; after a refused bulk action, from the page it was sent from."""
+    if request.method == "GET":
+        return UnitSearchForm(request.GET or None)
+    back = QueryDict(back_query(bulk_form.data.get("back", ""), UNIT_FILTERS)) if bulk_form is not None else None
+    return UnitSearchForm(back or None)
+
+
+def _shown(edition: Edition, unit: Organisation, filters: dict, entries: list[Entry]) -> list[Entry]:
+    """The entries of the queue the search finds (one query for their ids), or all of them."""
+    if not filters:
+        return entries
+    found = set(queries.unit_queue(edition, unit, **filters).values_list("pk", flat=True))
+    return [e for e in entries if e.pk in found]
+
+
+def _report_key(unit: Organisation) -> str:
+    return f"screening.bulk.unit.{unit.pk}"
+
+
+def _bulk_context(request, edition: Edition, unit: Organisation, search: UnitSearchForm, *, may_bulk: bool,
+                  bulk_form) -> dict:
+    filters = search.filters()
+    query = QueryDict(mutable=True)
+    query.update(filters)
+    context = {"search_form": search, "searching": bool(filters), "search_query": query.urlencode(),
+               "bulk_report": take_report(request, _report_key(unit)) if request.method == "GET" else None}
+    if may_bulk or bulk_form is not None:
+        context["bulk_form"] = bulk_form or UnitBulkForm(initial={"back": query.urlencode()})
+        context["bulk_selected"] = bulk_form.selected() if bulk_form is not None else set()
+        context["bulk_action_url"] = reverse("screening:unit_bulk", args=[edition.slug, unit.pk])
+        context["bulk_statuses"] = (EntryStatus.SUBMITTED, EntryStatus.RETURNED)  # the rows a bulk action may move
+    return context
+
+
+@login_required
+@require_POST
+def unit_bulk(request, slug, unit_pk):
+    """Return, recommend or not recommend the ticked entries in one step; the queue then reports each one."""
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.screen_unit")
+    form = UnitBulkForm(request.POST)
+    if form.is_valid():
+        reason, data = form.transition_input()
+        try:
+            results = services.screen_entries(actor=request.user, edition=edition, unit=unit,
+                                              entry_ids=form.cleaned_data["entry_ids"],
+                                              action=form.cleaned_data["action"], reason=reason, data=data)
+        except InvalidInput as invalid:
+            form.show_invalid(invalid)
+        else:
+            keep_report(request, _report_key(unit), form.cleaned_data["action"], results)
+            url = reverse("screening:unit", args=[edition.slug, unit.pk])
+            query = back_query(form.cleaned_data["back"], UNIT_FILTERS)
+            return redirect(f"{url}?{query}#bulk-report" if query else f"{url}#bulk-report")
+    return render(request, "screening/unit.html", _unit_context(request, edition, unit, bulk_form=form), status=400)
+
+
+@login_required
+@require_GET
+def unit_export(request, slug, unit_pk):
+    """The queue as the search shows it, as an Excel file."""
+    edition, unit = _edition_and_unit(request, slug, unit_pk, "screening.view_batch")
+    filters = UnitSearchForm(request.GET or None).filters()
+    return download(UnitQueueXlsx(edition, unit, queries.unit_queue(edition, unit, **filters)))

@@ -5,22 +5,27 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuxiao.common.exceptions import Refused
+from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
+from wuxiao.documents.download import download
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
 from wuxiao.entries.queries import recommendation_opinion
 from wuxiao.entries.services import transition_entry
 
 from . import checklist as checks
+from . import services
+from .exports import ReviewQueueXlsx
+from .forms_bulk import ReviewBulkForm, back_query, keep_report, rule_choices, search_field, take_report
 from .models import FlagKind
 from .queries import (
     CORRECTION,
@@ -35,6 +40,7 @@ from .queries import (
 
 
 class QueueFilter(forms.Form):
+    q = search_field()
     unit = forms.TypedChoiceField(label=_("Recommending unit"), required=False, coerce=int, empty_value="")
     category = forms.TypedChoiceField(label=_("Category"), required=False, coerce=int, empty_value="")
     status = forms.ChoiceField(label=_("Status"), required=False)
@@ -59,17 +65,80 @@ def review_queue(request, slug):
     require(request.user, "screening.check_eligibility")
     edition = get_object_or_404(Edition, slug=slug)
     batches = handed_over(edition)
-    form = QueueFilter(request.GET or None, edition=edition, batches=batches)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = review_entries(edition, **{k: v for k, v in filters.items() if v not in ("", None)})
-    page = review_page(rows, request.GET.get("page"), edition)
+    return _render_queue(request, edition, batches, request.GET)
+
+
+def _filters(form: QueueFilter) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if v not in ("", None)} if form.is_valid() else {}
+
+
+def _render_queue(request, edition, batches, given, bulk_form=None, status=200):
+    form = QueueFilter(given or None, edition=edition, batches=batches)
+    rows = review_entries(edition, **_filters(form))
+    page = review_page(rows, given.get("page"), edition)
     entries = page.object_list
-    query = request.GET.copy()
+    query = given.copy()
     query.pop("page", None)
     return render(request, "screening/review/queue.html", {
         "edition": edition, "batches": batches, "form": form, "page": page, "entries": entries,
         "items": checks.ITEMS, "query": query.urlencode(), "flag_check": flag_check_of(edition),
-    })
+        **_bulk_context(request, edition, given, bulk_form),
+    }, status=status)
+
+
+# --- Search, export and bulk decisions of the queue (issue 9 items 13, 14) -----------------------
+
+QUEUE_FILTERS = ("q", "unit", "category", "status", "flag", "failing", "page")
+
+
+def _report_key(edition: Edition) -> str:
+    return f"screening.bulk.review.{edition.pk}"
+
+
+def _bulk_context(request, edition: Edition, given, bulk_form) -> dict:
+    back = back_query(given.urlencode(), QUEUE_FILTERS)
+    return {
+        "bulk_form": bulk_form or ReviewBulkForm(edition=edition, initial={"back": back}),
+        "bulk_selected": bulk_form.selected() if bulk_form is not None else set(),
+        "bulk_action_url": reverse("screening:review_bulk", args=[edition.slug]),
+        "bulk_statuses": (EntryStatus.RECOMMENDED,),  # the entries a decision may move
+        "bulk_report": take_report(request, _report_key(edition)) if request.method == "GET" else None,
+        "export_query": back_query(given.urlencode(), QUEUE_FILTERS[:-1]),
+    }
+
+
+@login_required
+@require_POST
+def review_bulk(request, slug):
+    """Accept, declare ineligible or send back for correction the ticked entries in one step."""
+    require(request.user, "screening.check_eligibility")
+    edition = get_object_or_404(Edition, slug=slug)
+    form = ReviewBulkForm(request.POST, edition=edition)
+    if form.is_valid():
+        reason, data = form.transition_input()
+        try:
+            results = services.decide_entries(actor=request.user, edition=edition,
+                                              entry_ids=form.cleaned_data["entry_ids"],
+                                              action=form.cleaned_data["action"], reason=reason, data=data)
+        except InvalidInput as invalid:
+            form.show_invalid(invalid)
+        else:
+            keep_report(request, _report_key(edition), form.cleaned_data["action"], results)
+            query = back_query(form.cleaned_data["back"], QUEUE_FILTERS)
+            url = reverse("screening:review", args=[edition.slug])
+            return redirect(f"{url}?{query}#bulk-report" if query else f"{url}#bulk-report")
+    given = QueryDict(back_query(form.data.get("back", ""), QUEUE_FILTERS))
+    return _render_queue(request, edition, handed_over(edition), given, bulk_form=form, status=400)
+
+
+@login_required
+@require_GET
+def review_export(request, slug):
+    """The queue as filtered on the page (every page of it), as an Excel file with the checklist and flags."""
+    require(request.user, "screening.check_eligibility")
+    edition = get_object_or_404(Edition, slug=slug)
+    form = QueueFilter(request.GET or None, edition=edition, batches=handed_over(edition))
+    return download(ReviewQueueXlsx(edition, review_entries(edition, **_filters(form))))
 
 
 # --- The entry's review page and the decisions ------------------------------------------------
@@ -94,11 +163,7 @@ class IneligibleForm(forms.Form):
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
-        rules_ = [("", "—"), ("R1", _("R1: scope (Zhengzhou unions, front-line workers)")),
-                  ("R2", _("R2: achieved in the last three years")), ("R3", _("R3: category")),
-                  ("R4", _("R4: exclusions"))]
-        rules_ += [(f"R4.{x.number}", f"R4.{x.number}: {x.text}") for x in edition.exclusions.order_by("number")]
-        self.fields["rule"].choices = rules_
+        self.fields["rule"].choices = rule_choices(edition)
 
 
 class CorrectionForm(forms.Form):
