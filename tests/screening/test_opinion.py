@@ -93,7 +93,9 @@ def test_no_opinion_before_the_recommendation_nor_after_it_is_taken_back(client,
 
 
 def test_the_opinion_stays_through_the_committees_decisions(committee, recorder_batch):
-    transition_entry(entry=recorder_batch, action="accept", actor=committee)
+    # The fixture's entry has no stamped scans: the office accepts it with a confirmation and a reason (item 6).
+    transition_entry(entry=recorder_batch, action="accept", actor=committee, reason="扫描件已线下核对。",
+                     data={"confirm_failed_checks": True, "override_reason": "扫描件已线下核对。"})
     opinion = recommendation_opinion(recorder_batch)
     assert (opinion.text, opinion.unit) == (OPINION, recorder_batch.recommending_unit.name)
 
