@@ -12,9 +12,9 @@ from wuxiao.accounts.models import Role, User
 from wuxiao.competitions import presets
 from wuxiao.competitions.models import Edition
 from wuxiao.competitions.services import create_zhengzhou_2025, set_current_edition
+from wuxiao.entries.declaration import save_entry
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
-from wuxiao.entries.declaration import save_entry
 from wuxiao.entries.services import transition_entry
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus, UnitKind
 from wuxiao.orgs.refdata import COMMITTEE_OFFICE_NAME, load_zhengzhou_units
@@ -82,7 +82,7 @@ ACTION_INPUT = {
     Action.RECOMMEND: ("", {"opinion": "同意推荐。该作品在一线生产中应用效果明显。"}),
     Action.DECLARE_INELIGIBLE: ("该作品已列入市级科技计划项目。", {"rule": "R4.3"}),
     Action.AWARD: ("", {"tier": "一等奖"}),
-    Action.REVOKE: ("经查实，作品证明材料存在弄虚作假（R12）。", {}),
+    Action.REVOKE: ("经查实，作品证明材料存在弄虚作假（通知附件1“六、工作要求”（二））。", {}),
 }
 TITLES = {
     EntryStatus.DRAFT: "数控车床快速换刀工装",

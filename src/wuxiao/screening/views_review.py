@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import require
+from wuxiao.competitions.citations import rule_choices
 from wuxiao.competitions.models import Edition
 from wuxiao.entries.enums import Action, EntryStatus
 from wuxiao.entries.models import Entry
@@ -83,11 +84,7 @@ class IneligibleForm(forms.Form):
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
-        rules_ = [("", "—"), ("R1", _("R1: scope (Zhengzhou unions, front-line workers)")),
-                  ("R2", _("R2: achieved in the last three years")), ("R3", _("R3: category")),
-                  ("R4", _("R4: exclusions"))]
-        rules_ += [(f"R4.{x.number}", f"R4.{x.number}: {x.text}") for x in edition.exclusions.order_by("number")]
-        self.fields["rule"].choices = rules_
+        self.fields["rule"].choices = [("", "—"), *rule_choices(edition)]
 
 
 class CorrectionForm(forms.Form):
