@@ -156,6 +156,8 @@ def _journey_pages():
         ("office", reverse("screening:overview", args=[PRACTICE_SLUG])),
         ("office", reverse("entries:list")),
         ("office", reverse("entries:view", args=[entry(EntryStatus.INELIGIBLE)])),
+        ("office", reverse("common:audit_log")),
+        ("office", reverse("common:audit_log") + "?export=csv"),
         ("office", reverse("competitions:edition_detail", args=[PRACTICE_SLUG])),
         ("office", reverse("competitions:edition_edit", args=[PRACTICE_SLUG])),
         *[("office", reverse("competitions:edition_lists", args=[PRACTICE_SLUG, kind]))
