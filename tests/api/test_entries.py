@@ -358,7 +358,7 @@ def test_create_after_the_deadline_is_refused(as_role, edition):
 
     response = client.post("/api/entries", {}, content_type="application/json", headers=headers)
 
-    assert (response.status_code, response.json()) == (409, {"detail": "申报截止时间（R15）已过，不能再新建作品。", "field": None})
+    assert (response.status_code, response.json()) == (409, {"detail": "申报截止时间（通知附件1“七、报名时间及联系方式”）已过，不能再新建作品。", "field": None})
     assert not Entry.objects.exists()
 
 
@@ -464,7 +464,7 @@ def test_category_of_another_edition_is_refused(as_role, draft):
     response = patch(client, draft, {"category_id": foreign.pk}, headers)
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"category_id": ["请选择本届竞赛的作品类别（R3）。"]}
+    assert response.json()["errors"] == {"category_id": ["请选择本届竞赛的作品类别（通知附件2备注说明第2条）。"]}
 
 
 def test_wrong_types_are_422(as_role, draft):
@@ -528,7 +528,7 @@ def test_declared_exclusion_blocks_submission_with_the_reason(as_role, draft):
 
     problems = client.get(f"/api/entries/{draft.pk}/problems", headers=headers).json()["problems"]
 
-    assert {"field": "eligibility", "message": f"不符合参赛条件（R4.5）：{exclusion.text}。", "missing": False} in problems
+    assert {"field": "eligibility", "message": f"不符合参赛条件（不列入竞赛范围的情形第 5 项）：{exclusion.text}。", "missing": False} in problems
 
 
 def test_soft_targets_are_warnings_not_problems(as_role, edition, declaring_unit):
@@ -550,7 +550,7 @@ def test_submit_after_the_deadline_is_refused(as_role, edition, declaring_unit):
     response = client.post(f"/api/entries/{entry.pk}/submit", headers=headers)
 
     assert response.status_code == 409
-    assert response.json()["detail"].startswith("申报截止时间（R15）") and response.json()["problems"] == []
+    assert response.json()["detail"].startswith("申报截止时间（通知附件1“七、报名时间及联系方式”）") and response.json()["problems"] == []
     entry.refresh_from_db()
     assert entry.status == "draft"
 

@@ -17,7 +17,6 @@ from pptx.util import Emu
 from wuxiao.entries.attachments import describe_ratio
 from wuxiao.entries.models import AttachmentKind
 
-
 WIDE = (Emu(12192000), Emu(6858000))  # PowerPoint's 16:9 (13.333 × 7.5 in)
 STANDARD = (Emu(9144000), Emu(6858000))  # 4:3, python-pptx's default
 P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -167,7 +166,7 @@ def test_a_16_9_pptx_passes_with_its_slide_size(check):
 
 def test_a_4_3_pptx_is_refused_naming_r24_and_the_fix(check):
     assert check(AttachmentKind.PPT, "路演.pptx", pptx_bytes(STANDARD)) == (
-        "R24：幻灯片比例为 4:3，不是 16:9。请在“设计 → 幻灯片大小”中选择“宽屏（16:9）”后重新上传。")
+        "路演材料要求（通知附件2备注说明第3条）：幻灯片比例为 4:3，不是 16:9。请在“设计 → 幻灯片大小”中选择“宽屏（16:9）”后重新上传。")
 
 
 def test_slide_size_within_one_percent_of_16_9_passes(check):
@@ -182,17 +181,17 @@ def test_first_slide_transition_sound_is_refused(check):
         assert "ppt/media/sound1.wav" in z.namelist()
         assert b"<p:sndAc>" in z.read("ppt/slides/slide1.xml")
     assert check(AttachmentKind.PPT, "路演.pptx", data) == (
-        "R24：第一页含有切换声音，请删除（“切换 → 声音”选择“[无声音]”）。")
+        "路演材料要求（通知附件2备注说明第3条）：第一页含有切换声音，请删除（“切换 → 声音”选择“[无声音]”）。")
 
 
 def test_first_slide_animation_is_refused(check):
     assert check(AttachmentKind.PPT, "路演.pptx", pptx_bytes(first=lambda prs, s: add_entrance_animation(s))) == (
-        "R24：第一页含有动画，第一页不得有动画。请删除动画（“动画”中选择“无”）后重新上传。")
+        "路演材料要求（通知附件2备注说明第3条）：第一页含有动画，第一页不得有动画。请删除动画（“动画”中选择“无”）后重新上传。")
 
 
 def test_first_slide_transition_effect_is_an_animation(check):
     assert check(AttachmentKind.PPT, "路演.pptx", pptx_bytes(first=lambda prs, s: add_fade_transition(s))) == (
-        "R24：第一页含有切换效果（属于动画），请在“切换”中将第一页设为“无”。")
+        "路演材料要求（通知附件2备注说明第3条）：第一页含有切换效果（属于动画），请在“切换”中将第一页设为“无”。")
 
 
 def test_animation_and_sound_after_the_first_slide_are_allowed(check):
@@ -216,7 +215,7 @@ def test_first_slide_audio_is_refused(check):
             f'xmlns:r="{R}" r:link="{rid}"/>'))
 
     assert check(AttachmentKind.PPT, "路演.pptx", pptx_bytes(first=audio)) == (
-        "R24：第一页含有声音（音频），请删除。背景音乐可从第二页开始。")
+        "路演材料要求（通知附件2备注说明第3条）：第一页含有声音（音频），请删除。背景音乐可从第二页开始。")
 
 
 def test_several_problems_are_all_named(check):
@@ -225,7 +224,7 @@ def test_several_problems_are_all_named(check):
 
 
 def test_legacy_ppt_is_refused_with_save_as_pptx(check):
-    expected = "R24：这是旧版 .ppt 文件，请另存为 .pptx（PowerPoint 2010 或 WPS：“文件 → 另存为”选择 .pptx 格式）后重新上传。"
+    expected = "路演材料要求（通知附件2备注说明第3条）：这是旧版 .ppt 文件，请另存为 .pptx（PowerPoint 2010 或 WPS：“文件 → 另存为”选择 .pptx 格式）后重新上传。"
     assert check(AttachmentKind.PPT, "路演.ppt", OLE) == expected
     assert check(AttachmentKind.PPT, "路演.pptx", OLE) == expected  # renamed, the content decides
 
@@ -249,7 +248,7 @@ def test_a_zip_that_is_not_a_presentation_is_refused(check):
 def test_pptx_over_the_editions_limit_is_refused(check, edition):
     edition.ppt_max_mb = 1
     assert check(AttachmentKind.PPT, "a.pptx", pptx_bytes() + b"\x00" * (1024 * 1024)) == (
-        "R24：PPT 大小为 1.0 MB，最大允许 1 MB。请压缩其中的图片和媒体（“文件 → 压缩媒体”）后重新上传。")
+        "路演材料要求（通知附件2备注说明第3条）：PPT 大小为 1.0 MB，最大允许 1 MB。请压缩其中的图片和媒体（“文件 → 压缩媒体”）后重新上传。")
 
 
 def test_renamed_exe_is_refused_whatever_its_name(check):
@@ -273,28 +272,28 @@ def test_wmv_passes_when_the_edition_allows_it(check, tmp_path, edition):
     assert result.content_type == "video/x-ms-wmv"
     edition.video_formats = "mp4"
     assert check(AttachmentKind.VIDEO, "路演视频.wmv", data) == (
-        "R24：视频须为 MP4 格式，请转换为 MP4（H.264 编码）后重新上传。")
+        "路演材料要求（通知附件2备注说明第3条）：视频须为 MP4 格式，请转换为 MP4（H.264 编码）后重新上传。")
 
 
 def test_720p_video_is_refused_with_the_required_size(check, tmp_path):
     assert check(AttachmentKind.VIDEO, "v.mp4", video_file(tmp_path / "v.mp4", 1280, 720)) == (
-        "R24：视频分辨率为 1280×720，须为 1920×1080。请按 1920×1080 重新导出。")
+        "路演材料要求（通知附件2备注说明第3条）：视频分辨率为 1280×720，须为 1920×1080。请按 1920×1080 重新导出。")
 
 
 def test_4_3_video_is_refused_for_size_and_ratio(check, tmp_path):
     assert check(AttachmentKind.VIDEO, "v.mp4", video_file(tmp_path / "v.mp4", 640, 480)) == (
-        "R24：视频分辨率为 640×480，须为 1920×1080。请按 1920×1080 重新导出。 R24：画面比例为 4:3，不是 16:9。")
+        "路演材料要求（通知附件2备注说明第3条）：视频分辨率为 640×480，须为 1920×1080。请按 1920×1080 重新导出。 路演材料要求（通知附件2备注说明第3条）：画面比例为 4:3，不是 16:9。")
 
 
 def test_six_minute_video_is_refused_without_decoding_it(check, tmp_path):
     data = video_file(tmp_path / "long.mp4", frames=3, frame_step=25 * 180)  # 3 frames, 6 minutes apart in all
     assert len(data) < 2_000_000
-    assert check(AttachmentKind.VIDEO, "v.mp4", data) == "R24：视频时长 6分00秒，最长允许 5 分钟。请剪短后重新上传。"
+    assert check(AttachmentKind.VIDEO, "v.mp4", data) == "路演材料要求（通知附件2备注说明第3条）：视频时长 6分00秒，最长允许 5 分钟。请剪短后重新上传。"
 
 
 def test_mp4_with_only_sound_is_refused(check, tmp_path):
     assert check(AttachmentKind.VIDEO, "v.mp4", audio_only_mp4(tmp_path / "a.mp4")) == (
-        "R24：文件中没有视频画面（只有声音或没有内容）。请上传视频本身。")
+        "路演材料要求（通知附件2备注说明第3条）：文件中没有视频画面（只有声音或没有内容）。请上传视频本身。")
 
 
 def test_video_whose_extension_lies_is_refused(check, tmp_path):
@@ -302,7 +301,7 @@ def test_video_whose_extension_lies_is_refused(check, tmp_path):
     assert check(AttachmentKind.VIDEO, "v.wmv", mp4) == "文件扩展名为 .wmv，但内容不是 WMV 视频。请上传视频本身。"
     assert check(AttachmentKind.VIDEO, "v.mp4", pptx_bytes()) == (
         "文件扩展名为 .mp4，但内容不是 MP4 视频。请上传视频本身。")
-    assert check(AttachmentKind.VIDEO, "v.avi", mp4) == "R24：视频须为 MP4、WMV 格式，请转换为 MP4（H.264 编码）后重新上传。"
+    assert check(AttachmentKind.VIDEO, "v.avi", mp4) == "路演材料要求（通知附件2备注说明第3条）：视频须为 MP4、WMV 格式，请转换为 MP4（H.264 编码）后重新上传。"
 
 
 def test_damaged_mp4_is_refused(check, tmp_path):
@@ -314,7 +313,7 @@ def test_damaged_mp4_is_refused(check, tmp_path):
 def test_video_over_the_size_limit_is_refused_before_reading(check, edition):
     edition.video_max_mb = 1
     assert check(AttachmentKind.VIDEO, "v.mp4", b"\x00" * (2 * 1024 * 1024)) == (
-        "R24：视频大小为 2.0 MB，最大允许 1 MB。请降低码率重新导出。")
+        "路演材料要求（通知附件2备注说明第3条）：视频大小为 2.0 MB，最大允许 1 MB。请降低码率重新导出。")
 
 
 @pytest.mark.parametrize(("name", "data", "content_type"), [

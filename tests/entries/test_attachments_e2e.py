@@ -55,7 +55,7 @@ def test_upload_with_progress_then_a_refusal_beside_the_field(logged_in_page):
     page.click("#attachments-%d-ppt button.upload-button" % entry.pk)
     error = page.locator("#field-ppt-file .errorlist")
     error.wait_for()
-    assert "R24：幻灯片比例为 4:3，不是 16:9" in error.inner_text()
+    assert "路演材料要求（通知附件2备注说明第3条）：幻灯片比例为 4:3，不是 16:9" in error.inner_text()
     assert page.evaluate("window.notReloaded") is True
     assert "技术说明.pdf" in page.inner_text("#attachments-%d-document" % entry.pk)
     assert list(entry.attachments.values_list("kind", flat=True)) == ["document"]

@@ -173,7 +173,7 @@ def test_rejected_upload_leaves_everything_untouched(client_for, entry, actors, 
     assert response.status_code == 400
     field = f'id="id_attachment_{entry.pk}_ppt-file_error"'
     assert field in page  # the message sits beside the PPT's upload field
-    assert "R24：幻灯片比例为 4:3，不是 16:9。" in page.split(field)[1].split("</ul>")[0]
+    assert "路演材料要求（通知附件2备注说明第3条）：幻灯片比例为 4:3，不是 16:9。" in page.split(field)[1].split("</ul>")[0]
     assert list(entry.attachments.order_by("pk")) == [good, photo]
     assert stored_files(media) == before and temp_files(media) == []
     assert not AuditLog.objects.filter(action="entry.attachment_add", data__name="第二版.pptx").exists()
@@ -184,7 +184,7 @@ def test_xhr_rejection_gets_the_message_in_the_panel(client_for, entry):
                       **XHR)
     assert response.status_code == 400
     page = response.content.decode()
-    assert "R24：第一页含有切换声音，请删除" in page and "<html" not in page
+    assert "路演材料要求（通知附件2备注说明第3条）：第一页含有切换声音，请删除" in page and "<html" not in page
     assert not entry.attachments.exists()
 
 

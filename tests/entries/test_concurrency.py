@@ -84,7 +84,7 @@ def test_twentieth_and_twenty_first_recommended_at_once_only_one_succeeds(slow_q
     succeeded = [r for r in results if isinstance(r, Entry)]
     refused = [r for r in results if isinstance(r, Refused)]
     assert len(succeeded) == 1 and len(refused) == 1, results
-    assert "推荐名额已满（R6）" in str(refused[0].message) and "现已推荐 20 项" in str(refused[0].message)
+    assert "推荐名额已满：本单位名额 20 项" in str(refused[0].message) and "现已推荐 20 项" in str(refused[0].message)
     assert Entry.objects.filter(edition=edition, status="recommended").count() == 20
     assert EntryTransition.objects.filter(action="recommend").count() == 1
     assert succeeded[0].recommendation_rank == 20

@@ -114,7 +114,7 @@ def test_create_after_the_deadline_names_r15(client, declaring_unit, edition):
     edition.save()
     response = client.post(reverse("entries:create"), {"unit": declaring_unit.pk, "edition": edition.pk}, follow=True)
     assert not Entry.objects.exists()
-    assert "申报截止时间（R15）已过，不能再新建作品。" in messages_of(response)
+    assert "申报截止时间（通知附件1“七、报名时间及联系方式”）已过，不能再新建作品。" in messages_of(response)
 
 
 def test_create_refused_when_the_registration_was_rejected(client, declaring_unit, edition):
@@ -190,7 +190,7 @@ def test_save_draft_stores_every_field(client, draft):
     page = client.get(response["Location"])
     assert "草稿已保存。" in messages_of(page)
     # The declared exclusion is listed as what stops a submission, linked to the eligibility section.
-    assert '<a href="#field-eligibility">不符合参赛条件（R4.1）' in page.content.decode()
+    assert '<a href="#field-eligibility">不符合参赛条件（不列入竞赛范围的情形第 1 项）' in page.content.decode()
 
 
 def test_a_draft_keeps_incomplete_and_over_long_text_and_warns(client, draft):
@@ -304,7 +304,7 @@ def test_submit_the_whole_form(client, draft, declarer):
     draft.refresh_from_db()
     assert draft.status == EntryStatus.SUBMITTED and draft.submitted_at is not None
     assert response.redirect_chain[-1][0] == reverse("entries:view", args=[draft.pk])
-    assert "作品已提交，下一步由推荐单位进行初步筛选（R5）。" in messages_of(response)
+    assert "作品已提交，下一步由推荐单位进行初步筛选。" in messages_of(response)
     transition = EntryTransition.objects.get(entry=draft)
     assert (transition.action, transition.actor) == ("submit", declarer)
     assert AuditLog.objects.filter(action="entry.submit", object_id=str(draft.pk)).count() == 1
@@ -321,7 +321,7 @@ def test_submit_lists_the_problems_with_links_and_beside_the_fields(client, draf
     for anchor in ("#field-industry", "#field-union_opinion_by", "#field-completers"):
         assert f'<a href="{anchor}">' in page
     assert 'id="field-union_opinion_by"' in page and "提交前请填写此项。" in page
-    assert "请至少填写第一完成人（R18）。" in page
+    assert "请至少填写第一完成人（通知附件2申报表）。" in page
 
 
 def test_submit_after_the_deadline_names_r15(client, edition, declaring_unit, clock):
@@ -330,7 +330,7 @@ def test_submit_after_the_deadline_names_r15(client, edition, declaring_unit, cl
     response = client.post(reverse("entries:submit", args=[entry.pk]), follow=True)
     entry.refresh_from_db()
     assert entry.status == EntryStatus.DRAFT
-    assert any("申报截止时间（R15）" in m for m in messages_of(response))
+    assert any("申报截止时间（通知附件1“七、报名时间及联系方式”）" in m for m in messages_of(response))
 
 
 def test_a_second_submit_is_friendly(client, edition, declaring_unit):
@@ -406,7 +406,7 @@ def test_a_declared_exclusion_stops_the_submission_with_its_reason(client, draft
     draft.refresh_from_db()
     assert draft.status == EntryStatus.DRAFT
     assert draft.exclusion_answers.get(exclusion=first).applies is True  # stored for the committee's check
-    reason = "不符合参赛条件（R4.1）：第一完成人是企业主要负责人（含实际控制人）取得的创新作品。"
+    reason = "不符合参赛条件（不列入竞赛范围的情形第 1 项）：第一完成人是企业主要负责人（含实际控制人）取得的创新作品。"
     page = response.content.decode()
     assert f'<a href="#field-eligibility">{reason}</a>' in page
     assert f'<ul class="problemlist problem-error"><li>{reason}</li></ul>' in page

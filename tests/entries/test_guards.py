@@ -53,14 +53,14 @@ def test_submit_at_or_after_the_deadline_is_refused(after, zz_entry, declarer, c
     entry = zz_entry("returned")
     clock.now = DEADLINE + after
     refused = refuse(entry, "submit", declarer)
-    assert str(refused.message) == "申报截止时间（R15）2025-03-28 17:30 已过，不能再提交作品。"
+    assert str(refused.message) == "申报截止时间（通知附件1“七、报名时间及联系方式”）2025-03-28 17:30 已过，不能再提交作品。"
 
 
 def test_deadline_one_second_ago_with_the_real_clock(declaring_unit, declarer):
     edition = factories.EditionFactory(declaration_deadline=timezone.now() - SECOND)
     entry = factories.EntryFactory(edition=edition, declaring_unit=declaring_unit)
     refused = refuse(entry, "submit", declarer)
-    assert "已过，不能再提交作品" in str(refused.message) and "（R15）" in str(refused.message)
+    assert "已过，不能再提交作品" in str(refused.message) and "（通知附件1“七、报名时间及联系方式”）" in str(refused.message)
 
 
 def test_submit_before_declaration_opens_is_refused(zz_entry, declarer, clock):
@@ -91,7 +91,7 @@ def test_screening_after_the_recommendation_deadline_is_refused(action, status, 
     entry = zz_entry(status)
     clock.now = DEADLINE
     refused = refuse(entry, action, recommender, reason=reason, data=data)
-    assert str(refused.message) == "推荐截止时间（R6）2025-03-28 17:30 已过，不能再退回、推荐或撤回推荐。"
+    assert str(refused.message) == "推荐截止时间（通知附件1“六、工作要求”（三））2025-03-28 17:30 已过，不能再退回、推荐或撤回推荐。"
 
 
 @pytest.mark.parametrize(("action", "status", "reason", "data"), [
@@ -129,8 +129,8 @@ def test_twentieth_recommendation_works_and_the_twenty_first_is_refused(edition,
     assert twentieth.recommendation_rank == 20
 
     refused = refuse(twenty_first, "recommend", recommender)
-    assert str(refused.message) == ("推荐名额已满（R6）：每个推荐单位原则上最多推荐 20 项作品，现已推荐 20 项。"
-                                    "超出名额须经组委会同意。")
+    assert str(refused.message) == ("推荐名额已满：本单位名额 20 项（通知附件1“六、工作要求”（三）：原则上择优推荐不超过 20 项），"
+                                    "现已推荐 20 项。如需推荐本作品，请先撤回另一项推荐，或商请组委会办公室同意增加名额。")
 
 
 def test_entries_the_committee_took_on_still_hold_their_places(edition, declaring_unit, recommender, entry_of):
@@ -162,8 +162,8 @@ def test_the_editions_quota_is_respected(edition, declaring_unit, recommender, e
     transition_entry(entry=third, action="recommend", actor=recommender, data={"opinion": "同意推荐"})
     assert third.recommendation_rank == 3
     refused = refuse(entry_of("submitted"), "recommend", recommender)
-    assert str(refused.message) == ("推荐名额已满（R6）：每个推荐单位原则上最多推荐 3 项作品，现已推荐 3 项。"
-                                    "超出名额须经组委会同意。")
+    assert str(refused.message) == ("推荐名额已满：本单位名额 3 项（通知附件1“六、工作要求”（三）：原则上择优推荐不超过 3 项），"
+                                    "现已推荐 3 项。如需推荐本作品，请先撤回另一项推荐，或商请组委会办公室同意增加名额。")
 
 
 def test_taking_back_a_recommendation_frees_its_place_and_rank(edition, declaring_unit, recommender, entry_of):
@@ -210,7 +210,7 @@ def test_rank_given_as_text_is_recorded_as_a_number(recommender, entry_of):
 def test_recommend_needs_the_recommending_units_opinion(opinion, recommender, entry_of):
     data = {} if opinion is None else {"opinion": opinion}
     refused = refuse(entry_of("submitted"), "recommend", recommender, data=data)
-    assert str(refused.message) == "请填写推荐单位意见（R23）。"
+    assert str(refused.message) == "请填写推荐单位意见（通知附件2申报表）。"
     assert refused.field == "opinion"
 
 
@@ -218,9 +218,9 @@ def test_recommend_needs_the_recommending_units_opinion(opinion, recommender, en
 
 def test_incomplete_entry_is_refused_listing_what_is_missing(declarer, entry_of):
     refused = refuse(entry_of("draft", category=None), "submit", declarer)
-    assert str(refused.message) == "作品信息不完整，缺少：类别（R3）。"
+    assert str(refused.message) == "作品信息不完整，缺少：类别。"
     refused = refuse(entry_of("draft", category=None, title="  "), "submit", declarer)
-    assert str(refused.message) == "作品信息不完整，缺少：作品名称、类别（R3）。"
+    assert str(refused.message) == "作品信息不完整，缺少：作品名称、类别。"
 
 
 # --- R1–R4: ineligibility names the rule ----------------------------------------------------
@@ -229,7 +229,7 @@ def test_incomplete_entry_is_refused_listing_what_is_missing(declarer, entry_of)
 def test_ineligibility_needs_a_rule_of_r1_to_r4(rule, committee, entry_of):
     data = {} if rule is None else {"rule": rule}
     refused = refuse(entry_of("recommended"), "declare_ineligible", committee, data=data)
-    assert str(refused.message) == "请注明不符合的条款：R1、R2、R3、R4 或 R4 的某一项（如 R4.3）。"
+    assert str(refused.message) == "请选择不符合的参赛条件：竞赛范围、近三年以来的成果、作品类别，或不列入竞赛范围的某一情形。"
     assert refused.field == "rule"
 
 
@@ -238,7 +238,7 @@ def test_ineligibility_item_must_be_one_of_the_editions_exclusions(edition, comm
     for number, text in [(1, "第一完成人是企业主要负责人"), (3, "已经列入政府有关部门科技计划项目")]:
         Exclusion.objects.create(edition=edition, number=number, text=text, position=number)
     refused = refuse(entry_of("recommended"), "declare_ineligible", committee, data={"rule": "R4.2"})
-    assert str(refused.message) == "本届竞赛的 R4 没有第 2 项。"
+    assert str(refused.message) == "本届竞赛的不列入竞赛范围的情形中没有第 2 项。"
 
     entry = entry_of("recommended")
     transition_entry(entry=entry, action="declare_ineligible", actor=committee, reason="已列入市科技计划",
@@ -317,7 +317,7 @@ def test_correction_date_passed_closes_the_extension(zz_entry, recommender, comm
     before = EntryTransition.objects.filter(entry=entry).count()
     with pytest.raises(Refused) as excinfo:
         transition_entry(entry=entry, action="recommend", actor=recommender, data={"opinion": "同意推荐"})
-    assert str(excinfo.value.message) == "推荐截止时间（R6）2025-04-05 00:00 已过，不能再退回、推荐或撤回推荐。"
+    assert str(excinfo.value.message) == "推荐截止时间（通知附件1“六、工作要求”（三））2025-04-05 00:00 已过，不能再退回、推荐或撤回推荐。"
     assert EntryTransition.objects.filter(entry=entry).count() == before
     assert Entry.objects.get(pk=entry.pk).status == "submitted"
 
@@ -326,7 +326,7 @@ def test_correction_date_passed_closes_the_extension(zz_entry, recommender, comm
 
 def test_award_needs_a_tier(committee, entry_of):
     refused = refuse(entry_of("finalist"), "award", committee, data={})
-    assert str(refused.message) == "请选择获奖等级（R11）。"
+    assert str(refused.message) == "请选择获奖等级（通知附件1“四、奖项设置”）。"
     assert refused.field == "tier"
 
 
@@ -334,7 +334,7 @@ def test_award_tier_must_be_one_of_the_editions_and_records_the_prize(edition, c
     PrizeTier.objects.create(edition=edition, name="特等奖", count=3, amount_yuan=20000, position=0)
     PrizeTier.objects.create(edition=edition, name="一等奖", count=10, amount_yuan=15000, position=1)
     refused = refuse(entry_of("finalist"), "award", committee, data={"tier": "优秀奖"})
-    assert str(refused.message) == "“优秀奖”不是本届竞赛设定的获奖等级（R11）。"
+    assert str(refused.message) == "“优秀奖”不是本届竞赛设定的获奖等级（通知附件1“四、奖项设置”）。"
 
     entry = entry_of("finalist")
     transition_entry(entry=entry, action="award", actor=committee, data={"tier": "特等奖"})

@@ -353,7 +353,7 @@ def test_csv_export_of_the_filtered_list(client_as, world, declaring_unit):
     assert body.startswith(b"\xef\xbb\xbf")
     lines = body.decode("utf-8-sig").splitlines()
     assert lines == [
-        "作品名称,类别,申报单位,推荐单位,所属行业,第一完成人,状态,提交时间（北京时间）,附件数,信用承诺书已盖章（R27）",
+        "作品名称,类别,申报单位,推荐单位,所属行业,第一完成人,状态,提交时间（北京时间）,附件数,信用承诺书已盖章",
         f"数控车床快换刀具,小发明,{declaring_unit.name},{declaring_unit.parent.name},3421 金属切削机床制造,张三,已提交,"
         "2025-03-28 17:30:00,0,否",
     ]

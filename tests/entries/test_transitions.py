@@ -42,7 +42,7 @@ REASON_REQUIRED = {
     "unrecommend": "请填写撤回推荐的理由。",
     "declare_ineligible": "请填写认定不符合参赛条件的理由。",
     "request_correction": "请填写需要补正的内容。",
-    "revoke": "请填写撤销奖项的理由（R12）。",
+    "revoke": "请填写撤销奖项的理由（通知附件1“六、工作要求”（二））。",
 }
 WHO = {"declarer": "该作品的申报单位", "recommender": "该作品的推荐单位", "committee": "组委会办公室"}
 ACTION_ZH = {

@@ -57,7 +57,7 @@ def test_refusal_is_409_with_the_field(actor_of, entry_of):
     assert response.status_code == 409
     assert response.json() == {"detail": "请填写退回修改意见。", "field": "reason"}
     response = client.post(f"/api/entries/{entry.pk}/recommend", {}, content_type="application/json", headers=headers)
-    assert response.json() == {"detail": "请填写推荐单位意见（R23）。", "field": "opinion"}
+    assert response.json() == {"detail": "请填写推荐单位意见（通知附件2申报表）。", "field": "opinion"}
     assert not EntryTransition.objects.filter(entry=entry).exists()
 
 

@@ -18,7 +18,7 @@ from .screen_fixtures import ROLES, _media, actor_of, entry_of, other_recommende
 pytestmark = pytest.mark.django_db
 
 STALE = "已被他人修改，请刷新后重试"
-LOCKED = "推荐单位的推荐批次已提交组委会（R26），须经组委会退回重开后，才能退回、推荐或撤回推荐作品。"
+LOCKED = "推荐单位的推荐批次已提交组委会，须经组委会退回重开后，才能退回、推荐或撤回推荐作品。"
 
 
 def _url(name, edition, unit):
@@ -69,7 +69,7 @@ def test_submit_needs_the_stamped_sheet(client, recommender, edition, recommendi
     entry_of("recommended", recommendation_rank=1)
     client.force_login(recommender)
     response = client.post(_url("submit", edition, recommending_unit), {"version": "0"})
-    assert "请先上传盖章的申报汇总表（R26），再提交组委会。" in response.content.decode()
+    assert "请先上传盖章的申报汇总表（通知附件3），再提交组委会。" in response.content.decode()
     assert not AuditLog.objects.filter(action="screening.batch_submit").exists()
 
 
@@ -239,7 +239,7 @@ def test_reorder_refused_when_locked_or_by_another_unit(client, other_recommende
     assert client.post(url, {"version": "2", f"rank_{entry.pk}": "3"}).status_code == 403
     client.force_login(recommender)
     response = client.post(url, {"version": "2", f"rank_{entry.pk}": "3"})
-    assert response.status_code == 409 and "本批次已提交组委会（R26）" in response.content.decode()
+    assert response.status_code == 409 and "本批次已提交组委会，除非组委会退回重开" in response.content.decode()
     entry.refresh_from_db()
     assert entry.recommendation_rank == 1
 

@@ -22,8 +22,8 @@ from .screen_fixtures import ROLES, _media, actor_of, entry_of, other_recommende
 pytestmark = pytest.mark.django_db
 
 HOUR = dt.timedelta(hours=1)
-SCREEN_CLOSED = "推荐截止时间（R6）{when} 已过，不能再退回、推荐或撤回推荐。"
-BATCH_CLOSED = "推荐截止时间（R6）{when} 已过，本批次已关闭，只有组委会办公室可以延长期限。"
+SCREEN_CLOSED = "推荐截止时间（通知附件1“六、工作要求”（三））{when} 已过，不能再退回、推荐或撤回推荐。"
+BATCH_CLOSED = "推荐截止时间（通知附件1“六、工作要求”（三））{when} 已过，本批次已关闭，只有组委会办公室可以延长期限。"
 
 
 def minute(moment: dt.datetime) -> str:
@@ -338,7 +338,7 @@ def test_extension_form_errors_beside_the_field_and_input_kept(client, committee
         assert data["reason"] + "</textarea>" in html  # what was typed is kept
     if data["until"] and data["until"] != "later":
         assert f'value="{data["until"]}"' in html
-    assert "推荐名额调整（R6）" in html  # the quota section is still there, untouched
+    assert "<h2>推荐名额调整</h2>" in html  # the quota section is still there, untouched
     assert not DeadlineExtension.objects.exists()
 
 
@@ -348,8 +348,8 @@ def test_the_page_shows_both_sections_and_the_grants(client, committee, closed, 
     extension = extend(committee, closed, recommending_unit, reason="汇总表盖章延误")
     client.force_login(committee)
     html = client.get(reverse("screening:quota_exceptions", args=[closed.slug])).content.decode()
-    assert "<h1>推荐名额与期限调整（R6）</h1>" in html
-    assert "<h2>推荐名额调整（R6）</h2>" in html and "<h2>推荐期限延长</h2>" in html
+    assert "<h1>推荐名额与期限调整</h1>" in html
+    assert "<h2>推荐名额调整</h2>" in html and "<h2>推荐期限延长</h2>" in html
     assert 'id="field-extra"' in html and 'id="field-deadline-until"' in html
     assert 'type="datetime-local"' in html
     table = html[html.index('class="deadline-extensions responsive-table"'):]
@@ -406,7 +406,7 @@ def test_the_committees_list_shows_each_units_deadline(client, closed, committee
     extension = extend(committee, closed, recommending_unit)
     client.force_login(committee)
     html = client.get(reverse("screening:queue")).content.decode()
-    assert "<th>推荐截止时间</th>" in html and "推荐名额与期限调整（R6）" in html
+    assert "<th>推荐截止时间</th>" in html and "推荐名额与期限调整" in html
     row = html[html.index(f">{recommending_unit.name}</a>"):]
     row = row[:row.index("</tr>")]
     assert shown(extension.until) in row and "（已延期）" in row

@@ -35,7 +35,7 @@ def test_screening_page_only_for_the_entrys_recommending_unit(client, actor_of, 
     elif role == "recommender":
         html = response.content.decode()
         assert response.status_code == 200
-        assert "推荐单位意见（R23）" in html and "退回修改意见" in html and "不予推荐理由" in html
+        assert "推荐单位意见" in html and "R23" not in html and "退回修改意见" in html and "不予推荐理由" in html
         assert reverse("entries:view", args=[entry.pk]) in html
     else:
         assert response.status_code == 403
@@ -83,7 +83,7 @@ def test_recommend_records_opinion_and_rank(client, recommender, entry_of):
 @pytest.mark.parametrize("action,message", [
     ("return", "请填写退回修改意见。"),
     ("not-recommend", "请填写不予推荐的理由。"),
-    ("recommend", "请填写推荐单位意见（R23）。"),
+    ("recommend", "请填写推荐单位意见（通知附件2申报表）。"),
 ])
 def test_missing_comment_is_shown_beside_the_field(client, recommender, entry_of, action, message):
     entry = entry_of()

@@ -14,7 +14,11 @@ from .screen_fixtures import ROLES, _media, actor_of, entry_of, other_recommende
 
 pytestmark = pytest.mark.django_db
 
-FULL = "推荐名额已满（R6）：每个推荐单位原则上最多推荐 {quota} 项作品，现已推荐 {used} 项。超出名额须经组委会同意。"
+FULL = ("推荐名额已满：本单位名额 {quota} 项（通知附件1“六、工作要求”（三）：原则上择优推荐不超过 {quota} 项），"
+        "现已推荐 {used} 项。如需推荐本作品，请先撤回另一项推荐，或商请组委会办公室同意增加名额。")
+# After a quota exception the message says the base quota and what the committee added (issue 9, item 10).
+FULL_WITH_EXTRA = ("推荐名额已满：本单位名额 {quota} 项，经组委会同意增加 {extra} 项，现已推荐 {used} 项。"
+                   "如需推荐本作品，请先撤回另一项推荐，或商请组委会办公室再增加名额。")
 
 
 def extra_quota(entry) -> int:
@@ -47,7 +51,7 @@ def test_an_exception_lets_the_unit_recommend_more(committee, recommender, recom
     assert first.status == "recommended" and first.recommendation_rank == 21
     with pytest.raises(Refused) as refused:
         services.screen_entry(actor=recommender, entry=second, action="recommend", data={"opinion": "同意推荐"})
-    assert str(refused.value) == FULL.format(quota=21, used=21)
+    assert str(refused.value) == FULL_WITH_EXTRA.format(quota=20, extra=1, used=21)
 
 
 def test_an_exception_counts_only_for_its_unit_and_edition(committee, recommending_unit, edition, entry_of):
@@ -64,7 +68,9 @@ def test_exceptions_add_up_and_show_on_the_queue(client, committee, recommender,
     services.grant_quota_exception(actor=committee, edition=edition, unit=recommending_unit, extra=1, reason="二")
     client.force_login(recommender)
     html = client.get(reverse("screening:unit", args=[edition.slug, recommending_unit.pk])).content.decode()
-    assert "已推荐：0 / 23" in html and "（名额 20 项 + 组委会增加 3 项）" in html
+    assert "已推荐：0 / 23" in html and "本单位名额 20 项，经组委会同意增加 3 项。" in html
+    assert "组委会于" in html and "同意增加 2 项：一" in html and "同意增加 1 项：二" in html
+    assert "名额已满" not in html
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -76,7 +82,7 @@ def test_quota_exception_page_per_role(client, actor_of, edition, recommending_u
     get = client.get(url)
     post = client.post(url, {"unit": recommending_unit.pk, "extra": "2", "reason": "特殊情况"})
     if role in ("committee", "site_admin"):
-        assert get.status_code == 200 and "推荐名额调整（R6）" in get.content.decode()
+        assert get.status_code == 200 and "<h2>推荐名额调整</h2>" in get.content.decode()
         assert post.status_code == 302
         exception = QuotaException.objects.get()
         assert (exception.unit, exception.extra, exception.reason, exception.granted_by) == (

@@ -59,6 +59,9 @@ def test_review_page_per_role(client_as, role, edition, recommended):
         body = response.content.decode()
         assert "受理进入复赛" in body and "不符合参赛条件" in body and "限期补正" in body
         assert reverse("entries:view", args=[entry.pk]) in body
+        # The rules to choose from are stored as codes and shown in the notice's words.
+        assert '<option value="R4.3">不列入竞赛范围的情形第（三）项：' in body
+        assert '<option value="R1">竞赛范围：' in body and ">R1" not in body
     else:
         assert response.status_code == 403
 
@@ -106,7 +109,9 @@ def test_ineligible_with_rule_and_reason(client, committee, declarer, edition, r
     step = EntryTransition.objects.get(entry=entry, action="declare_ineligible")
     assert step.reason == "属于已获奖项目" and step.data["rule"] == "R4.3" and step.data["rule_text"]
     assert AuditLog.objects.filter(action="entry.declare_ineligible", object_id=str(entry.pk)).exists()
-    assert Notification.objects.filter(event="entry.declare_ineligible", user=declarer).exists()
+    body = Notification.objects.get(event="entry.declare_ineligible", user=declarer).body
+    # The stored rule is a code; the unit reads the notice's words (issue 9, item 10).
+    assert f"不列入竞赛范围的情形第（三）项：{step.data['rule_text']}" in body and "R4" not in body
 
 
 def test_ineligible_without_reason_keeps_input(client, committee, edition, recommended):

@@ -117,7 +117,7 @@ def test_refusals_are_409_with_chinese_message(actor_of, recommended):
     response = client.post(f"/api/entries/{entry.pk}/declare-ineligible", {"rule": "R9", "reason": "x"},
                            content_type="application/json", headers=headers)
     assert response.status_code == 409 and response.json()["field"] == "rule"
-    assert "R1" in response.json()["detail"]
+    assert "竞赛范围" in response.json()["detail"] and "R1" not in response.json()["detail"]
     past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
     response = client.post(f"/api/entries/{entry.pk}/request-correction", {"reason": "补", "due_date": past},
                            content_type="application/json", headers=headers)

@@ -17,10 +17,11 @@ def award_tier(entry: Entry, actor, data: dict) -> None:
     """R11: the award names one of the edition's prize tiers; its prize money is recorded."""
     tier = str(data.get("tier") or "").strip()
     if not tier:
-        raise Refused(_("Please choose the prize tier (R11)."), field="tier")
+        raise Refused(_("Please choose the prize tier (the notice, Attachment 1, section 4 “Prizes”)."), field="tier")
     tiers = {t.name: t for t in entry.edition.prize_tiers.all()}
     if tiers and tier not in tiers:
-        raise Refused(_("“%(tier)s” is not a prize tier of this edition (R11).") % {"tier": tier}, field="tier")
+        raise Refused(_("“%(tier)s” is not a prize tier of this edition (the notice, Attachment 1, section 4 "
+                        "“Prizes”).") % {"tier": tier}, field="tier")
     data["tier"] = tier
     if tier in tiers:
         data["amount_yuan"] = tiers[tier].amount_yuan

@@ -1,6 +1,8 @@
 """Writing the audit log. Services call `record()` inside their transaction."""
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 
 from .models import AuditLog
 
@@ -14,12 +16,15 @@ def record(*, actor, action: str, obj: models.Model, reason: str = "", edition=N
     """Add one audit row for `action` by `actor` on `obj`."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    # The object's name is kept in the site's language, whichever language the actor reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        name = str(obj)[:300]
     return AuditLog.objects.create(
         actor=actor,
         action=action,
         object_type=object_type_of(obj),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_repr=name,
         edition=edition,
         reason=reason or "",
         data=data or {},

@@ -14,53 +14,13 @@ from django.utils.translation import pgettext_lazy
 
 from wuxiao.common.permissions import require
 
+from .audit_words import Names, action_label, describe, describe_text, object_name, object_names
 from .models import AuditLog
 from .spreadsheet import XLSX_CONTENT_TYPE, XlsxSheet, csv_lines
 
 PAGE_SIZE = 50
 ALL = pgettext_lazy("audit log", "all")
 EXPORT_LIMIT = 100_000
-
-# Readable names of the audit actions written by the services. Entry transitions
-# ("entry.<action>") are named from the entries app's Action enum.
-ACTION_LABELS = {
-    "edition.create": _("edition created"),
-    "edition.copy": _("edition copied"),
-    "edition.set_current": _("edition shown on the public page"),
-    "edition.update_settings": _("edition settings changed"),
-    "org.register": _("declaring unit registered"),
-    "invitation.create": _("invitation created"),
-    "invitation.accept": _("invitation accepted"),
-    "api_token.create": _("API token created"),
-    "api_token.revoke": _("API token revoked"),
-    "registration.accept": _("registration accepted"),
-    "registration.reject": _("registration rejected"),
-    "registration.resubmit": _("registration resubmitted"),
-    "unit.create": _("unit created"),
-    "unit.update": _("unit changed"),
-    "unit.credit_code_confirm": _("credit code confirmed by hand"),
-    "unit.credit_code_wrong": _("credit code marked as wrong"),
-    "entry_import.upload": _("Excel file of entries uploaded and checked"),
-    "entry_import.confirm": _("entries imported from Excel"),
-    "entry_import.discard": _("Excel file of entries discarded"),
-}
-
-
-def action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return str(ACTION_LABELS[action])
-    prefix, _dot, name = action.partition(".")
-    if prefix == "entry" and name:
-        from wuxiao.entries.enums import Action
-
-        try:
-            return "{}：{}".format(pgettext_lazy("audit", "entry"), Action(name).label)
-        except ValueError:
-            pass
-    if prefix == "edition" and name.startswith("update_"):
-        return "{}：{}".format(pgettext_lazy("audit", "edition changed"), name.removeprefix("update_"))
-    return action
-
 
 def object_type_label(object_type: str) -> str:
     try:
@@ -88,8 +48,8 @@ class AuditFilterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         actions = AuditLog.objects.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", ALL)] + [
-            (a, f"{action_label(a)}（{a}）" if action_label(a) != a else a) for a in actions]
+        self.fields["action"].choices = [("", ALL)] + sorted(((a, action_label(a)) for a in actions),
+                                                             key=lambda choice: choice[1])
         types = AuditLog.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
         self.fields["object_type"].choices = [("", ALL)] + [(t, object_type_label(t)) for t in types]
         self.fields["edition"].queryset = Edition.objects.order_by("-year", "-id")
@@ -133,7 +93,7 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _details(data) -> str:
+def _raw(data) -> str:
     if not data:
         return ""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, default=str)
@@ -143,14 +103,27 @@ def _rows_for_export(qs):
     header = [_("Time (Beijing)"), pgettext_lazy("audit log", "Actor"), pgettext_lazy("audit log", "Action"),
               _("Action code"), pgettext_lazy("audit log", "Object type"), pgettext_lazy("audit log", "Object"),
               _("Object id"), pgettext_lazy("audit log", "Edition"), pgettext_lazy("audit log", "Reason"),
-              pgettext_lazy("audit log", "Details"), _("IP address")]
+              pgettext_lazy("audit log", "Details"), _("IP address"), _("Recorded data")]
     yield [str(h) for h in header]
+    chunk = []
     for row in qs[:EXPORT_LIMIT].iterator(chunk_size=2000):
+        chunk.append(row)
+        if len(chunk) == 2000:
+            yield from _export_rows(chunk)
+            chunk = []
+    yield from _export_rows(chunk)
+
+
+def _export_rows(rows):
+    """Rows of the export, their names read for the whole chunk at once."""
+    names, better = Names(rows), object_names(rows)
+    for row in rows:
         yield [
             timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M:%S"),
             row.actor.name if row.actor else "",
-            action_label(row.action), row.action, object_type_label(row.object_type), row.object_repr,
-            row.object_id, str(row.edition) if row.edition else "", row.reason, _details(row.data), row.ip or "",
+            action_label(row.action), row.action, object_type_label(row.object_type), object_name(row, better),
+            row.object_id, str(row.edition) if row.edition else "", row.reason, describe_text(row, names),
+            row.ip or "", _raw(row.data),
         ]
 
 
@@ -180,8 +153,10 @@ def audit_log(request):
         return _export(qs, fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    names, better = Names(page.object_list), object_names(page.object_list)
     for row in page.object_list:
         row.action_label = action_label(row.action)
         row.object_type_label = object_type_label(row.object_type)
-        row.details = _details(row.data)
+        row.object_name = object_name(row, better)
+        row.details = describe(row, names)
     return render(request, "common/audit_log.html", {"form": form, "page": page})

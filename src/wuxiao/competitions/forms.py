@@ -24,9 +24,9 @@ FIELD_GROUPS = (
     (_("Dates (Beijing time)"), ("notice_date", "declaration_opens_at", "declaration_deadline",
                                  "recommendation_deadline", "window_start", "window_end")),
     (_("Numbers"), ("recommendation_quota", "roadshow_minutes", "site_visit_top_n")),
-    (_("Roadshow material (R24)"), ("ppt_max_mb", "ppt_aspect", "video_max_minutes", "video_max_mb",
+    (_("Roadshow material"), ("ppt_max_mb", "ppt_aspect", "video_max_minutes", "video_max_mb",
                                     "video_width", "video_height", "video_formats")),
-    (_("Contact (R16)"), ("contact_name", "contact_phone", "contact_email", "contact_address")),
+    (_("Contact"), ("contact_name", "contact_phone", "contact_email", "contact_address")),
     (_("Texts of the notice"), ("scope_text", "procedure_text", "notice_text")),
 )
 POSITIVE_FIELDS = ("year", "recommendation_quota", "roadshow_minutes", "site_visit_top_n", "ppt_max_mb",
@@ -225,12 +225,12 @@ class CommitteeMemberForm(forms.ModelForm):
 
 # kind → (title, form or field names, min rows)
 LIST_PAGES = {
-    "categories": (_("Categories (R3)"), ["name"], 1),
-    "presentation-forms": (_("Presentation forms (R22)"), ["name"], 1),
-    "exclusions": (_("Exclusions (R4)"), ExclusionForm, 0),
-    "criteria": (_("Review criteria (R7)"), CriterionForm, 1),
-    "prizes": (_("Prize tiers (R11)"), PrizeTierForm, 1),
-    "committee": (_("Committee members (R13)"), CommitteeMemberForm, 0),
+    "categories": (_("Categories"), ["name"], 1),
+    "presentation-forms": (_("Presentation forms"), ["name"], 1),
+    "exclusions": (_("Exclusions"), ExclusionForm, 0),
+    "criteria": (_("Review criteria"), CriterionForm, 1),
+    "prizes": (_("Prize tiers"), PrizeTierForm, 1),
+    "committee": (_("Committee members"), CommitteeMemberForm, 0),
 }
 assert set(LIST_PAGES) == set(LIST_KINDS)
 

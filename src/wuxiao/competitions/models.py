@@ -33,22 +33,22 @@ class Edition(models.Model):
     notice_date = models.DateField(_("date of the notice"))
     declaration_opens_at = models.DateTimeField(_("declaration opens"))
     declaration_deadline = models.DateTimeField(
-        _("declaration deadline (R15)"), help_text=_("Beijing time, to the minute; the server decides to the second."),
+        _("declaration deadline"), help_text=_("Beijing time, to the minute; the server decides to the second."),
     )
     recommendation_deadline = models.DateTimeField(_("recommendation deadline"))
     window_start = models.DateField(
-        _("recent work from (R2)"),
+        _("recent work from"),
         help_text=_("Innovations completed or put into use on or after this date qualify (近三年以来)."),
     )
-    window_end = models.DateField(_("recent work until (R2)"))
+    window_end = models.DateField(_("recent work until"))
 
     # Numbers (R6, R8, R9)
     recommendation_quota = models.PositiveIntegerField(
-        _("recommendation quota per unit (R6)"), default=20,
+        _("recommendation quota per unit"), default=20,
         help_text=_("At most this many entries per recommending unit, in principle (原则上)."),
     )
-    roadshow_minutes = models.PositiveIntegerField(_("roadshow length in minutes (R8)"), default=5)
-    site_visit_top_n = models.PositiveIntegerField(_("site visits for the top N (R9)"), default=20)
+    roadshow_minutes = models.PositiveIntegerField(_("roadshow length in minutes"), default=5)
+    site_visit_top_n = models.PositiveIntegerField(_("site visits for the top N"), default=20)
 
     # Material limits (R24)
     ppt_max_mb = models.PositiveIntegerField(_("PPT at most (MB)"), default=100)
@@ -115,8 +115,8 @@ class Category(EditionItem):
     name = models.CharField(_("name"), max_length=30)
 
     class Meta(EditionItem.Meta):
-        verbose_name = _("category (R3)")
-        verbose_name_plural = _("categories (R3)")
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
         constraints = [models.UniqueConstraint(fields=["edition", "name"], name="category_unique")]
 
     def __str__(self):
@@ -130,8 +130,8 @@ class PresentationForm(EditionItem):
     name = models.CharField(_("name"), max_length=50)
 
     class Meta(EditionItem.Meta):
-        verbose_name = _("presentation form (R22)")
-        verbose_name_plural = _("presentation forms (R22)")
+        verbose_name = _("presentation form")
+        verbose_name_plural = _("presentation forms")
         constraints = [models.UniqueConstraint(fields=["edition", "name"], name="presentation_form_unique")]
 
     def __str__(self):
@@ -146,8 +146,8 @@ class Exclusion(EditionItem):
     text = models.CharField(_("text"), max_length=200)
 
     class Meta(EditionItem.Meta):
-        verbose_name = _("exclusion (R4)")
-        verbose_name_plural = _("exclusions (R4)")
+        verbose_name = _("exclusion")
+        verbose_name_plural = _("exclusions")
         constraints = [models.UniqueConstraint(fields=["edition", "number"], name="exclusion_unique")]
 
     def __str__(self):
@@ -163,8 +163,8 @@ class Criterion(EditionItem):
     description = models.TextField(_("description"), blank=True)
 
     class Meta(EditionItem.Meta):
-        verbose_name = _("review criterion (R7)")
-        verbose_name_plural = _("review criteria (R7)")
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
         constraints = [models.UniqueConstraint(fields=["edition", "name"], name="criterion_unique")]
 
     def __str__(self):
@@ -180,8 +180,8 @@ class PrizeTier(EditionItem):
     amount_yuan = models.PositiveIntegerField(_("prize money per prize (yuan)"))
 
     class Meta(EditionItem.Meta):
-        verbose_name = _("prize tier (R11)")
-        verbose_name_plural = _("prize tiers (R11)")
+        verbose_name = _("prize tier")
+        verbose_name_plural = _("prize tiers")
         constraints = [models.UniqueConstraint(fields=["edition", "name"], name="prize_tier_unique")]
 
     def __str__(self):
@@ -204,8 +204,8 @@ class CommitteeMember(EditionItem):
     post = models.CharField(_("post"), max_length=200, blank=True)
 
     class Meta(EditionItem.Meta):
-        verbose_name = _("committee member (R13)")
-        verbose_name_plural = _("committee members (R13)")
+        verbose_name = _("committee member")
+        verbose_name_plural = _("committee members")
 
     def __str__(self):
         return f"{self.get_body_display()} {self.function} {self.name}"

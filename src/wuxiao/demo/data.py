@@ -86,7 +86,7 @@ ACTION_INPUT = {
     # The demo's entries have no scans: the office confirms accepting them all the same, with its reason.
     Action.ACCEPT: (ACCEPT_REASON, {"confirm_failed_checks": True, "override_reason": ACCEPT_REASON}),
     Action.AWARD: ("", {"tier": "一等奖"}),
-    Action.REVOKE: ("经查实，作品证明材料存在弄虚作假（R12）。", {}),
+    Action.REVOKE: ("经查实，作品证明材料存在弄虚作假（通知附件1“六、工作要求”（二））。", {}),
 }
 TITLES = {
     EntryStatus.DRAFT: "数控车床快速换刀工装",

@@ -74,7 +74,8 @@ def create_entry(*, actor, unit, edition, title: str = "", request_key: str = ""
     if unit.parent_id is None:
         raise Refused(_("Your unit has no recommending unit; choose one in the unit's data first."))
     if timezone.now() >= edition.declaration_deadline:
-        raise Refused(_("The declaration deadline (R15) has passed; no new entry can be started."))
+        raise Refused(_("The declaration deadline (the notice, Attachment 1, section 7 “Deadline and contact”) has "
+                        "passed; no new entry can be started."))
     contact_name, contact_mobile = (unit.contact_name, unit.contact_mobile) if via_import is not None else (
         actor.display_name or unit.contact_name, actor.mobile or unit.contact_mobile)
     entry = Entry.objects.create(
@@ -116,7 +117,8 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         locked.industry_id = industry_code or None
     if category_id is not None:
         if category_id and not locked.edition.categories.filter(pk=category_id).exists():
-            raise InvalidInput({"category": [str(_("Choose a category of this edition (R3)."))]})
+            raise InvalidInput({"category": [str(_("Choose a category of this edition (the notice, Attachment 2, note "
+                                                   "2)."))]})
         locked.category_id = category_id or None
     locked.save()
     if presentation_form_ids is not None:
@@ -168,7 +170,8 @@ def _problems(entry: Entry, *, relations: bool) -> list[Problem]:
     if entry.category_id is None:
         p.append(Problem("category", labels["category"], missing=True))
     if entry.contact_mobile and not is_mobile(entry.contact_mobile):
-        p.append(Problem("contact_mobile", _("The contact's phone must be a mobile number (R17).")))
+        p.append(Problem("contact_mobile", _("The contact's phone must be a mobile number (the entry form, Attachment "
+                                             "2 of the notice).")))
     for name, limit in ZI_LIMITS.items():
         text = getattr(entry, name) or ""
         if len(text) <= limit:
@@ -178,27 +181,31 @@ def _problems(entry: Entry, *, relations: bool) -> list[Problem]:
             p.append(Problem(name, _("%(field)s has %(count)d 字; at most %(limit)d are allowed.")
                              % {"field": labels[name], "count": n, "limit": limit}))
     if entry.industry_id is None:
-        p.append(Problem("industry", _("Choose the industry classification (GB/T 4754, R21).")))
+        p.append(Problem("industry", _("Choose the industry classification (GB/T 4754).")))
     elif len(entry.industry_id) != 4:
-        p.append(Problem("industry", _("Choose the industry down to its class (four-digit code, R21).")))
+        p.append(Problem("industry", _("Choose the industry down to its class (four-digit code).")))
     p += _date_problems(entry)
     p += _completer_problems(entry)
     if relations and not entry.presentation_forms.exists():
-        p.append(Problem("presentation_forms", _("Choose at least one presentation form (R22).")))
+        p.append(Problem("presentation_forms", _("Choose at least one presentation form (the entry form, Attachment 2 "
+                                                 "of the notice).")))
     p += _eligibility_problems(entry, relations=relations)
     if not entry.union_opinion_on:
-        p.append(Problem("union_opinion_on", _("Give the date of the trade union's opinion (R23).")))
+        p.append(Problem("union_opinion_on", _("Give the date of the trade union's opinion (the entry form, "
+                                               "Attachment 2 of the notice).")))
     return p
 
 
 def _date_problems(entry: Entry) -> list[Problem]:
     edition, day = entry.edition, entry.completed_on
     if day is None:
-        return [Problem("completed_on", _("Give the date the innovation was completed or put into use (R2)."))]
+        return [Problem("completed_on", _("Give the date the innovation was completed or put into use (the notice, "
+                                          "Attachment 1, section 2 “Scope”)."))]
     if day > timezone.localdate():
         return [Problem("completed_on", _("The completion date cannot be in the future."))]
     if not (edition.window_start <= day <= edition.window_end):
-        return [Problem("completed_on", _("Only innovations completed between %(start)s and %(end)s qualify (R2).")
+        return [Problem("completed_on", _("Only innovations completed between %(start)s and %(end)s qualify (the "
+                                          "notice, Attachment 1, section 2 “Scope”).")
                         % {"start": edition.window_start, "end": edition.window_end})]
     return []
 
@@ -206,11 +213,13 @@ def _date_problems(entry: Entry) -> list[Problem]:
 def _completer_problems(entry: Entry) -> list[Problem]:
     rows = list(entry.completers.all())
     if not rows:
-        return [Problem("completers", _("Name at least the first completer (R18)."))]
+        return [Problem("completers", _("Name at least the first completer (the entry form, Attachment 2 of the "
+                                        "notice)."))]
     p = []
     for i, c in enumerate(rows, start=1):
         if not all(str(v or "").strip() for v in (c.name, c.post, c.workplace, c.phone)) or c.age is None:
-            p.append(Problem("completers", _("Completer %(n)d: every column must be filled in (R18).") % {"n": i}))
+            p.append(Problem("completers", _("Completer %(n)d: every column must be filled in (the entry form, "
+                                             "Attachment 2 of the notice).") % {"n": i}))
         elif not (COMPLETER_AGE[0] <= c.age <= COMPLETER_AGE[1]):
             p.append(Problem("completers", _("Completer %(n)d: an age between %(min)d and %(max)d is expected.")
                              % {"n": i, "min": COMPLETER_AGE[0], "max": COMPLETER_AGE[1]}))
@@ -227,15 +236,18 @@ def _eligibility_problems(entry: Entry, *, relations: bool = True) -> list[Probl
     answers = {a.exclusion_id: a.applies for a in entry.exclusion_answers.all()} if relations else {}
     for exclusion in entry.edition.exclusions.all() if relations else ():
         if exclusion.pk not in answers:
-            p.append(Problem("eligibility", _("Answer exclusion %(n)d of R4.") % {"n": exclusion.number}))
+            p.append(Problem("eligibility", _("Answer case %(n)d not included in the "
+                                              "competition.") % {"n": exclusion.number}))
         elif answers[exclusion.pk]:
-            p.append(Problem("eligibility", _("Not eligible (R4.%(n)d): %(text)s.")
+            p.append(Problem("eligibility", _("Not eligible (case %(n)d not included in the competition): %(text)s.")
                              % {"n": exclusion.number, "text": exclusion.text}))
     if not entry.confirms_scope:
         p.append(Problem("eligibility", _("Confirm that the unit's trade union belongs to Zhengzhou and the "
-                                          "completers are front-line workers (R1).")))
+                                          "completers are front-line workers (the notice, Attachment 1, section 2 "
+                                          "“Scope”).")))
     if not entry.confirms_recent:
-        p.append(Problem("eligibility", _("Confirm that the innovation was achieved in the last three years (R2).")))
+        p.append(Problem("eligibility", _("Confirm that the innovation was achieved in the last three years (the "
+                                          "notice, Attachment 1, section 2 “Scope”).")))
     return p
 
 

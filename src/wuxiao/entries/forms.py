@@ -34,35 +34,34 @@ TEXTAREA_ROWS = {"awards": 3, "summary": 8, "background": 4, "goals": 4, "innova
 
 # The notice's guidance for each part of the form (Attachment 2, R19–R25).
 GUIDANCE = {
-    "awards": _("Plain text, brief and truthful (R19)."),
-    "summary": _("Plain text, at most 500 字 (R20). Describe in numbered points: 1. field / type of work where "
+    "awards": _("Plain text, brief and truthful."),
+    "summary": _("Plain text, at most 500 字. Describe in numbered points: 1. field / type of work where "
                  "it applies; 2. the practical problem solved; 3. the innovation; 4. the economic and social "
                  "benefits achieved; 5. other remarks."),
-    "industry": _("Part 1 of the description (R21): the industry and its sub-category in GB/T 4754 "
+    "industry": _("Part 1 of the description: the industry and its sub-category in GB/T 4754 "
                   "“Industrial classification for national economic activities”. Search by code or name, or "
                   "choose section › division › group › class."),
-    "background": _("Part 2 (R21), about 100 字: the state of research at home and abroad, and the obstacles "
+    "background": _("Part 2, about 100 字: the state of research at home and abroad, and the obstacles "
                     "and pain points of the field."),
-    "goals": _("Part 3 (R21), about 100 字: the practical problem solved, the technical innovation or invention "
+    "goals": _("Part 3, about 100 字: the practical problem solved, the technical innovation or invention "
                "and its application; practicality proven in practice, with sufficient and valid data and "
                "evidence."),
-    "innovation_points": _("Part 4 (R21), at most 500 字, in numbered points. Originality: original value, a new "
+    "innovation_points": _("Part 4, at most 500 字, in numbered points. Originality: original value, a new "
                            "or markedly different solution, technique or method; technical difficulty: fills a "
                            "domestic gap or leads the industry. Timeliness: meets new or growing needs of the "
                            "enterprise or the market. Practicality: deployed systematically in the organisation; "
                            "easy to implement with the organisation's people, money, technology, equipment and "
                            "materials."),
-    "benefits": _("Part 5 (R21), at most 500 字, in numbered points. Economic benefits: 1. compared with existing "
+    "benefits": _("Part 5, at most 500 字, in numbered points. Economic benefits: 1. compared with existing "
                   "or similar projects; 2. financial and market results compared with competitors or "
                   "benchmarks. Social benefits: 1. improvements to the environment, resources, public welfare, "
                   "employment, consumer rights, law and ethics; 2. benefits to staff, shareholders, suppliers "
                   "and other stakeholders."),
-    "presentation_forms": _("The presentation forms are the forms of the roadshow (R22); choose one or more."),
-    "other_circumstances": _("Anything else the committee should know; attach material on it below if needed "
-                             "(R25)."),
-    "union_opinion": _("The opinion of the declaring enterprise's trade union (R23); the printed form is stamped "
+    "presentation_forms": _("The presentation forms are the forms of the roadshow; choose one or more."),
+    "other_circumstances": _("Anything else the committee should know; attach material on it below if needed."),
+    "union_opinion": _("The opinion of the declaring enterprise's trade union; the printed form is stamped "
                        "by the union."),
-    "contact_mobile": _("A mobile number (R17), e.g. 13812345678."),
+    "contact_mobile": _("A mobile number, e.g. 13812345678."),
 }
 
 ZI_HELP = _("字数 are counted as Word's word count does: every Chinese character and full-width punctuation "
@@ -99,9 +98,10 @@ class EntryForm(forms.Form):
     """Every field of the entry form, in the order of Attachment 2; nothing is required in a draft."""
 
     title = PlainTextField(label=_label("title"), max_length=200, required=False)
-    category = forms.ModelChoiceField(label=_("category (R3)"), queryset=None, required=False,
+    category = forms.ModelChoiceField(label=_("category"), queryset=None, required=False,
                                       widget=forms.RadioSelect, empty_label=None,
-                                      error_messages={"invalid_choice": _("Choose a category of this edition (R3).")})
+                                      error_messages={"invalid_choice": _("Choose a category of this edition (the "
+                                                                          "notice, Attachment 2, note 2).")})
     affiliation = PlainTextField(label=_label("affiliation"), max_length=200, required=False)
     contact_name = PlainTextField(label=_label("contact_name"), max_length=50, required=False)
     contact_mobile = PlainTextField(label=_("contact phone (mobile number)"), max_length=20, required=False,
@@ -127,8 +127,8 @@ class EntryForm(forms.Form):
     other_circumstances = PlainTextField(label=_label("other_circumstances"), required=False, max_length=TEXT_MAX,
                                          widget=forms.Textarea)
     confirms_scope = forms.BooleanField(
-        label=_("The declaring unit's trade union belongs to Zhengzhou, and the completers are front-line workers "
-                "of organs, enterprises or institutions (R1)."), required=False)
+        label=_("The declaring unit's trade union belongs to Zhengzhou, and the completers are front-line workers of "
+                "organs, enterprises or institutions (the notice, Attachment 1, section 2 “Scope”)."), required=False)
     confirms_recent = forms.BooleanField(label=_label("confirms_recent"), required=False)
     union_opinion = PlainTextField(label=_label("union_opinion"), required=False, max_length=TEXT_MAX,
                                    widget=forms.Textarea)
@@ -146,11 +146,12 @@ class EntryForm(forms.Form):
         self.fields["presentation_forms"].queryset = edition.presentation_forms.all()
         start, end = edition.window_start, edition.window_end
         self.fields["confirms_recent"].label = _(
-            "The innovation was achieved in the last three years, between %(start)s and %(end)s (R2).") % {
+            "The innovation was achieved in the last three years, between %(start)s and %(end)s (the notice, "
+            "Attachment 1, section 2 “Scope”).") % {
             "start": start.isoformat(), "end": end.isoformat()}
         self.fields["completed_on"].help_text = _(
             "The date the innovation was completed or put into use; this edition accepts %(start)s to %(end)s "
-            "(R2).") % {"start": start.isoformat(), "end": end.isoformat()}
+            "(the notice, Attachment 1, section 2 “Scope”).") % {"start": start.isoformat(), "end": end.isoformat()}
         self.exclusions = list(edition.exclusions.all())
         for exclusion in self.exclusions:
             self.fields[f"exclusion_{exclusion.pk}"] = forms.ChoiceField(

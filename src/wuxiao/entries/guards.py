@@ -22,7 +22,8 @@ def declaration_open(entry: Entry, actor, data: dict) -> None:
     deadline = registry.deadline_for(entry, edition.declaration_deadline)
     if now >= deadline:
         raise Refused(
-            _("The declaration deadline (R15), %(deadline)s, has passed; entries can no longer be submitted.")
+            _("The declaration deadline (the notice, Attachment 1, section 7 “Deadline and contact”), %(deadline)s, "
+              "has passed; entries can no longer be submitted.")
             % {"deadline": format_local(deadline)})
     if now < edition.declaration_opens_at:
         raise Refused(_("Declaration opens at %(opens)s.") % {"opens": format_local(edition.declaration_opens_at)})

@@ -27,7 +27,7 @@ class Entry(models.Model):
         help_text=_("Taken from the declaring unit when the entry is created."),
     )
     title = models.CharField(_("title of the innovation"), max_length=200)
-    category = models.ForeignKey("competitions.Category", verbose_name=_("category (R3)"), null=True, blank=True,
+    category = models.ForeignKey("competitions.Category", verbose_name=_("category"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="entries")
     status = models.CharField(_("status"), max_length=20, choices=EntryStatus.choices,
                               default=EntryStatus.DRAFT, db_index=True)
@@ -39,26 +39,26 @@ class Entry(models.Model):
     affiliation = models.CharField(_("unit (individual) (所属单位（个人）)"), max_length=200, blank=True)
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_mobile = models.CharField(_("contact phone (mobile number)"), max_length=20, blank=True)
-    awards = models.TextField(_("awards received (R19)"), blank=True)
-    summary = models.TextField(_("summary (R20)"), blank=True, validators=[MaxZiValidator(500)])
-    industry = models.ForeignKey("common.Industry", verbose_name=_("industry (GB/T 4754, R21)"), null=True,
+    awards = models.TextField(_("awards received"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, validators=[MaxZiValidator(500)])
+    industry = models.ForeignKey("common.Industry", verbose_name=_("industry (GB/T 4754)"), null=True,
                                  blank=True, on_delete=models.PROTECT, related_name="+")
-    background = models.TextField(_("background (R21)"), blank=True)
-    goals = models.TextField(_("goals / key problems solved (R21)"), blank=True)
-    innovation_points = models.TextField(_("innovation points (R21)"), blank=True, validators=[MaxZiValidator(500)])
-    benefits = models.TextField(_("economic and social benefits (R21)"), blank=True,
+    background = models.TextField(_("background"), blank=True)
+    goals = models.TextField(_("goals / key problems solved"), blank=True)
+    innovation_points = models.TextField(_("innovation points"), blank=True, validators=[MaxZiValidator(500)])
+    benefits = models.TextField(_("economic and social benefits"), blank=True,
                                 validators=[MaxZiValidator(500)])
-    presentation_forms = models.ManyToManyField("competitions.PresentationForm", verbose_name=_("presentation forms (R22)"),
+    presentation_forms = models.ManyToManyField("competitions.PresentationForm", verbose_name=_("presentation forms"),
                                                 blank=True, related_name="entries")
-    completed_on = models.DateField(_("completed or put into use on (R2)"), null=True, blank=True)
-    other_circumstances = models.TextField(_("other circumstances (R25)"), blank=True)
-    union_opinion = models.TextField(_("opinion of the declaring unit's trade union (R23)"), blank=True)
+    completed_on = models.DateField(_("completed or put into use on"), null=True, blank=True)
+    other_circumstances = models.TextField(_("other circumstances"), blank=True)
+    union_opinion = models.TextField(_("opinion of the declaring unit's trade union"), blank=True)
     union_opinion_by = models.CharField(_("opinion given by"), max_length=50, blank=True)
     union_opinion_on = models.DateField(_("opinion date"), null=True, blank=True)
     # R1: the unit's union belongs to Zhengzhou and the completers are front-line workers.
-    confirms_scope = models.BooleanField(_("confirms the scope (R1)"), default=False)
+    confirms_scope = models.BooleanField(_("confirms the scope"), default=False)
     # R2: achieved within the edition's "recent three years" window.
-    confirms_recent = models.BooleanField(_("confirms recent work (R2)"), default=False)
+    confirms_recent = models.BooleanField(_("confirms recent work"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -130,17 +130,20 @@ class ExclusionAnswer(models.Model):
     note = models.CharField(_("explanation"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = _("exclusion answer (R4)")
-        verbose_name_plural = _("exclusion answers (R4)")
+        verbose_name = _("exclusion answer")
+        verbose_name_plural = _("exclusion answers")
         constraints = [models.UniqueConstraint(fields=["entry", "exclusion"], name="exclusion_answer_unique")]
+
+    def __str__(self):
+        return f"{self.exclusion} · {_('applies') if self.applies else _('does not apply')}"
 
 
 class AttachmentKind(models.TextChoices):
     PHOTO = "photo", _("photo")
     DOCUMENT = "document", _("document (PDF)")
-    PPT = "ppt", _("roadshow PPT (R24)")
-    VIDEO = "video", _("roadshow video (R24)")
-    OTHER = "other", _("material on other circumstances (R25)")
+    PPT = "ppt", _("roadshow PPT")
+    VIDEO = "video", _("roadshow video")
+    OTHER = "other", _("material on other circumstances")
     STAMPED_FORM = "stamped_form", _("stamped entry form (scan)")
 
 
@@ -215,8 +218,8 @@ class CreditCommitment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("credit commitment (R27)")
-        verbose_name_plural = _("credit commitments (R27)")
+        verbose_name = _("credit commitment")
+        verbose_name_plural = _("credit commitments")
         constraints = [models.UniqueConstraint(fields=["edition", "unit"], name="commitment_unique")]
 
     def __str__(self):

@@ -120,7 +120,8 @@ TRANSITIONS: dict[str, Transition] = {t.action: t for t in [
     Transition(Action.AWARD, frozenset({S.FINALIST}), S.AWARDED, "entries.decide", BOTH),
     Transition(Action.NOT_AWARD, frozenset({S.FINALIST}), S.NOT_AWARDED, "entries.decide", BOTH),
     Transition(Action.REVOKE, frozenset({S.AWARDED}), S.REVOKED, "entries.decide", BOTH, reason_required=True,
-               reason_missing=_("Please give the reason for revoking the award (R12).")),
+               reason_missing=_("Please give the reason for revoking the award (the notice, Attachment 1, section 6, "
+                                "item 2).")),
 ]}
 
 

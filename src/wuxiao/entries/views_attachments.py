@@ -48,17 +48,20 @@ def kind_hint(kind: str, edition) -> str:
     if kind == AttachmentKind.DOCUMENT:
         return gettext_lazy("PDF, at most %(max)d MB each.") % {"max": DOCUMENT_MAX_MB}
     if kind == AttachmentKind.PPT:
-        return gettext_lazy("R24: .pptx (WPS or Office 2010), %(aspect)s, at most %(max)d MB, the first slide "
-                            "without animation or sound. A new upload replaces the old one.") % {
+        return gettext_lazy("Roadshow material (the notice, Attachment 2, note 3): .pptx (WPS or Office 2010), "
+                            "%(aspect)s, at most %(max)d MB, the first slide without animation or sound. A new upload "
+                            "replaces the old one.") % {
             "aspect": edition.ppt_aspect, "max": edition.ppt_max_mb}
     if kind == AttachmentKind.VIDEO:
-        return gettext_lazy("R24: %(formats)s, at most %(minutes)d minutes, %(width)d×%(height)d (16:9), at most "
-                            "%(max)d MB. A new upload replaces the old one.") % {
+        return gettext_lazy("Roadshow material (the notice, Attachment 2, note 3): %(formats)s, at most %(minutes)d "
+                            "minutes, %(width)d×%(height)d (16:9), at most %(max)d MB. A new upload replaces the old "
+                            "one.") % {
             "formats": "、".join(f.lstrip(".").upper() for f in video_formats(edition)),
             "minutes": edition.video_max_minutes, "width": edition.video_width, "height": edition.video_height,
             "max": edition.video_max_mb}
     if kind == AttachmentKind.OTHER:
-        return gettext_lazy("R25: material explaining other circumstances, PDF, at most %(max)d MB each.") % {
+        return gettext_lazy("Material explaining other circumstances (the notice, Attachment 2, note 4): PDF, at most "
+                            "%(max)d MB each.") % {
             "max": DOCUMENT_MAX_MB}
     return gettext_lazy("The entry form printed, signed and stamped, scanned as PDF or a picture, at most "
                         "%(max)d MB. A new upload replaces the old one.") % {"max": STAMPED_FORM_MAX_MB}

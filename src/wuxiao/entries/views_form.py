@@ -292,7 +292,7 @@ def submit(request, pk: int):
             return _already_submitted(request, entry)
         messages.error(request, refused.message)
         return redirect("entries:edit", pk=entry.pk)
-    messages.success(request, _("The entry was submitted. Your recommending unit screens it next (R5)."))
+    messages.success(request, _("The entry was submitted. Your recommending unit screens it next."))
     return redirect("entries:view", pk=entry.pk)
 
 

@@ -160,7 +160,7 @@ def csv_header() -> list:
         pgettext_lazy("entry list", "Declaring unit"), pgettext_lazy("entry list", "Recommending unit"),
         pgettext_lazy("entry list", "Industry"), pgettext_lazy("entry list", "First completer"),
         pgettext_lazy("entry list", "Status"), pgettext_lazy("entry list", "Submitted (Beijing time)"),
-        pgettext_lazy("entry list", "Attachments"), pgettext_lazy("entry list", "Credit commitment stamped (R27)"),
+        pgettext_lazy("entry list", "Attachments"), pgettext_lazy("entry list", "Credit commitment stamped"),
     ]
 
 

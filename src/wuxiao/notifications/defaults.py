@@ -35,12 +35,12 @@ VARIABLE_LABELS = {
     "actor": _("who decided"),
     "reason": _("reason or comment given"),
     "rank": _("merit rank (recommendation)"),
-    "opinion": _("opinion of the recommending unit (R23)"),
-    "rule": _("rule not met (R1–R4)"),
+    "opinion": _("opinion of the recommending unit"),
+    "rule": _("condition not met (scope, category or a case not included)"),
     "due_date": _("correction due by"),
-    "tier": _("prize tier (R11)"),
+    "tier": _("prize tier"),
     "unit": _("unit"),
-    "until": _("new recommendation deadline (R6)"),
+    "until": _("new recommendation deadline"),
     "count": _("number of entries"),
     "titles": _("titles of the entries"),
     "url": _("link to the page"),
@@ -95,7 +95,7 @@ _EVENTS = [
     ("entry.declare_ineligible", _("Entry declared ineligible"),
      _("“{{ entry_title }}” has been declared ineligible"),
      _body(_("The committee office has declared the entry “{{ entry_title }}” ({{ declaring_unit }}) "
-             "ineligible under {{ rule }}."), reason=True)),
+             "ineligible: {{ rule }}."), reason=True)),
     ("entry.request_correction", _("Correction requested"),
      _("Please correct “{{ entry_title }}” by {{ due_date }}"),
      _body(_("The committee office asks for a correction of the entry “{{ entry_title }}” ({{ declaring_unit }}) "
@@ -115,7 +115,7 @@ _EVENTS = [
     ("entry.revoke", _("Award revoked"),
      _("The award of “{{ entry_title }}” has been revoked"),
      _body(_("The committee office has revoked the award of the entry “{{ entry_title }}” "
-             "({{ declaring_unit }}) (R12)."), reason=True)),
+             "({{ declaring_unit }}) (the notice, Attachment 1, section 6, item 2)."), reason=True)),
     # A declaring unit's registration (reviewed by its recommending unit or the committee).
     ("unit.registration_accepted", _("Registration accepted"),
      _("The registration of {{ unit }} has been accepted"),

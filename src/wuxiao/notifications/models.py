@@ -23,6 +23,9 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "read_at"])]
 
+    def __str__(self):
+        return self.title
+
 
 class MessageTemplate(models.Model):
     """The editable text of one event's notification (subject and body, Django template syntax)."""
@@ -35,3 +38,8 @@ class MessageTemplate(models.Model):
     class Meta:
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
+
+    def __str__(self):
+        from .defaults import label_of
+
+        return label_of(self.event)

@@ -135,6 +135,7 @@ def notify_users(*, users, event: str, context: dict, url: str = "") -> list[Not
 
 def transition_context(*, entry, action: str, actor, reason: str, data: dict) -> dict:
     """The variables an entry event's template may use."""
+    from wuxiao.competitions.citations import rule_label
     from wuxiao.entries.enums import Action, EntryStatus
 
     return {
@@ -148,7 +149,7 @@ def transition_context(*, entry, action: str, actor, reason: str, data: dict) ->
         "reason": reason or "",
         "rank": data.get("rank", ""),
         "opinion": data.get("opinion", ""),
-        "rule": data.get("rule", ""),
+        "rule": rule_label(data["rule"], data.get("rule_text", "")) if data.get("rule") else "",
         "due_date": data.get("due_date", ""),
         "tier": data.get("tier", ""),
     }

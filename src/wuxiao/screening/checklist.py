@@ -24,16 +24,17 @@ from .models import Flag
 # The items of the checklist, in the order the page shows them.
 ITEMS = {
     "complete": _("All fields of the entry form are complete"),
-    "exclusions": _("Every exclusion of R4 is declared as not applying"),
-    "r2_date": _("The completion date is within the window of R2"),
+    "exclusions": _("Every case not included in the competition is declared as not applying"),
+    "r2_date": _("The completion date is within the edition's three-year window"),
     "stamped_form": _("The stamped entry form (scan) is uploaded"),
-    "commitment": _("The declaring unit's stamped credit commitment (R27) is uploaded"),
-    "attachments": _("The PPT and video passed their checks (R24)"),
+    "commitment": _("The declaring unit's stamped credit commitment is uploaded"),
+    "attachments": _("The PPT and video passed their checks"),
 }
 # What the check looks at, shown on the entry's review page.
 EXPLANATIONS = {
-    "complete": _("Every field a submission needs (R17–R25), checked again as the entry stands now."),
-    "exclusions": _("The declaring unit answered each case of R4 and none applies."),
+    "complete": _("Every field of the entry form (the notice, Attachment 2) a submission needs, checked again as the "
+                  "entry stands now."),
+    "exclusions": _("The declaring unit answered each case not included in the competition, and none applies."),
     "r2_date": _("The innovation was completed or put into use between %(start)s and %(end)s."),
     "stamped_form": _("A scan of the entry form with the declaring unit's stamp (PDF or picture)."),
     "commitment": _("A scan of Attachment 4 with the declaring unit's stamp, once per unit and edition."),
@@ -81,9 +82,11 @@ def checklist(entry: Entry, *, stamped: set[int]) -> list[Item]:
     exclusion_problems = []
     for exclusion in edition.exclusions.all():
         if exclusion.pk not in answers:
-            exclusion_problems.append(_("Exclusion %(n)d of R4 is not answered.") % {"n": exclusion.number})
+            exclusion_problems.append(_("Case %(n)d not included in the competition is "
+                                        "not answered.") % {"n": exclusion.number})
         elif answers[exclusion.pk]:
-            exclusion_problems.append(_("R4.%(n)d applies: %(text)s") % {"n": exclusion.number, "text": exclusion.text})
+            exclusion_problems.append(_("Case %(n)d not included in the competition applies: %(text)s")
+                                      % {"n": exclusion.number, "text": exclusion.text})
     day = entry.completed_on
     in_window = day is not None and edition.window_start <= day <= edition.window_end
     kinds = Counter(a.kind for a in entry.attachments.all())

@@ -29,9 +29,10 @@ class UnrecommendForm(forms.Form):
 
 class RecommendForm(forms.Form):
     opinion = forms.CharField(
-        label=_("Opinion of the recommending unit (推荐单位意见, R23)"), max_length=2000,
+        label=_("Opinion of the recommending unit (推荐单位意见)"), max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Please give the recommending unit's opinion (R23).")})
+        error_messages={"required": _("Please give the recommending unit's opinion (the entry form, Attachment 2 of "
+                                      "the notice).")})
     rank = forms.IntegerField(label=_("Merit rank"), required=False, min_value=1,
                               help_text=_("Optional: the next free rank is given when left empty."))
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuxiao.api_common import ID_MAX
 from wuxiao.common.exceptions import InvalidInput
+from wuxiao.competitions import citations
 from wuxiao.entries.enums import Action
 from wuxiao.entries.transitions import TRANSITIONS
 
@@ -134,11 +135,9 @@ class UnitBulkForm(BulkForm):
 
 
 def rule_choices(edition) -> list:
-    """The rules an entry may fail (R1–R4 and each exclusion of R4), as the ineligibility forms offer them."""
-    choices = [("", "—"), ("R1", _("R1: scope (Zhengzhou unions, front-line workers)")),
-               ("R2", _("R2: achieved in the last three years")), ("R3", _("R3: category")),
-               ("R4", _("R4: exclusions"))]
-    return choices + [(f"R4.{x.number}", f"R4.{x.number}: {x.text}") for x in edition.exclusions.order_by("number")]
+    """The rules an entry may fail (R1–R4 and each exclusion of R4), in the notice's words, as the
+    ineligibility forms offer them (the stored value stays the code, e.g. "R4.3")."""
+    return [("", "—"), *citations.rule_choices(edition)]
 
 
 class ReviewBulkForm(BulkForm):

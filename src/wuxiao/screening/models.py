@@ -72,8 +72,11 @@ class QuotaException(models.Model):
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("quota exception (R6)")
-        verbose_name_plural = _("quota exceptions (R6)")
+        verbose_name = _("quota exception")
+        verbose_name_plural = _("quota exceptions")
+
+    def __str__(self):
+        return str(_("%(unit)s: %(extra)d more places") % {"unit": self.unit, "extra": self.extra})
 
 
 class DeadlineExtension(models.Model):
@@ -91,8 +94,8 @@ class DeadlineExtension(models.Model):
     granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("extension of the recommendation deadline (R6)")
-        verbose_name_plural = _("extensions of the recommendation deadline (R6)")
+        verbose_name = _("extension of the recommendation deadline")
+        verbose_name_plural = _("extensions of the recommendation deadline")
 
     def __str__(self):
         return f"{self.unit} · {timezone.localtime(self.until):%Y-%m-%d %H:%M}"
@@ -121,6 +124,9 @@ class Flag(models.Model):
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
         indexes = [models.Index(fields=["edition", "kind"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.entry}"
 
 
 class FlagCheck(models.Model):

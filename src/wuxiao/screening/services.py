@@ -118,7 +118,7 @@ def _bump(batch: Batch, fields: list[str]) -> None:
 
 def _refuse_if_locked(batch: Batch) -> None:
     if batch.is_locked:
-        raise Refused(_("The batch has been handed to the committee (R26); it can no longer be changed "
+        raise Refused(_("The batch has been handed to the committee; it can no longer be changed "
                                  "unless the committee reopens it."))
 
 
@@ -127,8 +127,9 @@ def _refuse_after_deadline(edition: Edition, unit: Organisation) -> None:
     deadline = recommendation_deadline_of(edition, unit)
     if timezone.now() >= deadline:
         raise Refused(
-            _("The recommendation deadline (R6), %(deadline)s, has passed; the batch is closed. Only the committee "
-              "office can extend it.") % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")})
+            _("The recommendation deadline (the notice, Attachment 1, section 6, item 3), %(deadline)s, has passed; "
+              "the batch is closed. Only the committee office can extend it.")
+            % {"deadline": timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M")})
 
 
 # --- A decision on one entry ---------------------------------------------------------------
@@ -241,8 +242,8 @@ def submit_batch(*, actor, edition: Edition, unit: Organisation, version: int, n
         if not rows:
             raise Refused(_("Recommend at least one entry before handing the batch to the committee."))
         if not batch.stamped_sheet:
-            raise Refused(_("Upload the stamped summary sheet (R26) before handing the batch to the "
-                                     "committee."))
+            raise Refused(_("Upload the stamped summary sheet (Attachment 3 of the notice) before handing the batch "
+                            "to the committee."))
         ids = list(recommended_entries(edition, unit).values_list("pk", flat=True))
         batch.submitted_at = timezone.now()
         batch.submitted_by = actor

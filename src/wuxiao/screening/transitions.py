@@ -48,8 +48,8 @@ def recommendation_open(entry: Entry, actor, data: dict) -> None:
     deadline = registry.deadline_for(entry, recommendation_deadline_of(entry.edition, entry.recommending_unit))
     if timezone.now() >= deadline:
         raise Refused(
-            _("The recommendation deadline (R6), %(deadline)s, has passed; entries can no longer be "
-              "returned, recommended or taken back.") % {"deadline": format_local(deadline)})
+            _("The recommendation deadline (the notice, Attachment 1, section 6, item 3), %(deadline)s, has passed; "
+              "entries can no longer be returned, recommended or taken back.") % {"deadline": format_local(deadline)})
 
 
 # What a handed-over batch holds (R26): the units' own moves; the committee's decisions go on.
@@ -115,7 +115,7 @@ def batch_open(entry: Entry, actor, data: dict) -> None:
     _lock_unit(entry)
     if holding_batch(entry) is not None:
         raise Refused(
-            _("The recommending unit's batch has been handed to the committee (R26); the committee must reopen "
+            _("The recommending unit's batch has been handed to the committee; the committee must reopen "
               "it before its entries can be returned, recommended or taken back."))
 
 
@@ -139,8 +139,20 @@ def opinion_given(entry: Entry, actor, data: dict) -> None:
     """R23: the recommending unit's opinion goes on the entry form."""
     opinion = str(data.get("opinion") or "").strip()
     if not opinion:
-        raise Refused(_("Please give the recommending unit's opinion (R23)."), field="opinion")
+        raise Refused(_("Please give the recommending unit's opinion (the entry form, Attachment 2 "
+                        "of the notice)."), field="opinion")
     data["opinion"] = opinion
+
+
+def quota_full_message(*, base: int, extra: int, used: int) -> str:
+    """Why a recommendation is refused when the unit's places are taken, and what the unit can do (R6)."""
+    if extra:
+        return _("The quota is full: this unit's quota is %(base)d entries, the committee agreed to %(extra)d more, "
+                 "and %(used)d are recommended. To recommend this entry, first take back another recommendation, or "
+                 "ask the committee office to agree to more.") % {"base": base, "extra": extra, "used": used}
+    return _("The quota is full: this unit's quota is %(base)d entries (the notice, Attachment 1, section 6, item 3: "
+             "in principle at most %(base)d) and %(used)d are recommended. To recommend this entry, first take back "
+             "another recommendation, or ask the committee office to agree to more.") % {"base": base, "used": used}
 
 
 def within_quota(entry: Entry, actor, data: dict) -> None:
@@ -154,16 +166,14 @@ def within_quota(entry: Entry, actor, data: dict) -> None:
     from .services import extra_quota_of
 
     _lock_unit(entry)
-    quota = entry.edition.recommendation_quota + extra_quota_of(entry.edition, entry.recommending_unit)
+    base, extra = entry.edition.recommendation_quota, extra_quota_of(entry.edition, entry.recommending_unit)
+    quota = base + extra
     holders = list(Entry.objects.filter(edition_id=entry.edition_id,
                                         recommending_unit_id=entry.recommending_unit_id,
                                         status__in=RECOMMENDED_STATES)
                    .exclude(pk=entry.pk).values_list("recommendation_rank", "title"))
     if len(holders) >= quota:
-        raise Refused(
-            _("The recommendation quota (R6) is used up: a recommending unit recommends at most %(quota)d "
-              "entries and %(used)d are recommended. More need the committee's agreement.")
-            % {"quota": quota, "used": len(holders)})
+        raise Refused(quota_full_message(base=base, extra=extra, used=len(holders)))
     taken = {rank: title for rank, title in holders if rank is not None}
     raw = data.get("rank")
     if raw is None or raw == "":
@@ -191,13 +201,15 @@ def ineligibility_rule(entry: Entry, actor, data: dict) -> None:
     match = _RULE.match(rule)
     if not match or (match.group(2) and match.group(1) != "4"):
         raise Refused(
-            _("Please name the rule that is not met: R1, R2, R3, R4 or an item of R4 such as R4.3."), field="rule")
+            _("Please choose the condition that is not met: the scope, recent work, the category, or one of the cases "
+              "not included in the competition."), field="rule")
     data["rule"] = rule
     if match.group(2):
         number = int(match.group(2))
         items = dict(entry.edition.exclusions.values_list("number", "text"))
         if (items and number not in items) or number < 1:
-            raise Refused(_("R4 has no item %(number)d in this edition.") % {"number": number}, field="rule")
+            raise Refused(_("This edition has no case %(number)d among the cases "
+                            "not included in the competition.") % {"number": number}, field="rule")
         if number in items:
             data["rule_text"] = items[number]
 

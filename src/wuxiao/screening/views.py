@@ -269,13 +269,14 @@ def _entry_page(request, entry: Entry, bound: dict | None = None, status: int = 
     possible = {t.action for t in allowed_actions(entry, request.user)}
     forms = [(slug, action, TRANSITIONS[action].label, bound.get(action) or ACTION_FORMS[action]())
              for slug, action in ACTION_SLUGS.items() if action in possible or action in bound]
+    extra = services.extra_quota_of(entry.edition, entry.recommending_unit)
     return render(request, "screening/entry.html", {
         "entry": entry, "forms": forms, "lock": registry.lock_of(entry, request.user),
         "opinion": recommendation_opinion(entry),
         "history": list(entry.transitions.select_related("actor")),
         "batch": services.batch_of(entry.edition, entry.recommending_unit),
-        "quota_total": entry.edition.recommendation_quota + services.extra_quota_of(entry.edition,
-                                                                                     entry.recommending_unit),
+        "quota": entry.edition.recommendation_quota, "extra": extra,
+        "quota_total": entry.edition.recommendation_quota + extra,
         "used": services.used_quota_of(entry.edition, entry.recommending_unit),
     }, status=status)
 

@@ -47,11 +47,13 @@ def check_file(*, kind: str, path: str, name: str, size: int, edition) -> Checke
 
 def _size_message(kind, size, limit):
     if kind == AttachmentKind.PPT:
-        return _("R24: the PPT is %(size)s; at most %(max)d MB is allowed. Please compress its pictures and "
-                 "media (File → Compress Media) and upload it again.") % {"size": human_size(size), "max": limit}
+        return _("Roadshow material (the notice, Attachment 2, note 3): "
+                 "the PPT is %(size)s; at most %(max)d MB is allowed. "
+                 "Please compress its pictures and media (File → Compress "
+                 "Media) and upload it again.") % {"size": human_size(size), "max": limit}
     if kind == AttachmentKind.VIDEO:
-        return _("R24: the video is %(size)s; at most %(max)d MB is allowed. Please export it again with a "
-                 "lower bit rate.") % {"size": human_size(size), "max": limit}
+        return _("Roadshow material (the notice, Attachment 2, note 3): the video is %(size)s; at most %(max)d MB is "
+                 "allowed. Please export it again with a lower bit rate.") % {"size": human_size(size), "max": limit}
     return _("The file is %(size)s; at most %(max)d MB is allowed for a %(kind)s.") % {
         "size": human_size(size), "max": limit, "kind": AttachmentKind(kind).label}
 

@@ -28,10 +28,12 @@ from .limits import (
 
 def check_pptx(path: str, ext: str, head: bytes, edition) -> Checked:
     if ext == ".ppt" or head[:8] == OLE_MAGIC:
-        raise Refused(_("R24: this is an old-format .ppt file. Please save it as .pptx (PowerPoint 2010 "
-                                  "or WPS: File → Save As → .pptx) and upload it again."))
+        raise Refused(_("Roadshow material (the notice, Attachment 2, note 3): this is an old-format .ppt file. "
+                        "Please save it as .pptx (PowerPoint 2010 or WPS: File → Save As → .pptx) and upload it "
+                        "again."))
     if ext != ".pptx":
-        raise Refused(_("R24: the roadshow PPT must be a .pptx file (PowerPoint 2010 or WPS)."))
+        raise Refused(_("Roadshow material (the notice, Attachment 2, note 3): the roadshow PPT must be a .pptx file "
+                        "(PowerPoint 2010 or WPS)."))
     if head[:4] != b"PK\x03\x04":
         raise Refused(_("The file's content is not a PowerPoint presentation although its name ends "
                                   "in .pptx."))
@@ -50,8 +52,8 @@ def check_pptx(path: str, ext: str, head: bytes, edition) -> Checked:
         aspect_w, aspect_h = parse_aspect(edition.ppt_aspect)
         if not height or abs((width / height) / (aspect_w / aspect_h) - 1) > ASPECT_TOLERANCE:
             problems.append(
-                _("R24: the slides are %(ratio)s, not %(aspect)s. Please choose Design → Slide Size → "
-                  "Widescreen (%(aspect)s) and upload the file again.")
+                _("Roadshow material (the notice, Attachment 2, note 3): the slides are %(ratio)s, not %(aspect)s. "
+                  "Please choose Design → Slide Size → Widescreen (%(aspect)s) and upload the file again.")
                 % {"ratio": describe_ratio(width, height), "aspect": edition.ppt_aspect})
         if not len(prs.slides):
             problems.append(_("The presentation has no slides."))
@@ -124,15 +126,16 @@ def first_slide_problems(slide) -> list:
     presets = _xpath(root, "p:timing//p:cTn/@presetClass", namespaces=NS)
     effects = _xpath(root, " | ".join(f"p:timing//p:{tag}" for tag in ANIMATION_TAGS), namespaces=NS)
     if effects or ANIMATION_PRESETS.intersection(presets):
-        problems.append(_("R24: the first slide has animations; the first slide must have no animation. Please "
-                          "delete them (Animations → None) and upload the file again."))
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the first slide has animations; the "
+                          "first slide must have no animation. Please delete them (Animations → None) and upload the "
+                          "file again."))
     transitions = _xpath(root, ".//p:transition", namespaces=NS)  # also inside mc:AlternateContent
     if any(isinstance(c.tag, str) and not c.tag.endswith(("}sndAc", "}extLst")) for t in transitions for c in t):
-        problems.append(_("R24: the first slide has a transition effect, which is an animation; please set "
-                          "Transitions → None for the first slide."))
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the first slide has a transition "
+                          "effect, which is an animation; please set Transitions → None for the first slide."))
     if _xpath(root, ".//p:transition/p:sndAc/p:stSnd", namespaces=NS):
-        problems.append(_("R24: the first slide has a transition sound; please delete it (Transitions → Sound: "
-                          "No Sound)."))
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the first slide has a transition "
+                          "sound; please delete it (Transitions → Sound: No Sound)."))
     # Audio placed on the slide: a shape with an audio file, audio played by the timeline, or an
     # audio relationship other than the transition's sound.
     transition_sounds = set(_xpath(root, ".//p:transition//p:snd/@r:embed", namespaces=NS))
@@ -142,6 +145,6 @@ def first_slide_problems(slide) -> list:
     audio_shapes = _xpath(root, ".//p:nvPr/a:audioFile | .//p:nvPr/a:wavAudioFile | .//p:nvPr/a:audioCd"
                               " | p:timing//p:audio", namespaces=NS)
     if audio_rels or audio_shapes:
-        problems.append(_("R24: the first slide has a sound (audio); please delete it. Background music may "
-                          "start on the second slide."))
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the first slide has a sound (audio); "
+                          "please delete it. Background music may start on the second slide."))
     return problems

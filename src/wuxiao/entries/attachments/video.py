@@ -44,8 +44,8 @@ def check_video(path: str, ext: str, head: bytes, edition) -> Checked:
     formats = video_formats(edition)
     names = "、".join(f.lstrip(".").upper() for f in formats)
     if ext not in formats:
-        raise Refused(_("R24: the video must be %(formats)s; please convert it to MP4 (H.264) and upload "
-                                  "it again.") % {"formats": names})
+        raise Refused(_("Roadshow material (the notice, Attachment 2, note 3): the video must be %(formats)s; please "
+                        "convert it to MP4 (H.264) and upload it again.") % {"formats": names})
     if ext not in VIDEO_TYPES or not container_matches(ext, head):
         raise Refused(_("The file's content is not a %(format)s video although its name ends in "
                                   "%(ext)s. Please upload the video itself.")
@@ -59,8 +59,8 @@ def check_video(path: str, ext: str, head: bytes, edition) -> Checked:
                                   "%(ext)s. Please upload the video itself.")
                                 % {"format": ext.lstrip(".").upper(), "ext": ext})
     if not info.get("video"):
-        raise Refused(_("R24: the file has no video picture (only sound, or nothing). Please upload "
-                                  "the video itself."))
+        raise Refused(_("Roadshow material (the notice, Attachment 2, note 3): the file has no video picture (only "
+                        "sound, or nothing). Please upload the video itself."))
     width, height, seconds, codec = info["width"], info["height"], info["seconds"], info["codec"]
     details = {"width": width, "height": height, "seconds": round(seconds, 2) if seconds is not None else None,
                "codec": codec}
@@ -68,15 +68,18 @@ def check_video(path: str, ext: str, head: bytes, edition) -> Checked:
     if seconds is None:
         problems.append(_("The length of the video cannot be read from the file. Please export it again as MP4."))
     elif seconds > edition.video_max_minutes * 60 + 0.5:  # half a second for rounding of container times
-        problems.append(_("R24: the video lasts %(duration)s; at most %(max)d minutes are allowed. Please shorten "
-                          "it.") % {"duration": describe_duration(seconds), "max": edition.video_max_minutes})
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the video lasts %(duration)s; at "
+                          "most %(max)d minutes are allowed. Please shorten it.")
+                        % {"duration": describe_duration(seconds), "max": edition.video_max_minutes})
     if (width, height) != (edition.video_width, edition.video_height):
-        problems.append(_("R24: the video is %(width)d×%(height)d pixels; it must be %(req_width)d×%(req_height)d. "
-                          "Please export it at %(req_width)d×%(req_height)d.")
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the video is %(width)d×%(height)d "
+                          "pixels; it must be %(req_width)d×%(req_height)d. Please export it at "
+                          "%(req_width)d×%(req_height)d.")
                         % {"width": width, "height": height, "req_width": edition.video_width,
                            "req_height": edition.video_height})
     if not height or abs((width / height) / (16 / 9) - 1) > ASPECT_TOLERANCE:
-        problems.append(_("R24: the picture is %(ratio)s, not 16:9.") % {"ratio": describe_ratio(width, height)})
+        problems.append(_("Roadshow material (the notice, Attachment 2, note 3): the picture is %(ratio)s, not 16:9.")
+                        % {"ratio": describe_ratio(width, height)})
     if problems:
         raise Refused(" ".join(str(p) for p in problems))
     return Checked(VIDEO_TYPES[ext], details)
