@@ -62,6 +62,17 @@ def world(recommending_unit, committee):
     return {"edition": edition, "unit": recommending_unit}
 
 
+def _handed_over(world) -> bool:
+    """The world's recommending unit has handed its batch to the committee (as submit_batch would record it)."""
+    from django.utils import timezone
+
+    from wuxiao.screening.models import Batch
+
+    Batch.objects.update_or_create(edition=world["edition"], unit=world["unit"],
+                                   defaults={"submitted_at": timezone.now()})
+    return True
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -92,6 +103,13 @@ EXPORTS = {
     "entry list (CSV), recommending unit": Export(
         "entries:list_csv", "recommender", "csv",
         lambda w: reverse("entries:list_csv") + f"?edition={w['edition'].pk}"),
+    "recommending unit's screening queue": Export(
+        "screening:unit_export", "recommender", "xlsx",
+        lambda w: reverse("screening:unit_export", args=[w["edition"].slug, w["unit"].pk])),
+    # The committee's queue lists the entries of handed-over batches: the world's batch is handed over first.
+    "committee's eligibility queue": Export(
+        "screening:review_export", "committee", "xlsx",
+        lambda w: _handed_over(w) and reverse("screening:review_export", args=[w["edition"].slug])),
     "entry list (CSV), committee": Export(
         "entries:list_csv", "committee", "csv",
         lambda w: reverse("entries:list_csv") + f"?edition={w['edition'].pk}"),
