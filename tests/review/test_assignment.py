@@ -122,7 +122,7 @@ def brute(p: Problem, keep=frozenset()):
 
 
 @st.composite
-def problems(draw, side_rules=None, max_entries=4, max_experts=5):
+def problems(draw, side_rules=None, max_entries=4, max_experts=5, both=False):
     n_entries = draw(st.integers(1, max_entries))
     n_experts = draw(st.integers(1, max_experts))
     entry_ids = draw(st.lists(st.integers(1, 99), min_size=n_entries, max_size=n_entries, unique=True))
@@ -140,12 +140,16 @@ def problems(draw, side_rules=None, max_entries=4, max_experts=5):
     pins = draw(st.lists(st.sampled_from(pairs), max_size=2))
     forbids = draw(st.lists(st.sampled_from(pairs), max_size=2))
     if side_rules is None:
-        side_rules = draw(st.integers(0, 3)) == 0
+        side_rules = draw(st.integers(0, 2)) == 0
+    if both:  # both side rules: the integer program
+        experts = [dataclasses.replace(x, load_min=None) for x in experts]
     return Problem(entries, experts, reviews=draw(st.integers(1, min(3, n_experts))),
-                   load_min=draw(st.integers(0, 1)), load_max=draw(st.one_of(st.none(), st.integers(1, 4))),
+                   load_min=0 if both else draw(st.integers(0, 1)),
+                   load_max=draw(st.one_of(st.none(), st.integers(1, 4))),
                    conflicts=conflicts, pins=pins, forbids=forbids, seed=draw(st.integers(0, 3)),
-                   require_senior=side_rules and draw(st.booleans()),
-                   max_per_org=draw(st.one_of(st.none(), st.integers(1, 2))) if side_rules else None)
+                   require_senior=both or (side_rules and draw(st.booleans())),
+                   max_per_org=draw(st.integers(1, 2)) if both else
+                   draw(st.one_of(st.none(), st.integers(1, 2))) if side_rules else None)
 
 
 FEW = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -171,8 +175,14 @@ def test_solve_is_valid_and_optimal_or_rightly_infeasible(problem):
         assert a.total_cost == best[1]  # the tie-breaks too
     else:
         assert a.optimal
-    assert a.solver == ("milp" if problem.side_rules else "min_cost_flow")
+    assert a.solver == ("milp" if problem.require_senior and problem.max_per_org is not None else "min_cost_flow")
     assert sum(a.load.values()) == len(a.pairs)
+
+
+@FEW
+@given(problems(both=True, max_experts=6))
+def test_both_side_rules_by_the_integer_program(problem):
+    test_solve_is_valid_and_optimal_or_rightly_infeasible.hypothesis.inner_test(problem)
 
 
 @settings(max_examples=25, deadline=None)
@@ -481,3 +491,33 @@ def test_every_pair_of_a_solution_passes_validate_at_scale():
     assert b.solver == "milp" and b.optimal
     assert broken(side, b.pairs) == [] and b.total_quality <= a.total_quality
     assert Pair(*b.pairs[0]) == b.pairs[0]
+
+
+@pytest.mark.parametrize("rule", [{"require_senior": True}, {"max_per_org": 1}, {"max_per_org": 2}])
+def test_one_side_rule_by_flow_equals_the_integer_program(rule):
+    """One side rule alone stays a network (min-cost flow); the integer program agrees on the best quality."""
+    from wuxiao.review.assignment.quality import compile_problem
+    from wuxiao.review.assignment.solver import _milp
+
+    rng = np.random.default_rng(1)
+    codes = ["3421", "3422", "3411", "4411", "4412", "2611", "C", "D"]
+    entries = [Entry(i, industry=codes[rng.integers(len(codes))]) for i in range(80)]
+    experts = [Expert(1000 + j, organisation=int(rng.integers(6)), title=TITLE_RANKS[rng.integers(4)],
+                      fields=[(codes[rng.integers(len(codes))][:int(rng.integers(1, 5))], int(rng.integers(1, 4)))])
+               for j in range(20)]
+    conflicts = {(int(rng.integers(80)), 1000 + int(rng.integers(20))): "本单位" for _ in range(60)}
+    problem = Problem(entries, experts, reviews=4, load_min=10, load_max=20, conflicts=conflicts, seed=2,
+                      pins=[(0, 1000), (1, 1001)], **rule)
+    a = solve(problem)
+    assert a.solver == "min_cost_flow" and broken(problem, a.pairs) == []
+    c = compile_problem(problem)
+    chosen, optimal = _milp(c, None)
+    assert optimal and int(c.quality[chosen].sum()) == a.total_quality
+
+
+def test_pins_that_leave_no_place_for_a_senior():
+    entries = [Entry(27, category="制造"), Entry(33)]
+    experts = [Expert(100), Expert(101, title=SENIOR), Expert(102)]
+    reasons = _reasons(Problem(entries, experts, reviews=1, require_senior=True, pins=[(27, 100)]))
+    assert [(r.code, r.entries) for r in reasons] == [("pin_no_senior", (27,))]
+    assert reasons[0].message == "制造 entries 27: the pinned experts fill every place and none has a senior title."

@@ -104,8 +104,9 @@ def _check_inputs(c: Compiled) -> list[Reason]:
                                                    "maximum load (%(high)d).")
                               % {"expert": x.name, "pins": pins_x[j], "high": c.hi[j]}, experts=(x.id,)))
     if p.max_per_org is not None:
-        for i in range(len(c.entries)):
-            cols = np.flatnonzero(c.pinned[i] & (c.org >= 0))
+        pinned_rows, pinned_cols = np.nonzero(c.pinned & (c.org >= 0)[None, :])
+        for i in np.unique(pinned_rows):
+            cols = pinned_cols[pinned_rows == i]
             for org, count in Counter(c.org[cols].tolist()).items():
                 if count > p.max_per_org:
                     same = [j for j in cols if c.org[j] == org]
@@ -166,6 +167,12 @@ def _check_side_rules(c: Compiled, r: Reduced) -> list[Reason]:
                 c, "no_senior", rows,
                 _("%(category)s entries %(entries)s have no expert with a senior title without a conflict."),
                 _("Entries %(entries)s have no expert with a senior title without a conflict.")))
+        filled = np.flatnonzero(~has_pinned & (r.k == 0) & (c.k > 0))
+        for rows in _by_category(c, filled):
+            reasons.append(_entries_reason(
+                c, "pin_no_senior", rows,
+                _("%(category)s entries %(entries)s: the pinned experts fill every place and none has a senior title."),
+                _("Entries %(entries)s: the pinned experts fill every place and none has a senior title.")))
         wanting = ~has_pinned
         capacity = int(np.minimum(r.hi, (r.free & wanting[:, None]).sum(axis=0))[c.senior].sum())
         if not lacking.size and wanting.sum() > capacity:

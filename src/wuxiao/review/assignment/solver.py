@@ -57,10 +57,11 @@ def _solve(c: Compiled, keep: np.ndarray | None = None) -> tuple[np.ndarray, str
     reasons = precheck(c)
     if reasons:
         raise Infeasible(reasons)
-    if c.problem.side_rules:
+    p = c.problem
+    if p.require_senior and p.max_per_org is not None:
         chosen, optimal = _milp(c, keep)
         solver = "milp"
-    else:
+    else:  # one side rule alone is still a network: (entry, group of experts) nodes carry it
         chosen, optimal, solver = _flow(c, keep), True, "min_cost_flow"
     if chosen is None:
         raise Infeasible(diagnose(c))
@@ -79,31 +80,91 @@ def _objective(c: Compiled, rows, cols, keep, tie_divisor: int = 1) -> tuple[np.
     return cost, scale
 
 
+def _groups(c: Compiled, r: Reduced, rows, cols):
+    """For one side rule, the (entry, group) nodes between entries and experts: (group of each free pair, or -1 when
+    the pair hangs from its entry directly; entry, lower bound and capacity of each group). At most m experts of one
+    organisation: one group per organisation, capacity m less the pinned ones. At least one senior expert: the
+    entry's senior experts form a group with lower bound 1 unless a senior is pinned. None when no side rule is on."""
+    p = c.problem
+    if p.max_per_org is not None:
+        key = c.org[cols]  # -1: organisation unknown, never limited
+    elif p.require_senior:
+        key = c.senior[cols].astype(np.int64)
+    else:
+        return None
+    width = (int(c.org.max(initial=0)) if p.max_per_org is not None else 1) + 2  # codes entry × width + key + 1
+    groups, group_of, size = np.unique(rows * width + key + 1, return_inverse=True, return_counts=True)
+    entry, gkey = groups // width, groups % width - 1
+    cap = r.k[entry].copy()
+    low = np.zeros(len(groups), dtype=np.int64)
+    if p.max_per_org is not None:
+        limited = gkey >= 0
+        room = p.max_per_org - _pinned_per_org(c, groups, width)
+        cap[limited] = np.minimum(cap[limited], np.maximum(room, 0)[limited])
+    else:
+        wanting = ~(c.pinned & c.senior[None, :]).any(axis=1)
+        low[(gkey == 1) & wanting[entry]] = 1
+        low = np.minimum(low, cap)
+    # Only groups that can bind need a node; the other pairs hang from their entry directly.
+    needed = (low > 0) | (size > cap)
+    number = np.cumsum(needed) - 1
+    group_of = np.where(needed[group_of], number[group_of], -1)
+    return group_of, entry[needed], low[needed], cap[needed]
+
+
+def _pinned_per_org(c: Compiled, groups, width) -> np.ndarray:
+    """How many pinned experts each (entry, organisation) group, coded entry × width + organisation + 1, has."""
+    pi, pj = np.nonzero(c.pinned & (c.org >= 0)[None, :])
+    pinned, count = np.unique(pi * width + c.org[pj] + 1, return_counts=True)
+    if not len(pinned):
+        return np.zeros(len(groups), dtype=np.int64)
+    at = np.minimum(np.searchsorted(pinned, groups), len(pinned) - 1)
+    return np.where(pinned[at] == groups, count[at], 0)
+
+
 def _flow(c: Compiled, keep) -> np.ndarray | None:
     r = Reduced(c)
     n, m = len(c.entries), len(c.experts)
     rows, cols = np.nonzero(r.free)
+    groups = _groups(c, r, rows, cols)
+    n_groups = 0 if groups is None else len(groups[1])
+    nodes = n + m + 2 + n_groups
     divisor = 1
     while True:
         cost, _scale = _objective(c, rows, cols, keep, divisor)
         biggest = int(np.abs(cost).max(initial=0))
-        if biggest * (n + m + 3) < _LIMIT and biggest * max(1, int(r.k.sum())) < _LIMIT or divisor >= TIE_RANGE:
+        if biggest * (nodes + 1) < _LIMIT and biggest * max(1, int(r.k.sum())) < _LIMIT or divisor >= TIE_RANGE:
             break
         divisor *= 10  # coarser tie-breaks keep the costs in int64 (only for very large re-assignments)
     source, sink = n + m, n + m + 1
+    supplies = np.zeros(nodes, dtype=np.int64)
+    # Minimum loads as demands: each expert must absorb lo of the flow, the sink the rest.
+    supplies[n:n + m] = -r.lo
+    supplies[source], supplies[sink] = r.k.sum(), r.lo.sum() - r.k.sum()
+    if groups is None:
+        tails, heads, caps = [np.full(n, source)], [np.arange(n)], [r.k]
+        pair_tails = rows
+    else:
+        group_of, entry, low, cap = groups
+        group_nodes = n + m + 2 + np.arange(n_groups)
+        tails, heads, caps = [np.full(n, source), entry], [np.arange(n), group_nodes], [r.k, cap - low]
+        np.subtract.at(supplies, entry, low)  # lower bounds on entry -> group arcs, as demands
+        supplies[group_nodes] += low
+        pair_tails = np.where(group_of >= 0, group_nodes[np.maximum(group_of, 0)] if n_groups else 0, rows)
+    first_pair = sum(len(t) for t in tails)
+    tails += [pair_tails, n + np.arange(m)]
+    heads += [n + cols, np.full(m, sink)]
+    caps += [np.ones(len(rows), dtype=np.int64), r.hi - r.lo]
+    costs = np.zeros(sum(len(t) for t in tails), dtype=np.int64)
+    costs[first_pair:first_pair + len(rows)] = cost
     flow = min_cost_flow.SimpleMinCostFlow()
     arcs = flow.add_arcs_with_capacity_and_unit_cost(
-        np.concatenate([np.full(n, source), rows, n + np.arange(m)]).astype(np.int32),
-        np.concatenate([np.arange(n), n + cols, np.full(m, sink)]).astype(np.int32),
-        np.concatenate([r.k, np.ones(len(rows), dtype=np.int64), r.hi - r.lo]).astype(np.int64),
-        np.concatenate([np.zeros(n, dtype=np.int64), cost, np.zeros(m, dtype=np.int64)]).astype(np.int64))
-    # Minimum loads as demands: each expert must absorb lo of the flow, the sink the rest.
-    supplies = np.concatenate([np.zeros(n, dtype=np.int64), -r.lo,
-                               np.array([r.k.sum(), r.lo.sum() - r.k.sum()], dtype=np.int64)])
-    flow.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
+        np.concatenate(tails).astype(np.int32), np.concatenate(heads).astype(np.int32),
+        np.concatenate(caps).astype(np.int64), costs)
+    flow.set_nodes_supplies(np.arange(nodes, dtype=np.int32), supplies)
     if flow.solve() != flow.OPTIMAL:
         return None
-    used = flow.flows(arcs[n:n + len(rows)]) > 0
+    used = flow.flows(arcs[first_pair:first_pair + len(rows)]) > 0
     chosen = c.pinned.copy()
     chosen[rows[used], cols[used]] = True
     return chosen
@@ -118,6 +179,8 @@ def _milp(c: Compiled, keep) -> tuple[np.ndarray | None, bool]:
     n, m = len(c.entries), len(c.experts)
     rows, cols = np.nonzero(r.free)
     v = len(rows)
+    if not v:  # the pins are the whole assignment (the checks before have passed them)
+        return (c.pinned.copy(), True) if not r.k.any() and not r.lo.any() else (None, False)
     cost, scale = _objective(c, rows, cols, keep)
     objective = cost / scale  # in points of quality; the tie-breaks add less than one point altogether
     var = np.arange(v)
@@ -136,12 +199,10 @@ def _milp(c: Compiled, keep) -> tuple[np.ndarray | None, bool]:
             csr_array((ones[picked], (position[rows[picked]], var[picked])), shape=(len(which), v)), 1, np.inf))
     if p.max_per_org is not None:
         known = c.org[cols] >= 0
-        keys = rows[known] * (int(c.org.max(initial=0)) + 1) + c.org[cols[known]]
-        groups, group_of, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        pi, pj = np.nonzero(c.pinned & (c.org >= 0)[None, :])
-        pinned_keys = pi * (int(c.org.max(initial=0)) + 1) + c.org[pj]
-        room = p.max_per_org - np.array([np.count_nonzero(pinned_keys == g) for g in groups], dtype=np.int64) \
-            if len(pinned_keys) else np.full(len(groups), p.max_per_org)
+        width = int(c.org.max(initial=0)) + 2
+        groups, group_of, counts = np.unique(rows[known] * width + c.org[cols[known]] + 1, return_inverse=True,
+                                             return_counts=True)
+        room = p.max_per_org - _pinned_per_org(c, groups, width)
         binding = np.flatnonzero(counts > room)
         if len(binding):
             position = np.full(len(groups), -1)
