@@ -390,3 +390,10 @@ def test_the_idempotency_key_header_is_documented():
         header = next(p for p in parameters if p["name"] == "Idempotency-Key")
         assert header["in"] == "header" and not header.get("required")
         assert "returns what the first one created" in header["description"]
+
+
+@pytest.mark.parametrize("entry_id", ["¡V", "1e3", "99999999999999999999", "-1"])
+def test_an_upload_to_a_path_that_is_not_an_entry_number_is_refused_cleanly(as_role, entry_id):
+    client, headers, _ = as_role("declarer", "token")
+    response = client.post(f"/api/entries/{entry_id}/attachments?kind=photo", {}, headers=headers)
+    assert response.status_code in (404, 422)

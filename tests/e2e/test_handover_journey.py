@@ -75,7 +75,7 @@ def test_undecided_entries_are_decided_at_the_hand_over_and_the_sheet_stays(live
     assert Entry.objects.get(pk=entries["submitted"].pk).status == EntryStatus.SUBMITTED
     # With the reason: both marked 不予推荐, the batch handed over.
     page.locator("input[name=not_recommend]").check()
-    page.fill("textarea[name=reason]", "本单位名额有限，择优推荐其他作品。")
+    page.fill("form[action$='/submit/'] textarea[name=reason]", "本单位名额有限，择优推荐其他作品。")
     page.get_by_role("button", name="提交组委会").click()
     page.wait_for_url(unit_url)
     page.locator(".batch-locked").wait_for()

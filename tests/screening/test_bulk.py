@@ -26,7 +26,7 @@ from .screen_fixtures import _media, entry_of, other_recommender  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-FULL = "推荐名额已满（R6）"
+FULL = "推荐名额已满："
 
 
 def _screen(actor, edition, unit, entries, action, reason="", data=None):
@@ -76,7 +76,7 @@ def test_recommend_takes_the_next_ranks_in_the_order_given_until_the_quota(recom
     results = _screen(recommender, edition, recommending_unit, [c, a, b], "recommend", data={"opinion": "同意推荐"})
     assert [(r.entry_id, r.moved, r.recommendation_rank) for r in results[:2]] == [(c.pk, True, 2), (a.pk, True, 4)]
     assert results[2].moved is False and results[2].message.startswith(FULL)
-    assert "最多推荐 4 项作品，现已推荐 4 项" in results[2].message
+    assert "本单位名额 4 项（通知附件1“六、工作要求”（三）：原则上择优推荐不超过 4 项），现已推荐 4 项" in results[2].message
     assert _status(b) == "submitted"
     for entry, rank in ((c, 2), (a, 4)):
         entry.refresh_from_db()

@@ -50,7 +50,9 @@ def _limit_upload_before_auth(run):
     def wrapper(request: HttpRequest, **kwargs):
         from ..uploads import LimitedTemporaryFileUploadHandler
 
-        entry = Entry.objects.select_related("edition").filter(pk=kwargs.get("entry_id")).first()
+        raw = str(kwargs.get("entry_id", ""))  # not validated yet: ninja checks the path after this wrapper
+        entry = (Entry.objects.select_related("edition").filter(pk=int(raw)).first()
+                 if raw.isascii() and raw.isdigit() and len(raw) < 19 else None)
         kind = request.GET.get("kind")
         if entry is not None and kind in AttachmentKind.values:
             request.upload_handlers = [LimitedTemporaryFileUploadHandler(request, kind=kind, edition=entry.edition)]
