@@ -159,3 +159,9 @@ def test_a_body_that_is_not_json_is_refused_in_chinese(world):
     assert response.status_code == 400
     assert response.json() == {"detail": BAD_BODY}
     assert 400 in SCHEMA["paths"]["/api/entries"]["post"]["responses"]
+
+
+@pytest.mark.parametrize("body", [{"login": "a\x00b", "password": "x"}, {"login": "a", "password": "p\x00w"}])
+def test_a_nul_in_the_login_or_password_is_a_wrong_login_not_an_error(client, body):
+    response = client.post("/api/auth/token", body, content_type="application/json")
+    assert response.status_code == 401

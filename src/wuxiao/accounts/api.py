@@ -1,6 +1,7 @@
 """API: tokens (log in / revoke) and the current user with their roles."""
 
 import datetime as dt
+import re
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
@@ -14,6 +15,10 @@ from wuxiao.common import api_auth
 from wuxiao.common.request import client_ip
 
 router = Router(tags=["accounts"])
+
+
+# What a token's label cannot keep (PostgreSQL stores no NUL; the others are invisible).
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class TokenIn(Schema):
@@ -67,6 +72,8 @@ class MeOut(Schema):
 def create_token(request: HttpRequest, response: HttpResponse, payload: TokenIn):
     login = payload.login.strip()
     ip = client_ip(request)
+    if "\x00" in login or "\x00" in payload.password:  # no account has one (and PostgreSQL stores none)
+        return Status(401, {"detail": str(msg.WRONG_CREDENTIALS)})
     try:
         user = services.authenticate_login(request=request, login=login, password=payload.password, ip=ip)
     except services.LoginThrottled as throttled:
@@ -74,7 +81,8 @@ def create_token(request: HttpRequest, response: HttpResponse, payload: TokenIn)
         return Status(429, {"detail": str(throttled.message)})
     if user is None:
         return Status(401, {"detail": str(msg.WRONG_CREDENTIALS)})
-    api_token, raw = api_auth.create_api_token(actor=user, name=payload.name.strip(), ip=ip)
+    name = CONTROL_CHARACTERS.sub("", payload.name).strip()
+    api_token, raw = api_auth.create_api_token(actor=user, name=name, ip=ip)
     return Status(201, {"token": raw, "name": api_token.name, "created_at": api_token.created_at,
                         "expires_at": api_token.expires_at})
 

@@ -294,7 +294,8 @@ def _field_names(row) -> dict:
 
 
 def describe(row, names: Names) -> list[tuple[str, str]]:
-    """The row's recorded data as (label, value) pairs, in the order recorded."""
+    """The row's recorded data as (label, value) pairs: the known keys in DATA_LABELS' order, then the
+    others by name (PostgreSQL's jsonb keeps no insertion order, so "as recorded" would differ by database)."""
     from wuxiao.competitions.citations import rule_label
     from wuxiao.screening.models import FlagKind
 
@@ -303,7 +304,10 @@ def describe(row, names: Names) -> list[tuple[str, str]]:
         return []
     field_names = _field_names(row)
     pairs = []
-    for key, value in data.items():
+    order = {key: i for i, key in enumerate(DATA_LABELS)}
+    ordered = sorted(data.items(), key=lambda item: (order.get(item[0], len(order)),
+                                                      int(item[0]) if str(item[0]).isdigit() else 0, str(item[0])))
+    for key, value in ordered:
         if key in HIDDEN:
             continue
         if key == "rule":
