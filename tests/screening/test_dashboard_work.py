@@ -91,8 +91,7 @@ def test_others_see_no_screening_panel(client, user_of, role):
     assert 'id="work-committee"' not in html and 'id="work-recommending-' not in html
 
 
-def test_the_panels_cost_the_same_queries_for_one_unit_or_several(client, recommender, edition, committee,
-                                                                   django_assert_num_queries):
+def test_the_panels_cost_the_same_queries_for_one_unit_or_several(client, recommender, edition):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.entries.services import transition_entry
 from wuxiao.screening import services
 from wuxiao.screening.flags import run_flag_check, schedule_flags
@@ -37,7 +38,7 @@ def test_a_submission_queues_one_check_and_later_ones_join_it(edition, declarer,
 
 def test_a_refused_submission_queues_nothing(edition, declarer, entry_of, django_capture_on_commit_callbacks):
     entry = entry_of("recommended")
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Refused):
         transition_entry(entry=entry, action="submit", actor=declarer)
     assert not FlagCheck.objects.exists() and queued_runs(edition) == 0
 
