@@ -6,3 +6,6 @@ class ReviewConfig(AppConfig):
     name = "wuxiao.review"
     label = "review"
     verbose_name = _("Second round")
+
+    def ready(self):
+        from . import rules  # noqa: F401  (registers the permissions)

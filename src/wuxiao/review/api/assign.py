@@ -1,0 +1,5 @@
+"""Second-round API: assign."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Second-round API: pool."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Second-round API: results."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""Second-round API: scoring."""
+
+from ninja import Router
+
+router = Router()

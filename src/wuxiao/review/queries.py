@@ -1,0 +1,57 @@
+"""Reads of the second round shared by its pages, its API, its exports and its documents.
+
+The one rule every read obeys: an expert sees an entry only through a published, active
+assignment of their accepted seat, and never one they are conflicted with (回避, item 2).
+"""
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from .models import Conflict, Expert, ExpertStatus, ReviewAssignment, ReviewSettings
+
+
+def review_settings(edition) -> ReviewSettings:
+    """The edition's second-round settings, created with the defaults the first time they are asked for."""
+    found = getattr(edition, "_review_settings_cache", None)
+    if found is None:
+        found, _created = ReviewSettings.objects.get_or_create(edition=edition)
+        edition._review_settings_cache = found
+    return found
+
+
+def active_conflicts(edition) -> QuerySet:
+    """Conflicts in force (not lifted) in `edition`."""
+    return Conflict.objects.filter(edition=edition, lifted_at__isnull=True)
+
+
+def is_conflicted(expert, entry) -> bool:
+    return Conflict.objects.filter(expert=expert, entry=entry, lifted_at__isnull=True).exists()
+
+
+def expert_seat(user, edition) -> Expert | None:
+    """`user`'s accepted seat in `edition`'s expert pool, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Expert.objects.filter(edition=edition, user=user, status=ExpertStatus.ACCEPTED).first()
+
+
+def expert_seats(user) -> QuerySet:
+    """Every accepted seat of `user`, in any edition."""
+    if user is None or not user.is_authenticated:
+        return Expert.objects.none()
+    return Expert.objects.filter(user=user, status=ExpertStatus.ACCEPTED)
+
+
+def visible_assignments(expert) -> QuerySet:
+    """The assignments `expert` sees: published, not removed, and not on an entry they are conflicted with."""
+    conflicted = Conflict.objects.filter(expert_id=OuterRef("expert_id"), entry_id=OuterRef("entry_id"),
+                                         lifted_at__isnull=True)
+    return (ReviewAssignment.objects.filter(expert=expert, published_at__isnull=False, removed_at__isnull=True)
+            .exclude(Exists(conflicted)))
+
+
+def reviewer_assignment(user, entry) -> ReviewAssignment | None:
+    """The assignment through which `user` (an expert) may see and score `entry`, or None."""
+    seat = expert_seat(user, entry.edition)
+    if seat is None:
+        return None
+    return visible_assignments(seat).filter(entry=entry).first()
