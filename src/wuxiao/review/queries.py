@@ -55,3 +55,34 @@ def reviewer_assignment(user, entry) -> ReviewAssignment | None:
     if seat is None:
         return None
     return visible_assignments(seat).filter(entry=entry).first()
+
+
+def rubric(edition):
+    """The edition's criteria (R7) as the aggregation engine reads them, in the committee's order."""
+    from .aggregation import Criterion
+
+    return tuple(Criterion(key=str(c.pk), max_points=c.max_points) for c in edition.criteria.all())
+
+
+def score_rows(edition, entry_ids=None) -> list:
+    """Every submitted score of `edition` (of `entry_ids` if given) as aggregation.ScoreRow: total and
+    points per criterion (keyed by the criterion's id), for an expert's score only while the pair is active
+    and not conflicted. Two queries, whatever the size."""
+    from .aggregation import ScoreRow
+    from .models import Score, ScoreItem, ScoreStatus
+
+    conflicted = Conflict.objects.filter(expert_id=OuterRef("expert_id"), entry_id=OuterRef("entry_id"),
+                                         lifted_at__isnull=True)
+    scores = (Score.objects.filter(edition=edition, status=ScoreStatus.SUBMITTED, total__isnull=False,
+                                   assignment__removed_at__isnull=True)
+              .exclude(Exists(conflicted)))
+    if entry_ids is not None:
+        scores = scores.filter(entry_id__in=list(entry_ids))
+    found = list(scores.values_list("pk", "entry_id", "expert_id", "total"))
+    points: dict[int, dict[str, object]] = {}
+    items = ScoreItem.objects.filter(score__in=scores, points__isnull=False).values_list("score_id", "criterion_id",
+                                                                                          "points")
+    for score_id, criterion_id, value in items:
+        points.setdefault(score_id, {})[str(criterion_id)] = value
+    return [ScoreRow(entry_id=entry_id, expert_id=expert_id, total=total, points=points.get(pk, {}))
+            for pk, entry_id, expert_id, total in found]
