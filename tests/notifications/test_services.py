@@ -71,7 +71,10 @@ def test_not_recommend_notifies_the_declaring_unit(entry, decide, people):
 
 
 @pytest.mark.parametrize(("action", "reason", "data", "title", "phrase"), [
-    ("accept", "", {}, f"作品《{TITLE}》已进入复赛", "符合申报条件、材料齐全，进入复赛"),
+    ("accept", "", {}, f"作品《{TITLE}》已进入复赛", "符合申报条件，进入复赛"),
+    # Accepted despite a failed check: the message does not claim the materials are complete; it gives the reason.
+    ("accept", "纸质原件已核验。", {"confirm_failed_checks": True, "override_reason": "纸质原件已核验。"},
+     f"作品《{TITLE}》已进入复赛", "理由：纸质原件已核验。"),
     ("declare_ineligible", "完成时间早于申报时间范围。", {"rule": "R2"}, f"作品《{TITLE}》形式审查不合格",
      "不符合参赛条件，不予受理。不符合的条件：近三年以来取得的成果（通知附件1“二、竞赛范围”）"),
     ("request_correction", "请补充加盖公章的申报表。", {"due_date": "2099-01-31"},

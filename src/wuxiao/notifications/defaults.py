@@ -90,8 +90,9 @@ _EVENTS = [
     # The committee office's eligibility check (形式审查) and later decisions.
     ("entry.accept", _("Entry accepted into the second round"),
      _("“{{ entry_title }}” has entered the second round"),
-     _body(_("The committee office has found the entry “{{ entry_title }}” ({{ declaring_unit }}) eligible "
-             "and complete; it enters the second round."))),
+     # Not "complete": the office may accept an entry whose checklist fails, with its reason (shown).
+     _body(_("The committee office has found the entry “{{ entry_title }}” ({{ declaring_unit }}) eligible; "
+             "it enters the second round."), reason=True)),
     ("entry.declare_ineligible", _("Entry declared ineligible"),
      _("“{{ entry_title }}” has been declared ineligible"),
      _body(_("The committee office has declared the entry “{{ entry_title }}” ({{ declaring_unit }}) "

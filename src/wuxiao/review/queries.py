@@ -86,3 +86,68 @@ def score_rows(edition, entry_ids=None) -> list:
         points.setdefault(score_id, {})[str(criterion_id)] = value
     return [ScoreRow(entry_id=entry_id, expert_id=expert_id, total=total, points=points.get(pk, {}))
             for pk, entry_id, expert_id, total in found]
+
+
+def stage_overview(edition) -> dict:
+    """Where the edition's second round stands, step by step, for the office's hub and dashboard
+    (a fixed number of queries whatever the size)."""
+    from django.db.models import Count, Q
+
+    from wuxiao.entries.enums import EntryStatus
+    from wuxiao.entries.models import Entry
+
+    from .models import (
+        AssignmentRun,
+        ConflictCheck,
+        FinalistList,
+        FinalistListStatus,
+        Score,
+        ScoreStatus,
+    )
+
+    experts = dict(Expert.objects.filter(edition=edition).values("status").annotate(n=Count("id"))
+                   .values_list("status", "n"))
+    in_review = Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).count()
+    decided = Entry.objects.filter(edition=edition, status__in=[EntryStatus.FINALIST, EntryStatus.NOT_FINALIST,
+                                                               EntryStatus.AWARDED, EntryStatus.NOT_AWARDED,
+                                                               EntryStatus.REVOKED]).count()
+    pairs = ReviewAssignment.objects.filter(edition=edition, removed_at__isnull=True).aggregate(
+        drafts=Count("id", filter=Q(published_at__isnull=True)),
+        published=Count("id", filter=Q(published_at__isnull=False)))
+    scores = Score.objects.filter(edition=edition, assignment__removed_at__isnull=True).aggregate(
+        submitted=Count("id", filter=Q(status=ScoreStatus.SUBMITTED)),
+        drafts=Count("id", filter=Q(status=ScoreStatus.DRAFT)))
+    return {
+        "experts": sum(experts.values()),
+        "experts_accepted": experts.get(ExpertStatus.ACCEPTED, 0),
+        "experts_invited": experts.get(ExpertStatus.INVITED, 0),
+        "experts_declined": experts.get(ExpertStatus.DECLINED, 0),
+        "conflicts": active_conflicts(edition).count(),
+        "last_check": ConflictCheck.objects.filter(edition=edition, finished_at__isnull=False).first(),
+        "in_review": in_review,
+        "decided": decided,
+        "last_run": AssignmentRun.objects.filter(edition=edition).first(),
+        "pairs_draft": pairs["drafts"],
+        "pairs_published": pairs["published"],
+        "scores_submitted": scores["submitted"],
+        "scores_draft": scores["drafts"],
+        "rubric_locked": review_settings(edition).rubric_locked_at is not None,
+        "finalist_list": FinalistList.objects.filter(edition=edition).first(),
+        "approved": FinalistList.objects.filter(edition=edition, status=FinalistListStatus.APPROVED).exists(),
+    }
+
+
+def expert_work(user) -> list[dict]:
+    """For each accepted seat of `user`: the edition, entries assigned (visible), submitted, drafts."""
+    from django.db.models import Count, Q
+
+    from .models import ScoreStatus
+
+    rows = []
+    for seat in expert_seats(user).select_related("edition"):
+        counts = visible_assignments(seat).aggregate(
+            assigned=Count("id"), submitted=Count("id", filter=Q(score__status=ScoreStatus.SUBMITTED)),
+            drafts=Count("id", filter=Q(score__status=ScoreStatus.DRAFT)))
+        rows.append({"edition": seat.edition, "seat": seat, **counts,
+                     "deadline": review_settings(seat.edition).scoring_deadline})
+    return rows
