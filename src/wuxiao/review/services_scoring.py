@@ -33,7 +33,7 @@ from .models import (
     ScoreStatus,
 )
 from .queries import review_settings, visible_assignments
-from .queries_scoring import REMIND_ACTION, STEP, outstanding_experts
+from .queries_scoring import STEP, outstanding_experts
 
 RUBRIC_LOCKED = gettext_lazy("The rubric is locked: experts have started scoring with it (评分标准已锁定). "
                              "The committee office must reopen it, with a reason, before it can be changed.")
@@ -370,7 +370,8 @@ def send_reminders(*, actor, edition, expert_ids=None, scheduled: bool = False) 
             notify_users(users=[expert.user], event="review.reminder",
                          context={"edition": edition.title, "expert": expert.name, "count": outstanding,
                                   "due_date": deadline}, url=url)
-            audit.record(actor=actor, action=REMIND_ACTION, obj=expert, edition=edition,
+            # "review.remind_expert" is queries_scoring.REMIND_ACTION (the progress page reads it back).
+            audit.record(actor=actor, action="review.remind_expert", obj=expert, edition=edition,
                          data={"outstanding": outstanding, "scheduled": scheduled})
             sent += 1
     return sent
