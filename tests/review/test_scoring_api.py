@@ -51,6 +51,12 @@ def test_expert_lists_assignments_and_reads_the_entry_anonymised():
     assert len(entry.json()["rubric"]["criteria"]) == 4 and entry.json()["score"] is None
 
 
+def test_expert_lists_their_editions():
+    r = make_round(n_experts=1)
+    assert call(r.expert.user, "get", "/expert/editions").json() == [
+        {"slug": r.edition.slug, "title": r.edition.title, "expert_id": r.expert.pk}]
+
+
 def test_draft_submit_and_second_submission():
     r = make_round()
     path = f"/expert/{r.edition.slug}/entries/{r.entry.pk}"

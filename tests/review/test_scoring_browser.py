@@ -74,3 +74,25 @@ def test_expert_scores_an_entry_on_a_phone(live_server, phone):
     assert score.no_conflict_confirmed_at is not None and score.comment == "节能效果明显，推广价值高"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert not page.csp_errors
+
+
+def test_office_pages_fit_a_phone(live_server, phone):
+    from tests import factories
+    from wuxiao.accounts.models import Role
+
+    r = make_round(n_entries=3, n_experts=2)
+    committee = factories.user_with_role(Role.COMMITTEE)
+    page, base = phone, live_server.url
+    page.goto(base + "/accounts/login/")
+    page.fill("input[name=username]", committee.username)
+    page.fill("input[name=password]", "pass-word-123")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/accounts/")
+    for name in ("review:progress", "review:rubric"):
+        page.goto(base + reverse(name, args=[r.edition.slug]))
+        expect(page.locator("h1")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+    page.goto(base + reverse("review:progress", args=[r.edition.slug]))
+    page.locator(f'tr[data-expert="{r.experts[0].pk}"] button').click()
+    expect(page.locator(".message-success")).to_be_visible()
+    assert not page.csp_errors

@@ -4,7 +4,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from tests.review.helpers_scoring import COMPLETER_NAME, UNIT_NAME, assign, conflict, full_points, make_expert, make_round
+from tests.review.helpers_scoring import (
+    COMPLETER_NAME,
+    UNIT_NAME,
+    assign,
+    conflict,
+    full_points,
+    make_expert,
+    make_round,
+)
 from wuxiao.common.models import AuditLog
 from wuxiao.notifications.models import Notification
 from wuxiao.review.models import Conflict, ConflictSource, Score, ScoreStatus
@@ -282,3 +290,15 @@ def test_reminder_mail_is_not_sent_for_a_conflict_declaration(client):
                 {"scope": "entry", "reason": "亲属关系"})
     assert not Notification.objects.filter(user=r.expert.user).exists()
     assert all(r.expert.user.email not in m.to for m in mail.outbox)
+
+
+def test_scores_cannot_change_once_the_entry_left_the_second_round(client):
+    from wuxiao.entries.models import Entry
+
+    r = make_round()
+    Entry.objects.filter(pk=r.entry.pk).update(status="finalist")
+    client.force_login(r.expert.user)
+    response = client.post(entry_url(r), {**full_points(r), "confirm_no_conflict": "on"})
+    assert response.status_code == 409
+    assert "no longer in the second round" in response.content.decode() or "已不在复赛" in response.content.decode()
+    assert not Score.objects.exists()

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from wuxiao.common import audit
 from wuxiao.common.exceptions import InvalidInput, Refused
+from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
 
 from .models import (
@@ -39,6 +40,7 @@ RUBRIC_LOCKED = gettext_lazy("The rubric is locked: experts have started scoring
                              "The committee office must reopen it, with a reason, before it can be changed.")
 NOT_REVIEWER = gettext_lazy("You are not assigned to this entry, or you have declared a conflict of interest "
                             "with it: you cannot score it.")
+ROUND_CLOSED = gettext_lazy("This entry is no longer in the second round: its scores can no longer be changed.")
 ALREADY_SUBMITTED = gettext_lazy("This score has already been submitted and is locked. Only the committee office "
                                  "can reopen it, with a reason.")
 
@@ -222,6 +224,8 @@ def save_score(*, actor, assignment: ReviewAssignment, points: dict, comment: st
         assignment = _reviewer_assignment_locked(assignment)
         if assignment.expert.user_id != getattr(actor, "pk", None):
             raise Refused(NOT_REVIEWER)
+        if assignment.entry.status != EntryStatus.IN_REVIEW:
+            raise Refused(ROUND_CLOSED)
         edition = assignment.edition
         settings = review_settings(edition)
         criteria = list(edition.criteria.all())

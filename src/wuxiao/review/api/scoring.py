@@ -206,6 +206,20 @@ def _score(score: Score | None) -> dict | None:
 
 # --- The expert -----------------------------------------------------------------------------------
 
+class SeatOut(Schema):
+    slug: str
+    title: str
+    expert_id: int
+
+
+@router.get("/expert/editions", response={200: list[SeatOut], **RESPONSES}, url_name="scoring_seats",
+            summary="The editions in which I review (my accepted seats in their expert pools)")
+def my_editions(request: HttpRequest):
+    require(request.auth, "review.view_workspace", message=WORKSPACE_FORBIDDEN)
+    return [{"slug": seat.edition.slug, "title": seat.edition.title, "expert_id": seat.pk}
+            for seat in q.scoring_seats(request.auth)]
+
+
 @router.get("/expert/{slug}/assignments", response={200: WorkspaceOut, **RESPONSES}, url_name="scoring_assignments",
             summary="My assigned entries in this edition with my progress (expert)")
 def my_assignments(request: HttpRequest, slug: str):
