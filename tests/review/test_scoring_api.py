@@ -188,3 +188,17 @@ def test_office_progress_reopen_score_and_remind(committee):
     # the expert cannot reopen it
     assert call(r.expert.user, "post", f"/{r.edition.slug}/scores/{score.pk}/reopen",
                 {"reason": "x"}).status_code == 403
+
+
+def test_office_cannot_reach_another_editions_score_or_criterion(committee):
+    r = make_round(n_entries=1, n_experts=1)
+    other = make_round(n_entries=1, n_experts=1)
+    call(r.expert.user, "post", f"/expert/{r.edition.slug}/entries/{r.entry.pk}/submit",
+         {"points": points(r), "confirm_no_conflict": True})
+    score = Score.objects.get()
+    assert call(committee, "post", f"/{other.edition.slug}/scores/{score.pk}/reopen",
+                {"reason": "x"}).status_code == 404
+    foreign = [{"id": r.criteria[0].pk, "name": "改", "max_points": 25, "bands": []}]
+    response = call(committee, "put", f"/{other.edition.slug}/rubric", {"criteria": foreign})
+    assert response.status_code == 409 and "不属于本届竞赛" in response.json()["detail"]
+    assert Score.objects.get().status == ScoreStatus.SUBMITTED

@@ -255,3 +255,17 @@ def test_reminder_management_command(capsys):
     ReviewSettings.objects.filter(edition=r.edition).update(reminder_every_days=7)
     call_command("review_reminders")
     assert f"{r.edition.slug}: 1" in capsys.readouterr().out
+
+
+def test_reminder_goes_out_by_email(client, committee, settings, mailoutbox, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    r = make_round(n_entries=2, n_experts=1)
+    ReviewSettings.objects.filter(edition=r.edition).update(scoring_deadline=timezone.now() + dt.timedelta(days=3))
+    client.force_login(committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("review:remind", args=[r.edition.slug]))
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [r.expert.user.email]
+    assert "2 件作品尚未提交评分" in message.body and r.edition.title in message.body
+    assert reverse("review:workspace_edition", args=[r.edition.slug]) in message.body

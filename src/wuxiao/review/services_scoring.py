@@ -205,7 +205,7 @@ def points_problem(value, max_points: int) -> str | None:
     return None
 
 
-def _reviewer_assignment_locked(assignment: ReviewAssignment) -> ReviewAssignment:
+def _still_visible(assignment: ReviewAssignment) -> ReviewAssignment:
     """The assignment again, if the expert still sees it (published, active, not conflicted)."""
     found = visible_assignments(assignment.expert).filter(pk=assignment.pk).select_related("entry", "expert").first()
     if found is None:
@@ -221,7 +221,7 @@ def save_score(*, actor, assignment: ReviewAssignment, points: dict, comment: st
     criterion, the comment or the no-conflict confirmation is missing. The first saved score locks
     the rubric."""
     with transaction.atomic():
-        assignment = _reviewer_assignment_locked(assignment)
+        assignment = _still_visible(assignment)
         if assignment.expert.user_id != getattr(actor, "pk", None):
             raise Refused(NOT_REVIEWER)
         if assignment.entry.status != EntryStatus.IN_REVIEW:
