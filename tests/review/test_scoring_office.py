@@ -269,3 +269,17 @@ def test_reminder_goes_out_by_email(client, committee, settings, mailoutbox, dja
     assert message.to == [r.expert.user.email]
     assert "2 件作品尚未提交评分" in message.body and r.edition.title in message.body
     assert reverse("review:workspace_edition", args=[r.edition.slug]) in message.body
+
+
+def test_the_worker_chain_is_queued_once(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from django_tasks_db.models import DBTaskResult
+
+    from wuxiao.review.tasks_scoring import ensure_reminder_schedule, send_due_review_reminders
+
+    r = make_round(n_entries=1, n_experts=1)
+    assert ensure_reminder_schedule(r.edition) is False  # no schedule set: nothing to queue
+    ReviewSettings.objects.filter(edition=r.edition).update(reminder_every_days=3)
+    assert ensure_reminder_schedule(r.edition) is True
+    assert ensure_reminder_schedule(r.edition) is False  # one check waits already
+    assert DBTaskResult.objects.filter(task_path=send_due_review_reminders.module_path).count() == 1
