@@ -143,6 +143,11 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
                                                          "decision": "accept"},
         "notifications/<int:pk>/": {"pk": s["notification"].pk},
         "notifications/templates/<str:event>/": {"event": "entry.submit"},
+        # review: scoring — an entry nobody reviews, a file of it, and a score or expert that does not exist
+        "review/expert/<slug:slug>/entries/<int:entry_id>/": {"slug": slug, "entry_id": s["submitted"].pk,
+                                                               "attachment_id": s["attachment"].pk},
+        "review/<slug:slug>/scores/<int:score_id>/": {"slug": slug, "score_id": 9 * 10**15},
+        "review/<slug:slug>/experts/<int:expert_id>/": {"slug": slug, "expert_id": 9 * 10**15},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -280,6 +285,20 @@ PAGE_ANSWERS = {
     "units/registrations/": ('L 403 403 200 403 200 200 403 200', 'L 403 403 200 403 200 200 403 200'),
     "units/registrations/<int:pk>/accept/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 302 403 403 302 403 302'),
     "units/registrations/<int:pk>/reject/": ('L 403 403 200 403 403 200 403 200', 'L 403 403 200 403 403 200 403 200'),
+    # review: scoring (an entry nobody reviews: 404 for everyone, never the data)
+    "review/<slug:slug>/experts/<int:expert_id>/score-sheet.pdf": ('L 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/progress/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/progress/remind/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/rubric/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/rubric/reopen/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "review/<slug:slug>/scores/<int:score_id>/reopen/": ('L 403 403 403 403 403 404 403 404', 'L 403 403 403 403 403 404 403 404'),
+    "review/expert/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/<slug:slug>/": ('L 403 403 403 403 403 403 404 403', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/": ('L 404 404 404 404 404 404 404 404', 'L 404 404 404 404 404 404 404 404'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/conflict/": ('L 404 404 404 404 404 404 404 404', 'L 404 404 404 404 404 404 404 404'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/files/<int:attachment_id>/": ('L 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/save/": ('405 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 404 404'),
+    "review/expert/<slug:slug>/score-sheet.pdf": ('L 403 403 403 403 403 403 404 403', '405 405 405 405 405 405 405 405 405'),
 }
 
 
@@ -324,6 +343,14 @@ BODIES = {
     "POST /api/screening/{slug}/units/{unit_id}/bulk": {"action": "return", "entry_ids": [9 * 10**15],
                                                         "reason": "请补充材料。"},
     "POST /api/review/{slug}/bulk": {"action": "accept", "entry_ids": [9 * 10**15]},
+    # review: scoring
+    "PUT /api/review/expert/{slug}/entries/{entry_id}/score": {"points": {}},
+    "POST /api/review/expert/{slug}/entries/{entry_id}/submit": {"points": {}},
+    "POST /api/review/expert/{slug}/entries/{entry_id}/conflict": {"reason": "亲属关系"},
+    "PUT /api/review/{slug}/rubric": {"criteria": []},
+    "POST /api/review/{slug}/rubric/reopen": {"reason": "修订"},
+    "POST /api/review/{slug}/scores/{score_id}/reopen": {"reason": "复核"},
+    "POST /api/review/{slug}/reminders": {},
 }
 
 
@@ -331,6 +358,7 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
     s = w[side]
     path = key.split(" ", 1)[1]
     values = {"{slug}": w["edition"].slug, "{entry_id}": s["submitted"].pk, "{attachment_id}": s["attachment"].pk,
+              "{score_id}": 9 * 10**15,  # review: scoring
               "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk}
     for name, value in values.items():
         path = path.replace(name, str(value))
@@ -389,6 +417,20 @@ API_ANSWERS = {
     "POST /api/screening/{slug}/units/{unit_id}/batch/reopen": '401 403 403 403 403 403 409 403 409',
     "POST /api/screening/{slug}/units/{unit_id}/batch/submit": '401 403 403 409 403 403 403 403 403',
     "POST /api/screening/{slug}/units/{unit_id}/bulk": '401 403 403 200 403 403 403 403 403',
+    # review: scoring
+    "GET /api/review/expert/editions": '401 403 403 403 403 403 403 200 403',
+    "GET /api/review/expert/{slug}/assignments": '401 403 403 403 403 403 403 404 403',
+    "GET /api/review/expert/{slug}/entries/{entry_id}": '401 404 404 404 404 404 404 404 404',
+    "GET /api/review/expert/{slug}/entries/{entry_id}/score": '401 404 404 404 404 404 404 404 404',
+    "GET /api/review/{slug}/rubric": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/scoring-progress": '401 403 403 403 403 403 200 403 200',
+    "POST /api/review/expert/{slug}/entries/{entry_id}/conflict": '401 404 404 404 404 404 404 404 404',
+    "POST /api/review/expert/{slug}/entries/{entry_id}/submit": '401 404 404 404 404 404 404 404 404',
+    "POST /api/review/{slug}/reminders": '401 403 403 403 403 403 200 403 200',
+    "POST /api/review/{slug}/rubric/reopen": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/scores/{score_id}/reopen": '401 403 403 403 403 403 404 403 404',
+    "PUT /api/review/expert/{slug}/entries/{entry_id}/score": '401 404 404 404 404 404 404 404 404',
+    "PUT /api/review/{slug}/rubric": '401 403 403 403 403 403 200 403 200',
 }
 
 

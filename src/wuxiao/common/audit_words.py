@@ -62,6 +62,16 @@ ACTION_LABELS = {
     "entry.award": pgettext_lazy("audit action", "entry awarded"),
     "entry.not_award": pgettext_lazy("audit action", "entry not awarded"),
     "entry.revoke": pgettext_lazy("audit action", "award revoked"),
+    # review: scoring (issue 10 items 2, 3, 7, 8)
+    "review.update_rubric": pgettext_lazy("audit action", "second-round rubric changed"),
+    "review.lock_rubric": pgettext_lazy("audit action", "second-round rubric locked by the first score"),
+    "review.reopen_rubric": pgettext_lazy("audit action", "second-round rubric reopened"),
+    "review.confirm_no_conflict": pgettext_lazy("audit action", "expert confirmed no conflict of interest"),
+    "review.submit_score": pgettext_lazy("audit action", "second-round score submitted"),
+    "review.reopen_score": pgettext_lazy("audit action", "second-round score reopened"),
+    "review.declare_conflict": pgettext_lazy("audit action", "conflict of interest declared by the expert"),
+    "review.remind_expert": pgettext_lazy("audit action", "expert reminded of outstanding scores"),
+    "review.scheduled_reminders": pgettext_lazy("audit action", "scheduled reminders sent"),
     # screening
     "screening.compute_flags": pgettext_lazy("audit action", "automatic flags computed"),
     "screening.request_flags": pgettext_lazy("audit action", "automatic flags requested"),

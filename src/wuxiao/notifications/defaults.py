@@ -24,7 +24,10 @@ ENTRY_VARIABLES = ("entry_title", "declaring_unit", "recommending_unit", "editio
 UNIT_VARIABLES = ("unit", "recommending_unit", "actor", "reason", "url")
 # Variables that only some events have, on top of their kind's list.
 EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_handed_over": ("edition", "count"),
-                   "unit.entries_imported": ("edition", "count", "titles")}
+                   "unit.entries_imported": ("edition", "count", "titles"),
+                   # review: scoring
+                   "review.reminder": ("expert", "count"),
+                   "review.conflict_declared": ("expert", "count")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -43,6 +46,7 @@ VARIABLE_LABELS = {
     "until": _("new recommendation deadline"),
     "count": _("number of entries"),
     "titles": _("titles of the entries"),
+    "expert": _("expert"),  # review: scoring
     "url": _("link to the page"),
 }
 
@@ -142,6 +146,21 @@ _EVENTS = [
      _body(_("{{ actor }} has imported {{ count }} entries of {{ unit }} collected offline as drafts ({{ edition }}): "
              "{{ titles }}. They are your unit's drafts: check them, add the attachments and submit them before "
              "the deadline."))),
+    # --- review: scoring (issue 10 items 2, 7, 8) ---
+    ("review.reminder", _("Reminder: second-round scores outstanding"),
+     _("Reminder: {{ count }} second-round scores to submit"),
+     _body(_("Dear {{ expert }}, you still have {{ count }} entries to score in the second round of {{ edition }} "
+             "(scores due by {{ due_date }}). Please score and submit them in your expert workspace."))),
+    ("review.score_reopened", _("Second-round score reopened"),
+     _("Your score of “{{ entry_title }}” has been reopened"),
+     _body(_("The committee office has reopened your submitted score of the entry “{{ entry_title }}” "
+             "({{ edition }}): you can change it and submit it again."), reason=True)),
+    ("review.conflict_declared", _("Conflict of interest declared by an expert"),
+     _("{{ expert }} has declared a conflict of interest"),
+     _body(_("The expert {{ expert }} has declared a conflict of interest (回避) with the entry “{{ entry_title }}” "
+             "({{ count }} entries in all, {{ edition }}). They no longer see these entries; please re-assign "
+             "them."), reason=True)),
+    # --- end review: scoring ---
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}

@@ -27,3 +27,8 @@ rules.add_perm("review.view_workspace", is_expert)
 rules.add_perm("review.review_entry", is_entry_reviewer)
 # Answer an invitation, declare a conflict: the seat's holder.
 rules.add_perm("review.act_as_expert", is_seat_holder)
+
+
+# --- scoring (issue 10 items 3, 7, 8) ------------------------------------------------------------
+# The 专家评分表 of one seat (obj = review.Expert): its holder, or the committee office for any expert.
+rules.add_perm("review.view_score_sheet", is_seat_holder | is_committee)
