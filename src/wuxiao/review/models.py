@@ -243,6 +243,9 @@ class ConflictCheck(models.Model):
         verbose_name_plural = _("conflict checks")
         ordering = ["-started_at", "-id"]
 
+    def __str__(self):
+        return f"{self.edition} · {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class PairRuleKind(models.TextChoices):
     PIN = "pin", _("must review")
@@ -265,6 +268,9 @@ class PairRule(models.Model):
         verbose_name = _("pinned or forbidden pair")
         verbose_name_plural = _("pinned or forbidden pairs")
         constraints = [models.UniqueConstraint(fields=["entry", "expert"], name="pair_rule_unique")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.expert} × {self.entry}"
 
 
 class RunStatus(models.TextChoices):
@@ -297,6 +303,9 @@ class AssignmentRun(models.Model):
         verbose_name = _("assignment run")
         verbose_name_plural = _("assignment runs")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.edition} · {self.get_status_display()} · {self.seed}"
 
 
 class AssignmentSource(models.TextChoices):
@@ -392,6 +401,9 @@ class ScoreItem(models.Model):
         verbose_name_plural = _("points for criteria")
         constraints = [models.UniqueConstraint(fields=["score", "criterion"], name="score_item_unique")]
 
+    def __str__(self):
+        return f"{self.criterion}: {self.points}"
+
 
 class FinalistListStatus(models.TextChoices):
     DRAFT = "draft", pgettext_lazy("finalist list status", "proposed")
@@ -421,6 +433,9 @@ class FinalistList(models.Model):
         constraints = [models.UniqueConstraint(fields=["edition"], condition=Q(status="approved"),
                                                name="finalist_list_one_approved")]
 
+    def __str__(self):
+        return f"{self.edition} · {self.get_status_display()}"
+
 
 class FinalistRow(models.Model):
     """One entry of the list: its scores and ranks as proposed, and the office's decision with its reason."""
@@ -445,3 +460,6 @@ class FinalistRow(models.Model):
         verbose_name_plural = _("rows of the finalist list")
         ordering = ["finalist_list", "official_rank", "id"]
         constraints = [models.UniqueConstraint(fields=["finalist_list", "entry"], name="finalist_row_unique")]
+
+    def __str__(self):
+        return f"{self.finalist_list} · {self.entry}"
