@@ -62,6 +62,10 @@ ACTION_LABELS = {
     "entry.award": pgettext_lazy("audit action", "entry awarded"),
     "entry.not_award": pgettext_lazy("audit action", "entry not awarded"),
     "entry.revoke": pgettext_lazy("audit action", "award revoked"),
+    # review: results (finalist list, R7)
+    "review.finalists_propose": pgettext_lazy("audit action", "finalist list proposed"),
+    "review.finalist_change": pgettext_lazy("audit action", "finalist list changed"),
+    "review.finalists_approve": pgettext_lazy("audit action", "finalist list approved"),
     # screening
     "screening.compute_flags": pgettext_lazy("audit action", "automatic flags computed"),
     "screening.request_flags": pgettext_lazy("audit action", "automatic flags requested"),

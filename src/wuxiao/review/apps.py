@@ -9,3 +9,7 @@ class ReviewConfig(AppConfig):
 
     def ready(self):
         from . import rules  # noqa: F401  (registers the permissions)
+        from . import transitions
+
+        # The second round's guards on the transitions out of it (R7): only the approved finalist list decides.
+        transitions.register()
