@@ -41,9 +41,11 @@ def test_results_show_the_official_and_the_calibrated_score_side_by_side(client,
     assert "该专家打分普遍高于专家组" in html and "95%置信区间" in html
     assert "Krippendorff" in html
     # z-scores only when asked
-    assert "平均z分数" not in html
+    assert '<th class="num">平均z分数</th>' not in html
     html_z = client.get(reverse("review:results", args=[scored.edition.slug]) + "?z=1").content.decode()
-    assert "平均z分数" in html_z
+    assert '<th class="num">平均z分数</th>' in html_z
+    z = found.aggregation.entries[best].z_mean
+    assert f'data-label="平均z分数">{z:.2f}</td>' in html_z
 
 
 def test_flags_are_in_words(client, committee):

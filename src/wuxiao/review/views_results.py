@@ -61,7 +61,7 @@ def results(request, slug):
     query = {"z": "1" if with_z else "", "flagged": "1" if only_flagged else ""}
     return render(request, "review/results/results.html", {
         "edition": edition, "results": found, "rows": rows, "page": page, "experts": experts,
-        "chart": {"experts": chart, "labels": {"bias": _("leniency (points)"), "interval": _("95% interval")}},
+        "chart": {"experts": chart, "labels": {"bias": _("leniency (points)"), "interval": _("interval (95 per cent)")}},
         "alpha_words": words.alpha_words(agg.alpha), "alpha": agg.alpha, "alpha_calibrated": agg.alpha_calibrated,
         "sigma": agg.sigma, "panel_flags": panel_flags, "with_z": with_z, "only_flagged": only_flagged,
         "query": query, "n_entries": len(agg.official), "n_scored": sum(1 for s in agg.official.values() if s.n_scores),
