@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from wuxiao.common.spreadsheet import XlsxSheet
 from wuxiao.documents import pdf
@@ -54,11 +54,11 @@ class ResultsXlsx(Exporter):
         width = max((len(v) for v in by_entry.values()), default=0)
         criteria = results.criteria
         book = XlsxSheet(_("Score summary"))
-        header = [_("Number"), _("Title"), _("Declaring unit"), _("Category"), _("Experts (in the order of the scores)")]
+        header = [pgettext("results export", "Number"), pgettext("results export", "Title"), pgettext("results export", "Declaring unit"), pgettext("results export", "Category"), _("Experts (in the order of the scores)")]
         header += [_("Score %(n)s") % {"n": n} for n in range(1, width + 1)]
         header += [_("%(criterion)s (mean)") % {"criterion": c.name} for c in criteria]
-        header += [_("Scores"), _("Official score"), _("Official rank"), _("Calibrated score"), _("Calibrated rank"),
-                   _("Spread"), _("Flags")]
+        header += [pgettext("results export", "Scores"), _("Official score"), _("Official rank"), _("Calibrated score"), _("Calibrated rank"),
+                   pgettext("results export", "Spread"), pgettext("results export", "Flags")]
         book.append(header)
         ids = results.ranked_ids()
         entries = rq.entries_by_id(ids)
@@ -77,9 +77,9 @@ class ResultsXlsx(Exporter):
         _widths(book, [8, 36, 28, 12, 30] + [8] * width + [12] * len(criteria) + [8, 10, 8, 10, 8, 8, 60])
         book.sheet.freeze_panes = "C2"
         panel = book.add_sheet(_("Experts"))
-        panel.append([_("Expert"), _("Name"), _("Organisation"), _("Scores"), _("Mean total"),
+        panel.append([_("Expert"), _("Name"), _("Organisation"), pgettext("results export", "Scores"), _("Mean total"),
                       _("Standard deviation"), _("Leniency (points)"), _("Interval from"), _("Interval to"),
-                      _("In words"), _("Flags")])
+                      _("In words"), pgettext("results export", "Flags")])
         for row in sorted(words.expert_rows(results), key=lambda r: r["number"] or 0):
             panel.append([_("expert %(number)s") % {"number": row["number"]}, row["name"], row["organisation"],
                           row["n_scores"], round(row["mean"], 2), None if row["std"] is None else round(row["std"], 2),
@@ -122,9 +122,9 @@ class FinalistListXlsx(Exporter):
         rows = list(rq.finalist_rows(self.finalist_list))
         book = XlsxSheet(list_title(self.finalist_list))
         book.append([f"{self.finalist_list.edition.title} {list_title(self.finalist_list)}"])
-        book.append([_("No."), _("Finalist"), _("Number"), _("Title"), _("Declaring unit"), _("Recommending unit"),
-                     _("Category"), _("Official score"), _("Official rank"), _("Calibrated score"),
-                     _("Calibrated rank"), _("Proposed by the rule"), _("Reason for the change"), _("Flags")])
+        book.append([_("No."), _("Finalist"), pgettext("results export", "Number"), pgettext("results export", "Title"), pgettext("results export", "Declaring unit"), pgettext("results export", "Recommending unit"),
+                     pgettext("results export", "Category"), _("Official score"), _("Official rank"), _("Calibrated score"),
+                     _("Calibrated rank"), _("Proposed by the rule"), _("Reason for the change"), pgettext("results export", "Flags")])
         yes, no = _("yes"), _("no")
         ordered = [r for r in rows if r.selected] + [r for r in rows if not r.selected]
         for n, row in enumerate(ordered, start=1):
