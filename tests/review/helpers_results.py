@@ -114,3 +114,18 @@ def scored_round(*, entries: int, experts: int = 8, k: int = 5, seed: int = 0, *
             scores[(entry, round_.experts[j])] = min(total, 100)
     give_scores(round_, scores)
     return round_
+
+
+def approved_list_deciding(entry, selected: bool, actor=None):
+    """The edition's approved finalist list (made if missing), with a row deciding `entry`: what the second
+    round's guard asks before SELECT_FINALIST / NOT_SELECT (tests of the transition table use it)."""
+    from wuxiao.review.models import FinalistList, FinalistListStatus, FinalistRow
+
+    finalist_list = FinalistList.objects.filter(edition_id=entry.edition_id,
+                                                status=FinalistListStatus.APPROVED).first()
+    if finalist_list is None:
+        finalist_list = FinalistList.objects.create(edition_id=entry.edition_id, status=FinalistListStatus.APPROVED,
+                                                    approved_by=actor, approved_at=timezone.now())
+    FinalistRow.objects.update_or_create(finalist_list=finalist_list, entry=entry,
+                                         defaults={"selected": selected, "proposed": selected})
+    return finalist_list

@@ -421,6 +421,9 @@ class FinalistList(models.Model):
         constraints = [models.UniqueConstraint(fields=["edition"], condition=Q(status="approved"),
                                                name="finalist_list_one_approved")]
 
+    def __str__(self):
+        return f"{self.edition}：{self.get_status_display()}（{self.pk}）"
+
 
 class FinalistRow(models.Model):
     """One entry of the list: its scores and ranks as proposed, and the office's decision with its reason."""
@@ -445,3 +448,6 @@ class FinalistRow(models.Model):
         verbose_name_plural = _("rows of the finalist list")
         ordering = ["finalist_list", "official_rank", "id"]
         constraints = [models.UniqueConstraint(fields=["finalist_list", "entry"], name="finalist_row_unique")]
+
+    def __str__(self):
+        return f"{self.finalist_list_id} × {self.entry_id}"

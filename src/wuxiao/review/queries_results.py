@@ -9,8 +9,8 @@ then loads only the entries it shows (`entries_by_id`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Count, Exists, Max, OuterRef, QuerySet
 
