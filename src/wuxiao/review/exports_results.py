@@ -61,7 +61,7 @@ class ResultsXlsx(Exporter):
                    pgettext("results export", "Spread"), pgettext("results export", "Flags")]
         book.append(header)
         ids = results.ranked_ids()
-        entries = rq.entries_by_id(ids)
+        entries = rq.all_entries(results.edition)
         for entry_id in ids:
             entry = entries[entry_id]
             line = words.entry_row(results, entry_id, entry)

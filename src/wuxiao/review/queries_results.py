@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
@@ -167,8 +167,14 @@ def ranks(values: dict) -> dict:
 
 
 def entries_by_id(ids) -> dict:
-    """The entries a page or an export shows, with their units and category, in one query."""
+    """The entries a page shows (a page of them), with their units and category, in one query."""
     return Entry.objects.select_related("declaring_unit", "recommending_unit", "category").in_bulk(list(ids))
+
+
+def all_entries(edition) -> dict:
+    """Every second-round entry of `edition` by id, with units and category, in one query (exports, API)."""
+    return {e.pk: e for e in second_round_entries(edition).select_related("declaring_unit", "recommending_unit",
+                                                                           "category")}
 
 
 def scores_fingerprint(edition) -> dict:
@@ -215,3 +221,20 @@ def missing_from_list(finalist_list: FinalistList) -> list[int]:
     on_list = FinalistRow.objects.filter(finalist_list=finalist_list, entry_id=OuterRef("pk"))
     return list(Entry.objects.filter(edition_id=finalist_list.edition_id, status=EntryStatus.IN_REVIEW)
                 .exclude(Exists(on_list)).order_by("pk").values_list("pk", flat=True))
+
+
+def finalist_counts(finalist_list: FinalistList) -> dict:
+    """How many entries the list holds and how many of them it selects (one query)."""
+    return FinalistRow.objects.filter(finalist_list=finalist_list).aggregate(
+        total=Count("pk"), selected=Count("pk", filter=Q(selected=True)))
+
+
+def changed_rows(finalist_list: FinalistList) -> list:
+    """The rows the office changed (selected differs from proposed), with who and why (one query)."""
+    return list(finalist_rows(finalist_list).exclude(selected=F("proposed")))
+
+
+def row_position(finalist_list: FinalistList, entry_id) -> int | None:
+    """0-based place of `entry_id` in the list's order, to show the page that holds it (one query)."""
+    ids = list(finalist_rows(finalist_list).values_list("entry_id", flat=True))
+    return ids.index(entry_id) if entry_id in ids else None

@@ -78,14 +78,21 @@ def results_xlsx(request, slug):
     return download(ResultsXlsx(rq.edition_results(edition)))
 
 
+LIST_PAGE_SIZE = 250
+
+
 def _finalists_page(request, edition, *, change_form=None, approve_form=None, status=200):
     finalist_list = rq.current_finalist_list(edition)
-    rows, names, stale, missing, outstanding = [], {}, False, [], None
+    rows, names, stale, missing, outstanding, page, changed = [], {}, False, [], None, None, []
+    counts = {"total": 0, "selected": 0}
     if finalist_list is not None:
         names = dict(Expert.objects.filter(edition=edition).values_list("pk", "name"))
-        for row in rq.finalist_rows(finalist_list):
+        page = Paginator(rq.finalist_rows(finalist_list), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+        for row in page.object_list:
             row.flag_words = words.stored_flags(row.flags, names)
             rows.append(row)
+        counts = rq.finalist_counts(finalist_list)
+        changed = rq.changed_rows(finalist_list)
         if finalist_list.status == FinalistListStatus.DRAFT:
             fingerprint = rq.scores_fingerprint(edition)
             stale = fingerprint != {k: finalist_list.parameters.get(k) for k in ("scores", "last_saved")}
@@ -96,9 +103,9 @@ def _finalists_page(request, edition, *, change_form=None, approve_form=None, st
         change_form = ChangeRowForm(initial=initial)
     settings = rq.queries.review_settings(edition)
     return render(request, "review/results/finalists.html", {
-        "edition": edition, "list": finalist_list, "rows": rows,
+        "edition": edition, "list": finalist_list, "rows": rows, "page": page, "counts": counts,
         "title": list_title(finalist_list) if finalist_list else _("Proposed finalist list"),
-        "selected_count": sum(1 for r in rows if r.selected), "changed": [r for r in rows if r.selected != r.proposed],
+        "selected_count": counts["selected"], "changed": changed,
         "change_form": change_form, "approve_form": approve_form or ApproveForm(), "stale": stale,
         "missing": missing, "outstanding": outstanding, "rule": _rule_words(settings),
         "approved": finalist_list is not None and finalist_list.status == FinalistListStatus.APPROVED,
@@ -145,7 +152,10 @@ def finalists_change(request, slug):
                 show_refusal(form, refused)
             else:
                 messages.success(request, _("The finalist list has been changed; the reason is recorded."))
-                return redirect(reverse("review:finalists", args=[edition.slug]) + f"#entry-{form.cleaned_data['entry']}")
+                entry_id = form.cleaned_data["entry"]
+                position = rq.row_position(finalist_list, entry_id) or 0
+                return redirect(reverse("review:finalists", args=[edition.slug])
+                                + f"?page={position // LIST_PAGE_SIZE + 1}#entry-{entry_id}")
     return _finalists_page(request, edition, change_form=form, status=400)
 
 

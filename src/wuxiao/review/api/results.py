@@ -147,7 +147,7 @@ def results(request: HttpRequest, slug: str):
     edition = _edition(request, slug)
     found = rq.edition_results(edition)
     ids = found.ranked_ids()
-    entries = rq.entries_by_id(ids)
+    entries = rq.all_entries(edition)
     out = []
     for entry_id in ids:
         row = words.entry_row(found, entry_id, entries[entry_id])
