@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from tests import factories
@@ -129,3 +130,9 @@ def approved_list_deciding(entry, selected: bool, actor=None):
     FinalistRow.objects.update_or_create(finalist_list=finalist_list, entry=entry,
                                          defaults={"selected": selected, "proposed": selected})
     return finalist_list
+
+
+@pytest.fixture
+def immediate_tasks(settings):
+    """Background tasks run at once, in the request (the approval's move of the entries)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

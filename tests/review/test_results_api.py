@@ -8,9 +8,9 @@ from wuxiao.entries.models import Entry, EntryTransition
 from wuxiao.review import queries_results as rq
 from wuxiao.review.models import FinalistList, FinalistRow
 
-from .helpers_results import scored_round, second_round
+from .helpers_results import immediate_tasks, scored_round, second_round  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 ROLES = ["anonymous", "declarer", "recommender", "expert", "outsider", "committee", "site_admin"]
 
 

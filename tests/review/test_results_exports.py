@@ -12,9 +12,9 @@ from wuxiao.entries.models import Entry
 from wuxiao.review import services_results as services
 from wuxiao.review.models import FinalistRow
 
-from .helpers_results import scored_round
+from .helpers_results import immediate_tasks, scored_round  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 FORMULA = '=HYPERLINK("x")'
 
 

@@ -12,9 +12,9 @@ from wuxiao.entries.models import Entry, EntryTransition
 from wuxiao.review import queries_results as rq
 from wuxiao.review.models import Conflict, FinalistList, FinalistRow
 
-from .helpers_results import give_scores, scored_round, second_round
+from .helpers_results import give_scores, immediate_tasks, scored_round, second_round  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 
 PAGES = ["review:results", "review:finalists", "review:results_xlsx"]
 

@@ -4,6 +4,7 @@ finalist list proposed, edited with reasons and approved through the one transit
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from tests import factories
 from wuxiao.accounts.models import Role
@@ -19,9 +20,9 @@ from wuxiao.review import services_results as services
 from wuxiao.review.aggregation import aggregate
 from wuxiao.review.models import FinalistList, FinalistRow
 
-from .helpers_results import give_scores, scored_round, second_round
+from .helpers_results import give_scores, immediate_tasks, scored_round, second_round  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_tasks")]
 D = Decimal
 
 
@@ -209,3 +210,31 @@ def test_the_approval_is_all_or_nothing(committee):
         services.approve_finalist_list(actor=committee, finalist_list=finalist_list)
     assert not EntryTransition.objects.exists()
     assert FinalistList.objects.get(pk=finalist_list.pk).status == "draft"
+
+
+def test_the_move_runs_in_the_background_with_progress_and_resumes(committee, settings, client):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # nothing runs it
+    r, finalist_list = approve_ready(committee)
+    services.approve_finalist_list(actor=committee, finalist_list=finalist_list, note="")
+    finalist_list.refresh_from_db()
+    assert finalist_list.status == "approved"
+    progress = rq.approval_progress(finalist_list)
+    assert (progress["state"], progress["done"], progress["total"], progress["finished"]) == ("queued", 0, 6, False)
+    assert Entry.objects.filter(edition=r.edition, status="in_review").count() == 6
+    client.force_login(committee)
+    fragment = client.get(reverse("review:finalists_progress", args=[r.edition.slug])).content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and '<progress value="0" max="6">' in fragment
+    # The worker moves a first entry, then dies; running it again moves only those left.
+    first = FinalistRow.objects.filter(finalist_list=finalist_list).order_by("entry_id").first()
+    transition_entry(entry=Entry.objects.get(pk=first.entry_id),
+                     action=Action.SELECT_FINALIST if first.selected else Action.NOT_SELECT, actor=committee)
+    assert services.move_entries_by_list(finalist_list_id=finalist_list.pk, actor=committee) == {"moved": 5}
+    finalist_list.refresh_from_db()
+    progress = rq.approval_progress(finalist_list)
+    assert (progress["state"], progress["done"], progress["percent"], progress["finished"]) == ("done", 6, 100, True)
+    assert not Entry.objects.filter(edition=r.edition, status="in_review").exists()
+    assert EntryTransition.objects.filter(entry__edition=r.edition).count() == 6
+    fragment = client.get(reverse("review:finalists_progress", args=[r.edition.slug])).content.decode()
+    assert "hx-trigger" not in fragment and "已确定" in fragment
+    with pytest.raises(Refused):
+        services.resume_finalist_moves(actor=committee, finalist_list=finalist_list)

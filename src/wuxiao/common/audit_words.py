@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "review.finalists_propose": pgettext_lazy("audit action", "finalist list proposed"),
     "review.finalist_change": pgettext_lazy("audit action", "finalist list changed"),
     "review.finalists_approve": pgettext_lazy("audit action", "finalist list approved"),
+    "review.finalists_resume": pgettext_lazy("audit action", "move of the finalist list's entries started again"),
     # screening
     "screening.compute_flags": pgettext_lazy("audit action", "automatic flags computed"),
     "screening.request_flags": pgettext_lazy("audit action", "automatic flags requested"),

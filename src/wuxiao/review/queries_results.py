@@ -238,3 +238,18 @@ def row_position(finalist_list: FinalistList, entry_id) -> int | None:
     """0-based place of `entry_id` in the list's order, to show the page that holds it (one query)."""
     ids = list(finalist_rows(finalist_list).values_list("entry_id", flat=True))
     return ids.index(entry_id) if entry_id in ids else None
+
+
+def entries_waiting(finalist_list: FinalistList) -> int:
+    """Entries of the list still in the second round (not yet moved by the approval), in one query."""
+    return FinalistRow.objects.filter(finalist_list=finalist_list, entry__status=EntryStatus.IN_REVIEW).count()
+
+
+def approval_progress(finalist_list: FinalistList) -> dict | None:
+    """The approved list's move of its entries: state (queued, running, done, failed), done of total, percent."""
+    found = (finalist_list.parameters or {}).get("approval")
+    if finalist_list.status != FinalistListStatus.APPROVED or not found:
+        return None
+    total, done = found.get("total") or 0, found.get("done") or 0
+    return {**found, "total": total, "done": done, "percent": round(100 * done / total) if total else 100,
+            "finished": found.get("state") == "done"}

@@ -101,10 +101,13 @@ def change_finalist_row(*, actor, finalist_list: FinalistList, entry_id, selecte
     return row
 
 
+MOVE_CHUNK = 100  # entries moved per transaction: progress shows between chunks
+
+
 def approve_finalist_list(*, actor, finalist_list: FinalistList, note: str = "") -> FinalistList:
-    """Approve the list (one per edition) and move every entry still in the second round to finalist or not
-    finalist through the one transition function, which records it in each entry's history and notifies the
-    units (R7). All or nothing: a refusal leaves every entry as it was."""
+    """Approve the list (one per edition) and queue the move of every entry still in the second round to
+    finalist or not finalist through the one transition function, which records it in each entry's history
+    and notifies the units (R7). The checks and the approval are one transaction; a refusal changes nothing."""
     _check_office(actor)
     note = (note or "").strip()
     with transaction.atomic(durable=True):
@@ -127,23 +130,76 @@ def approve_finalist_list(*, actor, finalist_list: FinalistList, note: str = "")
         if rq.scores_fingerprint(edition) != {k: locked.parameters.get(k) for k in ("scores", "last_saved")}:
             raise Refused(_("Scores have been submitted or changed since this list was proposed; propose it again "
                             "so that it rests on every score."))
-        rows = list(FinalistRow.objects.filter(finalist_list=locked).select_related("entry"))
-        if not any(r.selected for r in rows):
+        counts = rq.finalist_counts(locked)
+        if not counts["selected"]:
             raise Refused(_("No entry is selected as finalist on this list."))
+        waiting = FinalistRow.objects.filter(finalist_list=locked, entry__status=EntryStatus.IN_REVIEW).count()
         locked.status = FinalistListStatus.APPROVED
         locked.approved_by = actor
         locked.approved_at = timezone.now()
         locked.approval_note = note
-        locked.save(update_fields=["status", "approved_by", "approved_at", "approval_note"])
-        from wuxiao.entries.services import transition_entry
-
-        moved = {"finalist": 0, "not_finalist": 0}
-        for row in sorted(rows, key=lambda r: r.entry_id):
-            if row.entry.status != EntryStatus.IN_REVIEW:
-                continue
-            action = Action.SELECT_FINALIST if row.selected else Action.NOT_SELECT
-            transition_entry(entry=row.entry, action=action, actor=actor, data={"finalist_list": locked.pk})
-            moved["finalist" if row.selected else "not_finalist"] += 1
+        locked.parameters = {**locked.parameters, "approval": {"state": "queued", "total": waiting, "done": 0}}
+        locked.save(update_fields=["status", "approved_by", "approved_at", "approval_note", "parameters"])
         audit.record(actor=actor, action="review.finalists_approve", obj=locked, reason=note, edition=edition,
-                     data=moved)
+                     data={"finalist": counts["selected"], "not_finalist": counts["total"] - counts["selected"]})
+        from .tasks_results import move_finalist_entries
+
+        # With the database backend the task row commits with the approval: a worker never sees one without the other.
+        result = move_finalist_entries.enqueue(locked.pk, getattr(actor, "pk", None))
+        _set_approval(locked.pk, task_id=str(result.id)[:64])
+    locked.refresh_from_db()
     return locked
+
+
+def _set_approval(list_id: int, **values) -> None:
+    """Update the approval's progress record (kept in the list's parameters; only the move writes it)."""
+    found = FinalistList.objects.filter(pk=list_id).values_list("parameters", flat=True).first() or {}
+    approval = {**found.get("approval", {}), **values}
+    FinalistList.objects.filter(pk=list_id).update(parameters={**found, "approval": approval})
+
+
+def move_entries_by_list(*, finalist_list_id: int, actor) -> dict:
+    """Move each entry of the approved list still in the second round (in chunks, one transaction each, so the
+    page shows progress); running it again after a worker died moves only those left."""
+    from wuxiao.entries.services import transition_entry
+
+    finalist_list = FinalistList.objects.get(pk=finalist_list_id)
+    if finalist_list.status != FinalistListStatus.APPROVED:
+        return {"moved": 0}
+    rows = list(FinalistRow.objects.filter(finalist_list=finalist_list, entry__status=EntryStatus.IN_REVIEW)
+                .select_related("entry").order_by("entry_id"))
+    total = finalist_list.parameters.get("approval", {}).get("total", len(rows))
+    done = max(total - len(rows), 0)
+    _set_approval(finalist_list.pk, state="running", done=done, error="")
+    # A person acts for the office; without one (the account was removed meanwhile) the system applies the list.
+    check = actor is not None and allowed(actor, "review.manage")
+    try:
+        for start in range(0, len(rows), MOVE_CHUNK):
+            with transaction.atomic():
+                for row in rows[start:start + MOVE_CHUNK]:
+                    action = Action.SELECT_FINALIST if row.selected else Action.NOT_SELECT
+                    transition_entry(entry=row.entry, action=action, actor=actor if check else None,
+                                     data={"finalist_list": finalist_list.pk}, check_permission=check)
+                done += len(rows[start:start + MOVE_CHUNK])
+                _set_approval(finalist_list.pk, done=done)
+    except Exception as error:
+        _set_approval(finalist_list.pk, state="failed", error=str(getattr(error, "message", error))[:500])
+        raise
+    _set_approval(finalist_list.pk, state="done", done=done, finished_at=timezone.now().isoformat())
+    return {"moved": len(rows)}
+
+
+def resume_finalist_moves(*, actor, finalist_list: FinalistList) -> None:
+    """Queue the move again after it failed or its worker stopped: only the entries left are moved."""
+    _check_office(actor)
+    if finalist_list.status != FinalistListStatus.APPROVED:
+        raise Refused(_("This finalist list has not been approved."))
+    if not rq.entries_waiting(finalist_list):
+        raise Refused(_("Every entry of this list has already been moved."))
+    from .tasks_results import move_finalist_entries
+
+    with transaction.atomic():
+        _set_approval(finalist_list.pk, state="queued", error="")
+        audit.record(actor=actor, action="review.finalists_resume", obj=finalist_list, edition=finalist_list.edition)
+        result = move_finalist_entries.enqueue(finalist_list.pk, getattr(actor, "pk", None))
+        _set_approval(finalist_list.pk, task_id=str(result.id)[:64])

@@ -12,6 +12,8 @@ urlpatterns = [
     path("<slug:slug>/finalists/propose", views.finalists_propose, name="finalists_propose"),
     path("<slug:slug>/finalists/change", views.finalists_change, name="finalists_change"),
     path("<slug:slug>/finalists/approve", views.finalists_approve, name="finalists_approve"),
+    path("<slug:slug>/finalists/progress/", views.finalists_progress, name="finalists_progress"),
+    path("<slug:slug>/finalists/resume", views.finalists_resume, name="finalists_resume"),
     path("<slug:slug>/finalists/list.xlsx", views.finalists_xlsx, name="finalists_xlsx"),
     path("<slug:slug>/finalists/list.pdf", views.finalists_pdf, name="finalists_pdf"),
 ]

@@ -109,6 +109,7 @@ def _finalists_page(request, edition, *, change_form=None, approve_form=None, st
         "change_form": change_form, "approve_form": approve_form or ApproveForm(), "stale": stale,
         "missing": missing, "outstanding": outstanding, "rule": _rule_words(settings),
         "approved": finalist_list is not None and finalist_list.status == FinalistListStatus.APPROVED,
+        "progress": rq.approval_progress(finalist_list) if finalist_list is not None else None,
     }, status=status)
 
 
@@ -176,7 +177,7 @@ def finalists_approve(request, slug):
                 show_refusal(form, refused)
             else:
                 messages.success(request, _("The finalist list has been approved; every entry of the second round "
-                                            "has been moved and the units have been notified."))
+                                            "is being moved to finalist or not finalist and the units are notified."))
                 return redirect("review:finalists", slug=edition.slug)
     return _finalists_page(request, edition, approve_form=form, status=400)
 
@@ -202,3 +203,30 @@ def finalists_xlsx(request, slug):
 def finalists_pdf(request, slug):
     edition = _edition(request, slug)
     return download(FinalistListPdf(_list_or_404(edition)))
+
+
+@login_required
+@require_GET
+def finalists_progress(request, slug):
+    edition = _edition(request, slug)
+    finalist_list = rq.approved_finalist_list(edition)
+    progress = rq.approval_progress(finalist_list) if finalist_list is not None else None
+    if progress is None:
+        from django.http import Http404
+
+        raise Http404
+    return render(request, "review/results/_approval_progress.html", {"edition": edition, "progress": progress})
+
+
+@login_required
+@require_POST
+def finalists_resume(request, slug):
+    edition = _edition(request, slug)
+    finalist_list = rq.approved_finalist_list(edition)
+    try:
+        if finalist_list is None:
+            raise Refused(_("No finalist list has been approved yet."))
+        services.resume_finalist_moves(actor=request.user, finalist_list=finalist_list)
+    except Refused as refused:
+        messages.error(request, str(refused.message))
+    return redirect("review:finalists", slug=edition.slug)
