@@ -16,6 +16,7 @@ from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
 
 from . import present_results as words
+from .aggregation import FlagKind
 from . import queries_results as rq
 from . import services_results as services
 from .exports_results import FinalistListPdf, FinalistListXlsx, ResultsXlsx, list_title
@@ -55,7 +56,9 @@ def results(request, slug):
               "high": round(e["ci_high"], 2)} for e in experts if e["judged"]]
     chart.sort(key=lambda e: e["bias"])
     agg = found.aggregation
-    panel_flags = [words.flag_words(f.kind, f.params) for f in agg.flags if f.entry_id is None and f.expert_id is None]
+    # The panel's agreement is said in words above; the other panel-wide flags (ties at the cut-off) here.
+    panel_flags = [words.flag_words(f.kind, f.params) for f in agg.flags
+                   if f.entry_id is None and f.expert_id is None and f.kind != FlagKind.PANEL_LOW_AGREEMENT]
     if found.proposal is not None:
         panel_flags += [words.flag_words(f.kind, f.params) for f in found.proposal.flags if f.entry_id is None]
     query = {"z": "1" if with_z else "", "flagged": "1" if only_flagged else ""}
