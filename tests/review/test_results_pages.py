@@ -58,7 +58,12 @@ def test_flags_are_in_words(client, committee):
     give_scores(r, scores)
     client.force_login(committee)
     html = client.get(reverse("review:results", args=[r.edition.slug])).content.decode()
-    assert "专家意见分歧" in html or "分歧" in html
+    row = re.search(rf'<tr id="entry-{r.entries[0].pk}".*?</tr>', html, re.S).group(0)
+    # The spread and the outlier score, in words, naming the expert.
+    assert "专家意见分歧大" in row and "总分从 20 到" in row
+    assert "异常评分" in row and f"{r.experts[2].name}：" in row
+    other = re.search(rf'<tr id="entry-{r.entries[1].pk}".*?</tr>', html, re.S).group(0)
+    assert "异常评分" not in other
 
 
 @pytest.mark.parametrize("role", ["anonymous", "declarer", "recommender", "expert", "outsider"])

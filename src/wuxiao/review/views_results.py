@@ -16,9 +16,9 @@ from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
 
 from . import present_results as words
-from .aggregation import FlagKind
 from . import queries_results as rq
 from . import services_results as services
+from .aggregation import FlagKind
 from .exports_results import FinalistListPdf, FinalistListXlsx, ResultsXlsx, list_title
 from .forms_results import ApproveForm, ChangeRowForm
 from .models import AggregationRule, Expert, FinalistListStatus
