@@ -18,7 +18,7 @@
      entries) are scored by 3 more experts drawn at random among those who have not scored them, and
      the official and the calibrated scores are computed again on all scores ("+extra" says how many
      scores that costs).
-   Cases: Zhengzhou 2025 (490 entries, 75 finalists, 35 experts) and a province (5,000 entries,
+   Cases: Zhengzhou 2025 (490 entries, 75 finalists, 35 or 60 experts) and a province (5,000 entries,
    750 finalists, 300 experts), with σ_b = 3 (as in the tests) and σ_b = 5 (a panel with strong
    leniencies), a control with no bias at all (σ_b = 0: what calibration costs when there is
    nothing to correct), and one where 3% of the scores are wild (uniform 40–100, whatever the entry:
@@ -146,6 +146,8 @@ CASES = [
     ("Zhengzhou 490/75, 35 experts, σ_b=3", 490, 35, 75, 3.0, 40, 0.0),
     ("Zhengzhou 490/75, 35 experts, σ_b=5", 490, 35, 75, 5.0, 40, 0.0),
     ("Zhengzhou 490/75, 35 experts, σ_b=0", 490, 35, 75, 0.0, 40, 0.0),
+    ("Zhengzhou 490/75, 60 experts, σ_b=3", 490, 60, 75, 3.0, 40, 0.0),
+    ("Zhengzhou 490/75, 60 experts, σ_b=5", 490, 60, 75, 5.0, 40, 0.0),
     ("Zhengzhou, σ_b=3, 3% wild scores", 490, 35, 75, 3.0, 40, 0.03),
     ("province 5000/750, 300 experts, σ_b=3", 5000, 300, 750, 3.0, 5, 0.0),
     ("province 5000/750, 300 experts, σ_b=5", 5000, 300, 750, 5.0, 5, 0.0),

@@ -12,6 +12,7 @@ from wuxiao.entries.services import allowed_actions, transition_entry
 from wuxiao.entries.transitions import TRANSITIONS
 
 from .. import factories
+from ..review.helpers_results import approved_list_deciding
 from .conftest import ROLES, valid_input
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +125,8 @@ def test_allowed_transition_moves_status_and_records_history_and_audit(action, s
     actor = actors[role]
     reason, data = valid_input(action)
     target = TABLE[action][1]
+    if action in ("select_finalist", "not_select"):  # the second round's guard: only the approved list decides
+        finalist_list = approved_list_deciding(entry, action == "select_finalist")
 
     returned = transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
 
@@ -138,6 +141,8 @@ def test_allowed_transition_moves_status_and_records_history_and_audit(action, s
         expected_data = {**data, "rule_text": edition.exclusions.get(number=int(data["rule"].split(".")[1])).text}
     if action == "accept":  # the checklist items that failed are recorded with the confirmation
         expected_data = {**data, "failed_checks": ["stamped_form", "commitment"]}
+    if action in ("select_finalist", "not_select"):  # the approved list that decided it is recorded
+        expected_data = {**data, "finalist_list": finalist_list.pk}
     assert step.data == expected_data
     [row] = audit_rows(entry)
     assert (row.action, row.actor, row.reason, row.edition) == (f"entry.{action}", actor, reason, edition)
@@ -233,6 +238,7 @@ def test_stale_entry_object_is_checked_against_the_database(actors, entry_of):
 
 def test_system_transition_without_actor(entry_of):
     entry = entry_of("in_review")
+    approved_list_deciding(entry, False)
     transition_entry(entry=entry, action="not_select", actor=None, check_permission=False)
     [step] = history(entry)
     assert step.actor is None and step.to_status == "not_finalist"
@@ -252,6 +258,8 @@ def test_full_path_leaves_the_history_in_order(actors, entry_of, edition):
         ("revoke", "committee", "经查实作品数据造假", {}),
     ]
     for action, role, reason, data in steps:
+        if action == "select_finalist":
+            approved_list_deciding(entry, True)
         transition_entry(entry=entry, action=action, actor=actors[role], reason=reason, data=data)
 
     chain = [(t.action, t.from_status, t.to_status, t.actor) for t in history(entry)]

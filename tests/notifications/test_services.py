@@ -10,6 +10,8 @@ from wuxiao.entries.transitions import TRANSITIONS
 from wuxiao.notifications import services
 from wuxiao.notifications.models import MessageTemplate, Notification
 
+from ..review.helpers_results import approved_list_deciding
+
 pytestmark = pytest.mark.django_db
 
 TITLE = "数控车床快换刀具工装"
@@ -94,6 +96,7 @@ def test_committee_decisions_notify_both_units(entry, decide, people, action, re
 def test_later_committee_decisions_notify_both_units(entry, decide, people):
     recommended(entry, decide, people)
     decide(entry, "accept", people["committee"])
+    approved_list_deciding(entry, True)  # the second round's guard: only the approved list decides
     decide(entry, "select_finalist", people["committee"])
     decide(entry, "award", people["committee"], data={"tier": "一等奖"})
     decide(entry, "revoke", people["committee"], reason="经查存在抄袭。")

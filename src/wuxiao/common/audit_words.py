@@ -72,6 +72,11 @@ ACTION_LABELS = {
     "review.declare_conflict": pgettext_lazy("audit action", "conflict of interest declared by the expert"),
     "review.remind_expert": pgettext_lazy("audit action", "expert reminded of outstanding scores"),
     "review.scheduled_reminders": pgettext_lazy("audit action", "scheduled reminders sent"),
+    # review: results (finalist list, R7)
+    "review.finalists_propose": pgettext_lazy("audit action", "finalist list proposed"),
+    "review.finalist_change": pgettext_lazy("audit action", "finalist list changed"),
+    "review.finalists_approve": pgettext_lazy("audit action", "finalist list approved"),
+    "review.finalists_resume": pgettext_lazy("audit action", "move of the finalist list's entries started again"),
     # screening
     "screening.compute_flags": pgettext_lazy("audit action", "automatic flags computed"),
     "screening.request_flags": pgettext_lazy("audit action", "automatic flags requested"),

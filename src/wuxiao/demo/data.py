@@ -321,10 +321,27 @@ def _load_demo(now=None) -> dict:
                 reason, data = ACTION_INPUT.get(action, ("", {}))
                 if action == Action.RECOMMEND:
                     data = {**data, "rank": i + 1}
+                if action in (Action.SELECT_FINALIST, Action.NOT_SELECT):
+                    _decided_by_finalist_list(entry, action == Action.SELECT_FINALIST, office)
                 transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
             created["entries"] += 1
         created["entries"] += _handed_over_batch(practice, users)
     return created
+
+
+def _decided_by_finalist_list(entry: Entry, selected: bool, office) -> None:
+    """The made-up history's finalists pass the second round's guard (R7): an approved finalist list of the
+    edition decides them (a demo list without scores, noted as such)."""
+    from django.utils import timezone
+
+    from wuxiao.review.models import FinalistList, FinalistListStatus, FinalistRow
+
+    finalist_list, _ = FinalistList.objects.get_or_create(
+        edition=entry.edition, status=FinalistListStatus.APPROVED,
+        defaults={"approved_by": office, "approved_at": timezone.now(), "created_by": office,
+                  "approval_note": "演示数据：入围决赛的作品", "parameters": {"demo": True}})
+    FinalistRow.objects.get_or_create(finalist_list=finalist_list, entry=entry,
+                                      defaults={"selected": selected, "proposed": selected})
 
 
 def _handed_over_batch(practice: Edition, users: dict) -> int:

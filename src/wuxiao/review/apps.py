@@ -8,4 +8,10 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Second round")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import (
+            rules,  # noqa: F401  (registers the permissions)
+            transitions,
+        )
+
+        # The second round's guards on the transitions out of it (R7): only the approved finalist list decides.
+        transitions.register()

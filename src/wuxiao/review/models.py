@@ -435,6 +435,7 @@ class FinalistList(models.Model):
 
     def __str__(self):
         return f"{self.edition} · {self.get_status_display()}"
+        return f"{self.edition}：{self.get_status_display()}（{self.pk}）"
 
 
 class FinalistRow(models.Model):
@@ -463,3 +464,4 @@ class FinalistRow(models.Model):
 
     def __str__(self):
         return f"{self.finalist_list} · {self.entry}"
+        return f"{self.finalist_list_id} × {self.entry_id}"
