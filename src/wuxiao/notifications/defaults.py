@@ -24,7 +24,8 @@ ENTRY_VARIABLES = ("entry_title", "declaring_unit", "recommending_unit", "editio
 UNIT_VARIABLES = ("unit", "recommending_unit", "actor", "reason", "url")
 # Variables that only some events have, on top of their kind's list.
 EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_handed_over": ("edition", "count"),
-                   "unit.entries_imported": ("edition", "count", "titles")}
+                   "unit.entries_imported": ("edition", "count", "titles"),
+                   "review.assignment_published": ("edition", "count", "expert")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -43,6 +44,7 @@ VARIABLE_LABELS = {
     "until": _("new recommendation deadline"),
     "count": _("number of entries"),
     "titles": _("titles of the entries"),
+    "expert": _("name of the expert"),
     "url": _("link to the page"),
 }
 
@@ -141,6 +143,11 @@ _EVENTS = [
      _body(_("{{ actor }} has imported {{ count }} entries of {{ unit }} collected offline as drafts ({{ edition }}): "
              "{{ titles }}. They are your unit's drafts: check them, add the attachments and submit them before "
              "the deadline."))),
+    # The second round: the committee office publishes the assignment of entries to experts (R7, R13).
+    ("review.assignment_published", _("Entries assigned for review"),
+     _("You have {{ count }} entries to review ({{ edition }})"),
+     _body(_("Dear {{ expert }}, the committee office has assigned you {{ count }} entries to review in the second "
+             "round of {{ edition }}. They are in your expert workspace."))),
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}
