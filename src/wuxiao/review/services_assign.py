@@ -361,7 +361,7 @@ def set_pair_rule(*, actor, edition, entry_id: int, expert_id: int, kind: str, r
         rule, _created = PairRule.objects.update_or_create(
             entry=entry, expert=expert, defaults={"edition": edition, "kind": kind, "reason": reason[:300],
                                                   "created_by": actor})
-        record(actor=actor, action="review.pair_rule_set", obj=rule, edition=edition, reason=reason,
+        record(actor=actor, action="review.pair_rule_set", obj=entry, edition=edition, reason=reason,
                data={"entry": entry.pk, "expert": expert.pk, "kind": kind})
     return rule
 
@@ -372,7 +372,7 @@ def delete_pair_rule(*, actor, edition, rule_id: int) -> None:
     if rule is None:
         raise Refused(_("There is no such rule."))
     with transaction.atomic():
-        record(actor=actor, action="review.pair_rule_delete", obj=rule, edition=edition,
+        record(actor=actor, action="review.pair_rule_delete", obj=rule.entry, edition=edition,
                data={"entry": rule.entry_id, "expert": rule.expert_id, "kind": rule.kind})
         rule.delete()
 

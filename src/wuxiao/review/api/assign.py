@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -145,7 +145,7 @@ def _run(run) -> dict:
 def start_run(request: HttpRequest, slug: str, payload: StartIn):
     edition = _edition(request, slug)
     run = services.start_assignment(actor=request.auth, edition=edition, seed=payload.seed)
-    return 202, _run(run)
+    return Status(202, _run(run))
 
 
 @router.get("/{slug}/assignment/runs/{run_id}", response={200: RunOut, **ANSWERS}, url_name="assignment_run",
@@ -209,7 +209,7 @@ def list_rules(request: HttpRequest, slug: str):
 def delete_rule(request: HttpRequest, slug: str, rule_id: Id):
     edition = _edition(request, slug)
     services.delete_pair_rule(actor=request.auth, edition=edition, rule_id=rule_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{slug}/assignment/publish", response={200: PublishOut, **ANSWERS}, url_name="assignment_publish",
