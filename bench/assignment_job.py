@@ -41,10 +41,10 @@ def fill() -> tuple:
     """The instance of bench/assignment.py, written to the database. Returns (edition, the engine's problem)."""
     import datetime as dt
 
+    import assignment as generator  # bench/assignment.py
     from django.core.management import call_command
     from django.utils import timezone
 
-    import assignment as generator  # bench/assignment.py
     from wuxiao.competitions import services as competition_services
     from wuxiao.entries.enums import EntryStatus
     from wuxiao.entries.models import Entry

@@ -13,6 +13,8 @@ from django.urls import reverse
 from wuxiao.review import services_assign as services
 from wuxiao.review.models import (
     AssignmentRun,
+    Conflict,
+    ConflictSource,
     Expert,
     ExpertStatus,
     PairRule,
@@ -81,6 +83,10 @@ def test_experts_of_the_pool_may_not_manage_it(client, world, committee, holder)
                                                   mobile="13500000000", status=ExpertStatus.ACCEPTED,
                                                   user=experts[0].user.__class__.objects.create(username="idle")),
             "conflicted": experts[1]}[holder]
+    if holder == "conflicted":
+        entry_id = next(e for e, x in pairs_of(edition) if x == seat.pk)
+        Conflict.objects.create(edition=edition, expert=seat, entry_id=entry_id, source=ConflictSource.DECLARED,
+                                reason="亲属")
     client.force_login(seat.user)
     for name in PAGES:
         assert client.get(reverse(name, args=[edition.slug])).status_code == 403
@@ -273,3 +279,29 @@ def test_second_pass_on_the_page(client_as, committee):
     assert ReviewAssignment.objects.filter(review_pass=2).count() == 2
     bad = client.post(url, {"entries": "十二", "extra": "1"})
     assert bad.status_code == 400 and "十二" in bad.content.decode()
+
+
+def test_odd_filters_never_fail(client_as, world):
+    client = client_as("committee")
+    url = reverse("review:assignment_entries", args=[world[0].slug])
+    for query in ["?q=" + "9" * 60, "?category=99999999999999", "?q=%00", "?page=abc"]:
+        assert client.get(url + query).status_code == 200
+    edit = reverse("review:assignment_edit", args=[world[0].slug])
+    assert client.get(edit + "?entry=" + "9" * 40).status_code == 200
+    response = client.post(edit, {"entry": "9" * 40, "add_expert": world[2][0].pk})
+    assert response.status_code == 400 and "9" * 40 in response.content.decode()
+
+
+def test_a_declined_experts_draft_pair_can_be_removed_by_hand(client_as, world, committee):
+    edition, entries, experts = world
+    services.start_assignment(actor=committee, edition=edition, seed=1)
+    entry_id, expert_id = sorted(pairs_of(edition))[0]
+    Expert.objects.filter(pk=expert_id).update(status=ExpertStatus.DECLINED)
+    client = client_as("committee")
+    page = client.get(reverse("review:assignment_edit", args=[edition.slug]) + f"?entry={entry_id}").content.decode()
+    remove = re.search(r'<select name="remove_expert".*?</select>', page, re.S).group(0)
+    assert remove.count("<option") == 1 + 2  # "none" and the entry's two experts, the declined one among them
+    response = client.post(reverse("review:assignment_edit", args=[edition.slug]),
+                           {"entry": entry_id, "remove_expert": expert_id})
+    assert response.status_code == 302
+    assert (entry_id, expert_id) not in pairs_of(edition)

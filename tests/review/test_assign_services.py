@@ -153,7 +153,6 @@ def test_an_impossible_assignment_says_why_in_words(committee):
     # Entries 0–2 (3421) conflict with 3 of the 5 experts: only 2 remain, 3 are needed.
     edition, entries, experts = second_round(entries=3, experts=5, k=3, load_max=10,
                                              conflicts=[(i, j) for i in range(3) for j in range(3)])
-    Conflict.objects.all()  # noqa: B018
     found = run(edition)
     assert found.status == RunStatus.INFEASIBLE
     messages = " ".join(r["message"] for r in found.result["reasons"])

@@ -29,9 +29,9 @@ class EditForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300,
                              help_text=_("Needed when a published pair is removed."))
 
-    def __init__(self, *args, experts, **kwargs):
+    def __init__(self, *args, experts, removable, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["remove_expert"].choices = _expert_choices(experts, _("— none —"))
+        self.fields["remove_expert"].choices = _expert_choices(removable, _("— none —"))
         self.fields["add_expert"].choices = _expert_choices(experts, _("— none —"))
 
 

@@ -54,7 +54,7 @@ def matrix_entries(edition, *, q: str = "", category: int | None = None, short: 
           .prefetch_related(Prefetch("review_assignments", queryset=active_pairs(), to_attr="active_pairs"))
           .order_by("pk"))
     if q:
-        qs = qs.filter(Q(pk=int(q)) if q.isdigit() else Q(title__icontains=q))
+        qs = qs.filter(Q(pk=int(q)) if q.isdigit() and len(q) < 18 else Q(title__icontains=q))
     if category:
         qs = qs.filter(category_id=category)
     if short:
@@ -165,3 +165,8 @@ def second_pass_candidates_for(edition, count: int = 20) -> list[dict]:
 
 def accepted_experts(edition) -> QuerySet:
     return Expert.objects.filter(edition=edition, status=ExpertStatus.ACCEPTED).order_by("name", "pk")
+
+
+def pool_experts(edition) -> QuerySet:
+    """Every expert of the pool (a declined expert's pair may still be removed by hand)."""
+    return Expert.objects.filter(edition=edition).order_by("name", "pk")

@@ -109,8 +109,14 @@ def edit(request, slug):
     """Add and/or remove an expert of one entry by hand; every constraint checked, a refusal beside its field."""
     edition = _edition(slug)
     experts = list(q.accepted_experts(edition))
-    initial = {"entry": request.GET.get("entry")} if request.GET.get("entry", "").isdigit() else None
-    form = EditForm(request.POST or None, initial=initial, experts=experts)
+    given = request.POST.get("entry") if request.method == "POST" else request.GET.get("entry")
+    entry_id = int(given) if given and given.isdigit() and len(given) < 18 else None
+    entries = q.decorate_entries(edition, list(q.matrix_entries(edition, q=str(entry_id)))) if entry_id else []
+    # The experts that can be removed: the entry's own when it is known, else anyone of the pool.
+    removable = ([p.expert for p in entries[0].active_pairs if p.review_pass == 1] if entries
+                 else list(q.pool_experts(edition)))
+    initial = {"entry": entry_id} if entry_id and request.method != "POST" else None
+    form = EditForm(request.POST or None, initial=initial, experts=experts, removable=removable)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -129,12 +135,9 @@ def edit(request, slug):
                 return redirect(f"{request.path}?entry={data['entry']}")
         else:
             status = 400
-    entry_pairs = []
-    entry_id = form.data.get("entry") if form.is_bound else (initial or {}).get("entry")
-    if entry_id and str(entry_id).isdigit() and len(str(entry_id)) < 18:
-        found = q.decorate_entries(edition, list(q.matrix_entries(edition, q=str(entry_id))))
-        entry_pairs = found
-    return render(request, "review/assign/edit.html", {"edition": edition, "form": form, "entries": entry_pairs},
+    if status != 200 and entry_id:  # show the entry as it stands after the refusal
+        entries = q.decorate_entries(edition, list(q.matrix_entries(edition, q=str(entry_id))))
+    return render(request, "review/assign/edit.html", {"edition": edition, "form": form, "entries": entries},
                   status=status)
 
 
