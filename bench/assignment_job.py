@@ -126,7 +126,7 @@ def main() -> None:
         g = r["greedy"]
         print(f"    optimal: {r['pairs']} pairs, quality {r['total_quality']} ({r['mean_quality']} per review), "
               f"cost {r['cost']}, loads {r['lowest_load']}–{r['worst_load']}", flush=True)
-        print(f"    greedy:  quality {g['total_quality']} ({g['mean_quality']} per review), loads "
+        print(f"    greedy:  quality {g['total_quality']} ({g['mean_quality']} per review), cost {g['cost']}, loads "
               f"{g['lowest_load']}–{g['worst_load']}{'' if g['complete'] else ', some entries short'}; "
               f"optimal is {100 * (r['total_quality'] - g['total_quality']) / max(1, g['total_quality']):.1f} % "
               f"better", flush=True)

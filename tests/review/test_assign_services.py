@@ -325,3 +325,62 @@ def test_pins_are_refused_on_a_conflict(committee):
         services.set_pair_rule(actor=committee, edition=other, entry_id=entries[0].pk, expert_id=experts[1].pk,
                                kind="forbid", reason="x")
     assert refused.value.field == "entry"
+
+
+def test_the_greedy_baseline_costs_at_least_the_optimum(committee):
+    edition, *_ = second_round(entries=20, experts=6, k=3)
+    found = run(edition, seed=2)
+    greedy = found.result["greedy"]
+    assert greedy["cost"] >= found.result["cost"] and greedy["total_quality"] <= found.result["total_quality"]
+
+
+def test_a_run_that_breaks_ends_failed_and_drafts_stay(committee, monkeypatch):
+    edition, *_ = second_round(entries=6, experts=3, k=2)
+    run(edition, seed=1)
+    before = pairs_of(edition)
+
+    def broken(problem):
+        raise RuntimeError("solver crashed")
+
+    monkeypatch.setattr(engine, "solve", broken)
+    found = run(edition, seed=2)
+    assert found.status == RunStatus.FAILED and found.finished_at is not None
+    assert pairs_of(edition) == before  # the earlier drafts are untouched
+
+
+def test_an_interrupted_run_is_queued_again_or_failed(committee, settings):
+    from wuxiao.review.tasks_assign import _assignment_interrupted
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    edition, *_ = second_round(entries=4, experts=2, k=1)
+    queued = services.start_assignment(actor=committee, edition=edition, seed=1)
+    AssignmentRun.objects.filter(pk=queued.pk).update(status=RunStatus.RUNNING, progress=40)
+    _assignment_interrupted(queued.pk, requeued=True)
+    queued.refresh_from_db()
+    assert (queued.status, queued.progress) == (RunStatus.QUEUED, 0)
+    # Run again by the next worker: it starts over and finishes.
+    assert services.run_assignment(queued.pk).status == RunStatus.DONE
+    _assignment_interrupted(queued.pk, requeued=False)  # a finished run is left alone
+    queued.refresh_from_db()
+    assert queued.status == RunStatus.DONE
+
+
+def test_expert_loads_count_only_active_first_pass_pairs(committee):
+    from wuxiao.review.queries_assign import decorate_experts, expert_loads
+
+    edition, entries, experts = second_round(entries=10, experts=5, k=2, load_max=6)
+    run(edition, seed=3)
+    services.publish_assignment(actor=committee, edition=edition)
+    entry_id, expert_id = sorted(pairs_of(edition))[0]
+    services.edit_assignment(actor=committee, edition=edition, entry_id=entry_id, remove_expert_id=expert_id,
+                             reason="调整")
+    services.assign_second_pass(actor=committee, edition=edition, entry_ids=[entries[1].pk], extra=1)
+    rows = decorate_experts(edition, list(expert_loads(edition)))
+    for x in rows:
+        active = ReviewAssignment.objects.filter(expert=x, removed_at__isnull=True)
+        assert x.load == active.filter(review_pass=1).count()
+        assert x.second == active.filter(review_pass=2).count()
+        assert x.drafts == active.filter(published_at__isnull=True).count()
+        assert len(x.active_pairs) == active.count()
+        assert (x.low, x.high) == (0, 6)
+    assert sorted(x.pk for x in rows) == sorted(x.pk for x in experts)

@@ -245,7 +245,8 @@ def run_assignment(run_id: int) -> AssignmentRun:
                 "read_seconds": round(read, 3), "greedy_seconds": round(greedy_seconds, 3),
             }
             if baseline is not None:
-                result["greedy"] = {"total_quality": baseline.total_quality, "worst_load": baseline.worst_load,
+                result["greedy"] = {"total_quality": baseline.total_quality, "cost": baseline.total_cost,
+                                    "worst_load": baseline.worst_load,
                                     "lowest_load": baseline.lowest_load, "complete": baseline.complete,
                                     "mean_quality": round(baseline.total_quality / max(1, len(baseline.pairs)), 1)}
             with transaction.atomic():

@@ -18,6 +18,7 @@ from .quality import compile_problem
 class Baseline:
     pairs: tuple[Pair, ...]
     total_quality: int
+    total_cost: int  # as Assignment.total_cost: -quality × scale + tie-breaks
     worst_load: int
     lowest_load: int
     complete: bool  # every entry got its k experts
@@ -29,7 +30,7 @@ def greedy(problem: Problem) -> Baseline:
     load = np.zeros(m, dtype=np.int64)
     pins = c.pinned.copy()
     load += pins.sum(axis=0)
-    pairs, quality, complete = [], 0, True
+    pairs, quality, total_cost, complete = [], 0, 0, True
     columns = np.arange(m)
     for i in range(n):
         chosen = list(np.flatnonzero(pins[i]))
@@ -43,6 +44,8 @@ def greedy(problem: Problem) -> Baseline:
             chosen += best.tolist()
             complete &= len(best) == need
         pairs += [c.pair(i, j) for j in chosen]
-        quality += int(c.quality[i, chosen].sum()) if chosen else 0
-    return Baseline(pairs=tuple(pairs), total_quality=quality, worst_load=int(load.max(initial=0)),
+        if chosen:
+            quality += int(c.quality[i, chosen].sum())
+            total_cost += int(c.costs(np.full(len(chosen), i), np.array(chosen)).sum())
+    return Baseline(pairs=tuple(pairs), total_quality=quality, total_cost=total_cost, worst_load=int(load.max(initial=0)),
                     lowest_load=int(load.min(initial=0)), complete=bool(complete))
