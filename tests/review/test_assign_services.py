@@ -384,3 +384,26 @@ def test_expert_loads_count_only_active_first_pass_pairs(committee):
         assert len(x.active_pairs) == active.count()
         assert (x.low, x.high) == (0, 6)
     assert sorted(x.pk for x in rows) == sorted(x.pk for x in experts)
+
+
+def test_a_second_pass_review_of_a_declining_expert_goes_to_another(committee):
+    edition, entries, experts = second_round(entries=6, experts=6, k=2, load_max=4)
+    run(edition, seed=12)
+    services.publish_assignment(actor=committee, edition=edition)
+    services.assign_second_pass(actor=committee, edition=edition, entry_ids=[entries[2].pk], extra=1)
+    services.publish_assignment(actor=committee, edition=edition)
+    extra = ReviewAssignment.objects.get(review_pass=2)
+    first = pairs_of(edition, review_pass=1)
+    Expert.objects.filter(pk=extra.expert_id).update(status=ExpertStatus.DECLINED, decline_reason="出国")
+    leaving_first = {p for p in first if p[1] == extra.expert_id}
+
+    result = services.reassign_and_publish(actor=committee, edition=edition)
+
+    extra.refresh_from_db()
+    assert extra.removed_at and "出国" in extra.remove_reason
+    (replacement,) = ReviewAssignment.objects.filter(review_pass=2, removed_at__isnull=True)
+    assert replacement.entry_id == entries[2].pk and replacement.expert_id != extra.expert_id
+    assert replacement.published_at is not None and replacement.source == AssignmentSource.REASSIGNED
+    assert (entries[2].pk, replacement.expert_id) not in first  # not an expert who already has the entry
+    assert result.result["removed"] == len(leaving_first) + 1
+    assert_valid(edition)

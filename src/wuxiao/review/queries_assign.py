@@ -116,11 +116,10 @@ def pair_rules(edition) -> QuerySet:
 
 
 def pairs_needing_reassignment(edition) -> list:
-    """Published, active first-pass pairs whose expert declined (or left the pool) or has a conflict of interest
+    """Published, active pairs (either pass) whose expert declined (or left the pool) or has a conflict of interest
     with the entry; each with `why` in words."""
     conflict = active_conflicts(edition).filter(expert_id=OuterRef("expert_id"), entry_id=OuterRef("entry_id"))
-    rows = (ReviewAssignment.objects.filter(edition=edition, review_pass=1, published_at__isnull=False,
-                                            removed_at__isnull=True)
+    rows = (ReviewAssignment.objects.filter(edition=edition, published_at__isnull=False, removed_at__isnull=True)
             .annotate(conflict_reason=Subquery(conflict.values("reason")[:1]))
             .filter(~Q(expert__status=ExpertStatus.ACCEPTED) | Q(conflict_reason__isnull=False))
             .select_related("entry", "expert").order_by("entry_id", "expert_id"))

@@ -448,75 +448,93 @@ def publish_assignment(*, actor, edition, reason: str = "") -> int:
 
 def reassign_and_publish(*, actor, edition) -> AssignmentRun:
     """Take the published pairs whose expert declined or has a conflict of interest off, give their entries other
-    experts with as few other changes as possible (the engine's `reassign`; pairs already scored stay), and
-    publish the new pairs. Removed pairs keep who, when and why."""
+    experts with as few other changes as possible (the engine's `reassign` for the first pass, pairs already scored
+    staying; a second-pass review goes to another expert under the second pass's rules), and publish the new
+    pairs. Removed pairs keep who, when and why."""
     from .queries_assign import pairs_needing_reassignment
 
     needing = list(pairs_needing_reassignment(edition))
     if not needing:
         raise Refused(_("No published pair needs re-assignment."))
+    why = {(p.entry_id, p.expert_id): p.why for p in needing}
     last = AssignmentRun.objects.filter(edition=edition, second_pass=False).exclude(
         status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).first()
     seed = last.seed if last else (review_settings(edition).seed or new_seed())
-    problem = build_problem(edition, seed=seed)
-    current = first_pass_pairs(edition)
-    # Work already done is kept: a pair with a score stays wherever the problem still allows it.
-    expert_ids = {x.id for x in problem.experts}
-    scored = set(Score.objects.filter(edition=edition, assignment__review_pass=1,
-                                      assignment__removed_at__isnull=True).values_list("entry_id", "expert_id"))
-    problem.pins = problem.pins | {engine.Pair(*p) for p in scored
-                                   if p[1] in expert_ids and p not in problem.conflicts and p not in problem.forbids}
-    try:
-        found = engine.reassign(problem, current)
-    except engine.Infeasible as exc:
-        raise Refused(" ".join(str(r.message) for r in exc.reasons)) from exc
-    why = {(p.entry_id, p.expert_id): p.why for p in needing}
+    found = None
+    if any(p.review_pass == 1 for p in needing):
+        problem = build_problem(edition, seed=seed)
+        # Work already done is kept: a pair with a score stays wherever the problem still allows it.
+        expert_ids = {x.id for x in problem.experts}
+        scored = set(Score.objects.filter(edition=edition, assignment__review_pass=1,
+                                          assignment__removed_at__isnull=True).values_list("entry_id", "expert_id"))
+        problem.pins = problem.pins | {engine.Pair(*p) for p in scored if p[1] in expert_ids
+                                       and p not in problem.conflicts and p not in problem.forbids}
+        try:
+            found = engine.reassign(problem, first_pass_pairs(edition))
+        except engine.Infeasible as exc:
+            raise Refused(" ".join(str(r.message) for r in exc.reasons)) from exc
     with transaction.atomic():
         run = AssignmentRun.objects.create(
             edition=edition, seed=seed, created_by=actor, status=RunStatus.DONE, progress=100, step=_("Done."),
-            parameters={"kind": "reassign", "needing": len(needing)},
-            result={"solver": found.assignment.solver, "solver_seconds": round(found.assignment.seconds, 3),
-                    "kept": len(found.kept), "removed": len(found.removed), "added": len(found.added),
-                    "changed": found.changed, "worst_load": found.assignment.worst_load,
-                    "total_quality": found.assignment.total_quality},
-            finished_at=timezone.now())
+            parameters={"kind": "reassign", "needing": len(needing)}, finished_at=timezone.now())
+        result = {"removed": 0, "added": 0, "kept": len(first_pass_pairs(edition)), "changed": 0}
         now = timezone.now()
-        rows = {(a.entry_id, a.expert_id): a for a in ReviewAssignment.objects.select_for_update().filter(
-            edition=edition, review_pass=1, removed_at__isnull=True)}
-        for pair in found.removed:
-            row = rows.get(tuple(pair))
-            if row is None:
-                continue
-            if row.published_at is None:
-                row.delete()
-                continue
-            row.removed_at, row.removed_by = now, actor
-            row.remove_reason = why.get(tuple(pair)) or _("moved by the re-assignment")
-            row.save(update_fields=["removed_at", "removed_by", "remove_reason"])
+        if found is not None:
+            rows = {(a.entry_id, a.expert_id): a for a in ReviewAssignment.objects.select_for_update().filter(
+                edition=edition, review_pass=1, removed_at__isnull=True)}
+            for pair in found.removed:
+                row = rows.get(tuple(pair))
+                if row is None:
+                    continue
+                if row.published_at is None:
+                    row.delete()
+                    continue
+                row.removed_at, row.removed_by = now, actor
+                row.remove_reason = why.get(tuple(pair)) or _("moved by the re-assignment")
+                row.save(update_fields=["removed_at", "removed_by", "remove_reason"])
+            ReviewAssignment.objects.bulk_create([
+                ReviewAssignment(edition=edition, entry_id=p.entry, expert_id=p.expert, run=run,
+                                 source=AssignmentSource.REASSIGNED, quality=found.assignment.quality[p])
+                for p in found.added])
+            result.update({"solver": found.assignment.solver, "solver_seconds": round(found.assignment.seconds, 3),
+                           "kept": len(found.kept), "removed": len(found.removed), "added": len(found.added),
+                           "changed": found.changed, "worst_load": found.assignment.worst_load,
+                           "total_quality": found.assignment.total_quality})
+        # Second-pass reviews: each entry gets as many other experts as it lost, under the second pass's rules.
+        lost = Counter()
+        for pair in needing:
+            if pair.review_pass == 2:
+                pair.removed_at, pair.removed_by, pair.remove_reason = now, actor, str(pair.why)[:300]
+                pair.save(update_fields=["removed_at", "removed_by", "remove_reason"])
+                lost[pair.entry_id] += 1
+        by_count = defaultdict(list)
+        for entry_id, count in lost.items():
+            by_count[count].append(entry_id)
+        added_second = []
+        for count, entry_ids in sorted(by_count.items()):
+            _problem, solved, added = _second_pass_solution(edition, entry_ids, count, seed)
+            added_second += [(p, solved.quality[p]) for p in added]
         ReviewAssignment.objects.bulk_create([
-            ReviewAssignment(edition=edition, entry_id=p.entry, expert_id=p.expert, run=run,
-                             source=AssignmentSource.REASSIGNED, quality=found.assignment.quality[p])
-            for p in found.added])
+            ReviewAssignment(edition=edition, entry_id=p.entry, expert_id=p.expert, run=run, review_pass=2,
+                             source=AssignmentSource.REASSIGNED, quality=quality) for p, quality in added_second])
+        result["removed"] += sum(lost.values())
+        result["added"] += len(added_second)
+        result["changed"] += sum(lost.values()) + len(added_second)
+        AssignmentRun.objects.filter(pk=run.pk).update(result=result)
+        run.result = result
         record(actor=actor, action="review.reassign", obj=run, edition=edition,
-               data={"seed": seed, "removed": [list(p) for p in found.removed],
-                     "added": [list(p) for p in found.added]})
-        if found.added:
+               data={"seed": seed, "removed": [[p.entry_id, p.expert_id] for p in needing],
+                     "added": [list(p) for p in (found.added if found else ())] + [list(p) for p, _q in added_second]})
+        if result["added"]:
             publish_assignment(actor=actor, edition=edition, reason=_("re-assignment"))
     return run
 
 
 # --- The second pass ---------------------------------------------------------------------------
 
-def assign_second_pass(*, actor, edition, entry_ids, extra: int) -> AssignmentRun:
-    """Give each of these entries `extra` more experts (second pass, item 6) under the same constraints: no
-    conflict or exclusion, not an expert who already has the entry, each expert's maximum load counting all their
-    entries, the side rules counting the entry's present experts. The new pairs are drafts of pass 2, published
-    like the first."""
-    entry_ids = sorted({int(e) for e in entry_ids})
-    if not entry_ids:
-        raise Refused(_("Choose at least one entry."), field="entries")
-    if not 1 <= extra <= 10:
-        raise Refused(_("Ask for between 1 and 10 extra reviews per entry."), field="extra")
+def _second_pass_solution(edition, entry_ids, extra: int, seed: int):
+    """Solve for `extra` more experts of each of `entry_ids` (see assign_second_pass); returns (problem, the
+    engine's assignment, the new pairs). Raises Refused with the reasons when it cannot be done."""
     rows = list(_entries(edition, entry_ids))
     missing = sorted(set(entry_ids) - {pk for pk, _c, _n in rows})
     if missing:
@@ -536,12 +554,12 @@ def assign_second_pass(*, actor, edition, entry_ids, extra: int) -> AssignmentRu
             present[entry_id].append(expert_id)
         else:
             load_elsewhere[expert_id] += 1
-    pins = [(e, x) for e, xs in present.items() for x in xs if x in expert_ids and (e, x) not in conflicts]
+    pins = {(e, x) for e, xs in present.items() for x in xs if x in expert_ids and (e, x) not in conflicts}
     forbids = {(e, x) for e, x in PairRule.objects.filter(edition=edition, kind=PairRuleKind.FORBID,
                                                           entry_id__in=entry_ids).values_list("entry_id", "expert_id")}
     # An expert who had the entry once (declined pair, conflict) is not asked again either.
     forbids |= {(e, x) for e, x in ReviewAssignment.objects.filter(edition=edition, entry_id__in=entry_ids)
-                .values_list("entry_id", "expert_id") if (e, x) not in set(pins)}
+                .values_list("entry_id", "expert_id") if (e, x) not in pins}
     kept = Counter(e for e, _x in pins)
     problem = engine.Problem(
         entries=[engine.Entry(pk, industry=code, category=category, label=str(pk), reviews=kept[pk] + extra)
@@ -549,16 +567,30 @@ def assign_second_pass(*, actor, edition, entry_ids, extra: int) -> AssignmentRu
         experts=[engine.Expert(x.id, organisation=x.organisation, title=x.title, fields=x.fields, load_min=0,
                                load_max=max(0, (x.load_max if x.load_max is not None else s.load_max)
                                             - load_elsewhere[x.id]), label=x.label) for x in experts],
-        reviews=extra, load_min=0, conflicts=conflicts, pins=pins, forbids=forbids, seed=new_seed(),
+        reviews=extra, load_min=0, conflicts=conflicts, pins=pins, forbids=forbids, seed=seed,
         require_senior=s.require_senior, max_per_org=s.max_per_organisation)
     try:
         found = engine.solve(problem)
     except engine.Infeasible as exc:
         raise Refused(" ".join(str(r.message) for r in exc.reasons), field="entries") from exc
-    added = [p for p in found.pairs if p not in problem.pins]
+    return problem, found, [p for p in found.pairs if p not in problem.pins]
+
+
+def assign_second_pass(*, actor, edition, entry_ids, extra: int) -> AssignmentRun:
+    """Give each of these entries `extra` more experts (second pass, item 6) under the same constraints: no
+    conflict or exclusion, not an expert who already has (or had) the entry, each expert's maximum load counting
+    all their entries, the side rules counting the entry's present experts. The new pairs are drafts of pass 2,
+    published like the first. The seed is recorded on the run."""
+    entry_ids = sorted({int(e) for e in entry_ids})
+    if not entry_ids:
+        raise Refused(_("Choose at least one entry."), field="entries")
+    if not 1 <= extra <= 10:
+        raise Refused(_("Ask for between 1 and 10 extra reviews per entry."), field="extra")
+    seed = new_seed()
+    problem, found, added = _second_pass_solution(edition, entry_ids, extra, seed)
     with transaction.atomic():
         run = AssignmentRun.objects.create(
-            edition=edition, second_pass=True, seed=problem.seed, created_by=actor, status=RunStatus.DONE,
+            edition=edition, second_pass=True, seed=seed, created_by=actor, status=RunStatus.DONE,
             progress=100, step=_("Done."), parameters={"entries": entry_ids, "extra": extra},
             result={"pairs": len(added), "solver": found.solver, "solver_seconds": round(found.seconds, 3),
                     "total_quality": int(sum(found.quality[p] for p in added))},
@@ -567,5 +599,5 @@ def assign_second_pass(*, actor, edition, entry_ids, extra: int) -> AssignmentRu
             ReviewAssignment(edition=edition, entry_id=p.entry, expert_id=p.expert, run=run, review_pass=2,
                              source=AssignmentSource.SECOND_PASS, quality=found.quality[p]) for p in added])
         record(actor=actor, action="review.second_pass", obj=run, edition=edition,
-               data={"seed": problem.seed, "entries": entry_ids, "extra": extra, "pairs": len(added)})
+               data={"seed": seed, "entries": entry_ids, "extra": extra, "pairs": len(added)})
     return run
