@@ -47,5 +47,5 @@ def greedy(problem: Problem) -> Baseline:
         if chosen:
             quality += int(c.quality[i, chosen].sum())
             total_cost += int(c.costs(np.full(len(chosen), i), np.array(chosen)).sum())
-    return Baseline(pairs=tuple(pairs), total_quality=quality, total_cost=total_cost, worst_load=int(load.max(initial=0)),
-                    lowest_load=int(load.min(initial=0)), complete=bool(complete))
+    return Baseline(pairs=tuple(pairs), total_quality=quality, total_cost=total_cost,
+                    worst_load=int(load.max(initial=0)), lowest_load=int(load.min(initial=0)), complete=bool(complete))
