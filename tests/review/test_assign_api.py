@@ -94,6 +94,9 @@ def test_the_whole_flow_through_the_api(committee, world):
     assert status["status"] == RunStatus.DONE and status["seed"] == 777 and status["result"]["pairs"] == 16
     pairs = call(committee, "get", f"{edition.slug}/assignment/pairs?page_size=100").json()
     assert pairs["count"] == 16 and {(p["entry_id"], p["expert_id"]) for p in pairs["items"]} == pairs_of(edition)
+    names = {x.pk: x.name for x in experts}
+    assert all(p["expert"] == names[p["expert_id"]] and p["published"] is False and p["review_pass"] == 1
+               for p in pairs["items"])
     # A hand edit that leaves the entry short is allowed, with the warning in words.
     (one,) = [p for p in pairs["items"] if p["entry_id"] == entries[0].pk][:1]
     edited = call(committee, "post", f"{edition.slug}/assignment/pairs",

@@ -6,6 +6,7 @@ The same predicate as the pages (review.manage), the same services (services_ass
 
 from typing import Annotated, Literal
 
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
@@ -51,11 +52,11 @@ class PairOut(Schema):
     id: int
     entry_id: int
     expert_id: int
-    expert: str
+    expert: str = Field(..., alias="expert_name")
     review_pass: int
     source: str
     quality: float
-    published: bool
+    published: bool = Field(..., alias="is_published")
 
 
 class PairFilter(Schema):
@@ -163,16 +164,19 @@ def run_detail(request: HttpRequest, slug: str, run_id: Id):
 @paginate(Pagination, page_size=100)
 def list_pairs(request: HttpRequest, slug: str, filters: Query[PairFilter]):
     edition = _edition(request, slug)
-    pairs = ReviewAssignment.objects.filter(edition=edition, removed_at__isnull=True).select_related("expert")
+    pairs = ReviewAssignment.objects.filter(edition=edition, removed_at__isnull=True)
     if filters.entry:
         pairs = pairs.filter(entry_id=filters.entry)
     if filters.expert:
         pairs = pairs.filter(expert_id=filters.expert)
     if filters.published is not None:
         pairs = pairs.filter(published_at__isnull=not filters.published)
-    return [{"id": p.pk, "entry_id": p.entry_id, "expert_id": p.expert_id, "expert": p.expert.name,
-             "review_pass": p.review_pass, "source": p.source, "quality": p.quality,
-             "published": p.published_at is not None} for p in pairs.order_by("entry_id", "expert_id")]
+    # Rows as dicts straight from the database: the page is cut from the query, not from 25,000 objects.
+    return (pairs.order_by("entry_id", "expert_id")
+            .annotate(expert_name=F("expert__name"),
+                      is_published=ExpressionWrapper(Q(published_at__isnull=False), output_field=BooleanField()))
+            .values("id", "entry_id", "expert_id", "review_pass", "source", "quality", "expert_name",
+                    "is_published"))
 
 
 @router.post("/{slug}/assignment/pairs", response={200: EditOut, **ANSWERS}, url_name="assignment_edit",
