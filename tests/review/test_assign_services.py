@@ -407,3 +407,15 @@ def test_a_second_pass_review_of_a_declining_expert_goes_to_another(committee):
     assert (entries[2].pk, replacement.expert_id) not in first  # not an expert who already has the entry
     assert result.result["removed"] == len(leaving_first) + 1
     assert_valid(edition)
+
+
+def test_no_hand_edit_while_a_run_is_under_way(committee, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    edition, entries, experts = second_round(entries=4, experts=2, k=1)
+    services.start_assignment(actor=committee, edition=edition, seed=1)
+    with pytest.raises(Refused, match="等待"):
+        services.edit_assignment(actor=committee, edition=edition, entry_id=entries[0].pk,
+                                 add_expert_id=experts[0].pk)
+    with pytest.raises(Refused, match="等待"):
+        services.start_assignment(actor=committee, edition=edition, seed=2)
+    assert AssignmentRun.objects.count() == 1 and not ReviewAssignment.objects.exists()

@@ -37,6 +37,7 @@ from .models import (
     PairRule,
     PairRuleKind,
     ReviewAssignment,
+    ReviewSettings,
     RunStatus,
     Score,
 )
@@ -148,8 +149,6 @@ def start_assignment(*, actor, edition, seed: int | None = None) -> AssignmentRu
         raise Refused(_("Run the conflict check for the whole expert pool first: experts were added after the last "
                         "check, or it has never run. No one may be assigned before every conflict of interest is "
                         "known."))
-    if AssignmentRun.objects.filter(edition=edition, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
-        raise Refused(_("An assignment run is already under way; wait for it to finish."))
     if ReviewAssignment.objects.filter(edition=edition, review_pass=1, removed_at__isnull=True,
                                        published_at__isnull=False).exists():
         raise Refused(_("The assignment has been published. Change it by hand or by re-assignment, which keeps the "
@@ -164,6 +163,10 @@ def start_assignment(*, actor, edition, seed: int | None = None) -> AssignmentRu
     from .tasks_assign import compute_assignment
 
     with transaction.atomic():
+        # The settings row is the edition's lock: two offices clicking at once queue one run, not two.
+        ReviewSettings.objects.select_for_update().filter(pk=s.pk).first()
+        if AssignmentRun.objects.filter(edition=edition, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+            raise Refused(_("An assignment run is already under way; wait for it to finish."))
         run = AssignmentRun.objects.create(
             edition=edition, seed=seed, created_by=actor, step=_("Waiting for the background worker."),
             parameters={"reviews": s.reviews_per_entry, "load_min": s.load_min, "load_max": s.load_max,
@@ -310,6 +313,9 @@ def edit_assignment(*, actor, edition, entry_id: int, add_expert_id: int | None 
         raise Refused(_("Choose an expert to add or to remove."), field="add_expert")
     if add_expert_id and add_expert_id == remove_expert_id:
         raise Refused(_("Choose two different experts to swap."), field="add_expert")
+    if AssignmentRun.objects.filter(edition=edition, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+        # The run replaces the drafts when it ends: an edit now would be lost.
+        raise Refused(_("An assignment run is under way; wait for it to finish."))
     with transaction.atomic():
         active = ReviewAssignment.objects.select_for_update().filter(edition=edition, review_pass=1,
                                                                      removed_at__isnull=True)
