@@ -38,7 +38,7 @@ def _problems(edition) -> list:
 @permission_required("review.manage")
 def assignment(request, slug):
     edition = _edition(slug)
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -116,7 +116,8 @@ def edit(request, slug):
     removable = ([p.expert for p in entries[0].active_pairs if p.review_pass == 1] if entries
                  else list(q.pool_experts(edition)))
     initial = {"entry": entry_id} if entry_id and request.method != "POST" else None
-    form = EditForm(request.POST or None, initial=initial, experts=experts, removable=removable)
+    form = EditForm(request.POST if request.method == "POST" else None, initial=initial, experts=experts,
+                    removable=removable)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -145,7 +146,8 @@ def edit(request, slug):
 def rules(request, slug):
     """Pinned and forbidden pairs, with their reasons; a form to add one."""
     edition = _edition(slug)
-    form = PairRuleForm(request.POST or None, experts=list(q.accepted_experts(edition)))
+    form = PairRuleForm(request.POST if request.method == "POST" else None,
+                        experts=list(q.accepted_experts(edition)))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -211,7 +213,7 @@ def second_pass(request, slug):
     edition = _edition(slug)
     candidates = q.second_pass_candidates_for(edition, 20)
     initial = {"entries": ", ".join(str(c["entry_id"]) for c in candidates[:10])} if candidates else None
-    form = SecondPassForm(request.POST or None, initial=initial)
+    form = SecondPassForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
