@@ -54,10 +54,13 @@ def assignment(request, slug):
         else:
             status = 400
     run = q.latest_run(edition)
+    counts = q.assignment_counts(edition)
     context = {
         "edition": edition, "form": form, "run": run, "settings": review_settings(edition),
-        "ready": services.conflict_check_ready(edition), "counts": q.assignment_counts(edition),
-        "problems": _problems(edition), "needing": q.pairs_needing_reassignment(edition),
+        "ready": services.conflict_check_ready(edition), "counts": counts,
+        # Checked only while there is something to publish; published pairs that can no longer stand are listed
+        # under re-assignment.
+        "problems": _problems(edition) if counts["drafts"] else [], "needing": q.pairs_needing_reassignment(edition),
         "under_way": q.run_under_way(edition), "second_run": q.latest_run(edition, second_pass=True),
     }
     return render(request, "review/assign/overview.html", context, status=status)
