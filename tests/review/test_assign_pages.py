@@ -305,3 +305,20 @@ def test_a_declined_experts_draft_pair_can_be_removed_by_hand(client_as, world, 
                            {"entry": entry_id, "remove_expert": expert_id})
     assert response.status_code == 302
     assert (entry_id, expert_id) not in pairs_of(edition)
+
+
+def test_a_rule_broken_by_the_drafts_is_shown_and_blocks_publishing(client_as, world, committee):
+    edition, entries, experts = world
+    services.start_assignment(actor=committee, edition=edition, seed=1)
+    entry_id, expert_id = sorted(pairs_of(edition))[0]
+    services.set_pair_rule(actor=committee, edition=edition, entry_id=entry_id, expert_id=expert_id, kind="forbid",
+                           reason="曾指导")
+    client = client_as("committee")
+    page = client.get(reverse("review:assignment", args=[edition.slug])).content.decode()
+    name = Expert.objects.get(pk=expert_id).name
+    assert f"专家 {name} 已被排除评审作品 {entry_id}" in page
+    publish = re.search(r'<form method="post" action="[^"]*/publish/">.*?</form>', page, re.S).group(0)
+    assert "disabled" in publish
+    response = client.post(reverse("review:assignment_publish", args=[edition.slug]), follow=True)
+    assert "暂不能发布" in response.content.decode()
+    assert not ReviewAssignment.objects.filter(published_at__isnull=False).exists()
