@@ -322,3 +322,17 @@ def test_a_rule_broken_by_the_drafts_is_shown_and_blocks_publishing(client_as, w
     response = client.post(reverse("review:assignment_publish", args=[edition.slug]), follow=True)
     assert "暂不能发布" in response.content.decode()
     assert not ReviewAssignment.objects.filter(published_at__isnull=False).exists()
+
+
+@pytest.mark.parametrize("role", ["anonymous", *REFUSED_ROLES, "committee", "site_admin"])
+def test_who_may_poll_a_run(client_as, world, committee, role):
+    edition = world[0]
+    run = services.start_assignment(actor=committee, edition=edition, seed=1)
+    response = client_as(role).get(reverse("review:assignment_progress", args=[edition.slug, run.pk]))
+    expected = {"anonymous": 302, "committee": 200, "site_admin": 200}.get(role, 403)
+    assert response.status_code == expected
+    if expected == 200:
+        assert "20250401" not in response.content.decode() and 'id="assign-run"' in response.content.decode()
+    other = second_round(entries=2, experts=2, k=1)[0]
+    if expected == 200:  # a run is found only under its own edition
+        assert client_as(role).get(reverse("review:assignment_progress", args=[other.slug, run.pk])).status_code == 404
