@@ -98,6 +98,16 @@ ACTION_LABELS = {
     "entry_import.upload": pgettext_lazy("audit action", "Excel file of entries uploaded and checked"),
     "entry_import.confirm": pgettext_lazy("audit action", "entries imported from Excel"),
     "entry_import.discard": pgettext_lazy("audit action", "Excel file of entries discarded"),
+    # review: the assignment of entries to experts (assign part)
+    "review.assignment_start": pgettext_lazy("audit action", "assignment of entries to experts started"),
+    "review.assignment_compute": pgettext_lazy("audit action", "assignment of entries to experts computed"),
+    "review.assignment_infeasible": pgettext_lazy("audit action", "assignment found impossible"),
+    "review.assignment_edit": pgettext_lazy("audit action", "assignment edited by hand"),
+    "review.assignment_publish": pgettext_lazy("audit action", "assignment published to the experts"),
+    "review.pair_rule_set": pgettext_lazy("audit action", "expert pinned to or excluded from an entry"),
+    "review.pair_rule_delete": pgettext_lazy("audit action", "pinned or excluded pair lifted"),
+    "review.reassign": pgettext_lazy("audit action", "entries re-assigned to other experts"),
+    "review.second_pass": pgettext_lazy("audit action", "second pass of reviews assigned"),
 }
 
 

@@ -28,6 +28,7 @@ EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_
                    # review: scoring
                    "review.reminder": ("expert", "count"),
                    "review.conflict_declared": ("expert", "count")}
+                   "review.assignment_published": ("edition", "count", "expert")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -47,6 +48,7 @@ VARIABLE_LABELS = {
     "count": _("number of entries"),
     "titles": _("titles of the entries"),
     "expert": _("expert"),  # review: scoring
+    "expert": _("name of the expert"),
     "url": _("link to the page"),
 }
 
@@ -161,6 +163,11 @@ _EVENTS = [
              "({{ count }} entries in all, {{ edition }}). They no longer see these entries; please re-assign "
              "them."), reason=True)),
     # --- end review: scoring ---
+    # The second round: the committee office publishes the assignment of entries to experts (R7, R13).
+    ("review.assignment_published", _("Entries assigned for review"),
+     _("You have {{ count }} entries to review ({{ edition }})"),
+     _body(_("Dear {{ expert }}, the committee office has assigned you {{ count }} entries to review in the second "
+             "round of {{ edition }}. They are in your expert workspace."))),
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}
