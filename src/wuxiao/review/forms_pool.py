@@ -16,7 +16,8 @@ from wuxiao.common.validators import credit_code_problem, normalize_credit_code,
 from .models import ExpertTitle, ReviewSettings
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
-_FIELD = re.compile(r"^([A-Za-z]|\d{2,4})(?:[:：](\d+))?$")
+# A section letter, a division/group/class number, or both as committees often write them (C34 = 34).
+_FIELD = re.compile(r"^(?:([A-Za-z])|([A-Za-z])?(\d{2,4}))(?:[:：](\d+))?$")
 
 
 def parse_fields(text: str) -> list[tuple[str, int]]:
@@ -32,7 +33,7 @@ def parse_fields(text: str) -> list[tuple[str, int]]:
         if match is None:
             bad.append(token)
             continue
-        code, depth = match.group(1).upper(), int(match.group(2) or 2)
+        code, depth = (match.group(1) or match.group(3)).upper(), int(match.group(4) or 2)
         if not 1 <= depth <= 3:
             depths.append(token)
             continue
@@ -70,6 +71,8 @@ class ExpertForm(forms.Form):
     title = forms.ChoiceField(label=_("professional title"), choices=ExpertTitle.choices)
     fields_text = forms.CharField(
         label=_("fields of expertise (GB/T 4754 codes)"), max_length=500,
+        error_messages={"required": _("Give at least one field of expertise as a GB/T 4754 industry code, "
+                                      "e.g. C34:3.")},
         help_text=_("Industry codes at any level separated by commas, each with your depth 1–3 after a colon "
                     "(3 = expert, 1 = acquainted), e.g. C34:3, 4420:2."))
     mobile = forms.CharField(label=_("mobile number"), max_length=20,

@@ -185,7 +185,7 @@ def _check_row(number: int, values: tuple, positions: dict[int, Column], letters
     row = Row(row=number)
     raw = {c.key: _text(values[i]) if i < len(values) else "" for i, c in positions.items()}
     title = raw.get("title", "")
-    data = {**raw, "title": TITLE_WORDS.get(title.replace(" ", ""), title)}
+    data = {**raw, "title": TITLE_WORDS.get(title.replace(" ", ""), title), "fields_text": raw.get("fields", "")}
     form = ExpertForm(data=data, edition=None)
     form.is_valid()
     for name, messages in form.errors.items():

@@ -20,6 +20,7 @@ from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import allowed, permission_required, require
 from wuxiao.common.spreadsheet import XLSX_CONTENT_TYPE
+from wuxiao.common.uploads import receives_file, refuse_in_form
 from wuxiao.competitions.models import Edition
 
 from . import queries_pool as q
@@ -149,14 +150,27 @@ def import_template(request, slug):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+def _upload_handler(request):
+    from wuxiao.common.uploads import LimitedUploadHandler
+
+    from .import_pool import MAX_FILE_MB
+
+    return LimitedUploadHandler(request, max_bytes=MAX_FILE_MB * 1024 * 1024,
+                                message=_("The file is larger than %(mb)d MB; an expert list is far smaller.")
+                                % {"mb": MAX_FILE_MB})
+
+
 @permission_required("review.manage")
+@require_http_methods(["GET", "POST"])
+@receives_file(_upload_handler)
 def import_upload(request, slug):
     """Upload → the preview (every row's errors by row and column, or the list to add) → confirm."""
     from .import_pool import check_file
 
     edition = _edition(slug)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    form = ImportUploadForm(*([request.POST, request.FILES] if request.method == "POST" else []))
+    if request.method == "POST":
+        refuse_in_form(request, form, "file")
     context = {"edition": edition, "form": form}
     if request.method == "POST" and form.is_valid():
         try:
