@@ -90,8 +90,13 @@ def conflict_check_current(edition) -> bool:
     changed = review_settings(edition).conflicts_changed_at
     if changed is not None and changed > check.started_at:
         return False
-    entered = review_entries(edition).aggregate(last=Max("status_changed_at"))["last"]
-    return entered is None or entered <= check.started_at
+    # Rows written without the services (the demo, a shell) are caught by their creation times.
+    for last in (Expert.objects.filter(edition=edition).aggregate(last=Max("created_at"))["last"],
+                 CompanyGroup.objects.filter(edition=edition).aggregate(last=Max("created_at"))["last"],
+                 review_entries(edition).aggregate(last=Max("status_changed_at"))["last"]):
+        if last is not None and last > check.started_at:
+            return False
+    return True
 
 
 def conflict_check_state(edition) -> dict:

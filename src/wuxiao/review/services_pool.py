@@ -467,8 +467,14 @@ def _usable(token: str) -> Expert:
     return expert
 
 
-def _committee_office() -> Organisation:
-    office = Organisation.objects.filter(kind=UnitKind.COMMITTEE, is_active=True).order_by("pk").first()
+def _committee_office(expert: Expert) -> Organisation:
+    """The committee office the expert serves: that of the office member who added them, else the first."""
+    offices = Organisation.objects.filter(kind=UnitKind.COMMITTEE, is_active=True)
+    office = None
+    if expert.created_by_id:
+        office = offices.filter(memberships__user_id=expert.created_by_id, memberships__is_active=True,
+                                memberships__role=Role.COMMITTEE).order_by("pk").first()
+    office = office or offices.order_by("pk").first()
     if office is None:
         raise Refused(_("The committee office is not set up on the platform; tell the site administrator."))
     return office
@@ -491,7 +497,7 @@ def accept_invitation(*, token: str, user: User | None = None, password: str = "
             user.save()
         elif Expert.objects.filter(edition=expert.edition, user=user).exclude(pk=expert.pk).exists():
             raise Refused(_("Your account already holds another seat in this edition's expert pool."))
-        membership, _new = Membership.objects.get_or_create(user=user, organisation=_committee_office(),
+        membership, _new = Membership.objects.get_or_create(user=user, organisation=_committee_office(expert),
                                                             role=Role.EXPERT)
         if not membership.is_active:
             membership.is_active = True
