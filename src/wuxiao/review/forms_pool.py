@@ -238,6 +238,7 @@ class ConflictForm(ReasonForm):
     entry = forms.IntegerField(label=_("entry number"), required=False, min_value=1)
     unit = forms.CharField(label=_("or a unit (its full name)"), max_length=200, required=False,
                            help_text=_("Every entry of this declaring or recommending unit in the second round."))
+    field_order = ["expert", "entry", "unit", "reason"]
 
     def __init__(self, *args, edition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -246,7 +247,6 @@ class ConflictForm(ReasonForm):
         self.edition = edition
         self.fields["expert"].choices = [("", "—")] + [
             (e.pk, str(e)) for e in Expert.objects.filter(edition=edition).order_by("name", "id")]
-        self.fields.move_to_end("reason")
 
     def clean(self):
         cleaned = super().clean()

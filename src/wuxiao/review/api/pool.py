@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut
 from wuxiao.common.exceptions import InvalidInput
@@ -215,7 +215,7 @@ def create_expert(request: HttpRequest, slug: str, body: ExpertIn):
     expert = services.create_expert(actor=request.auth, edition=edition, values=form.values(),
                                     fields=form.cleaned_data["fields_text"],
                                     credit_code=form.cleaned_data["credit_code"])
-    return 201, _expert(q.pool_rows(edition).get(pk=expert.pk))
+    return Status(201, _expert(q.pool_rows(edition).get(pk=expert.pk)))
 
 
 @router.get("/{slug}/experts/{expert_id}", response={200: ExpertOut, **RESPONSES}, url_name="pool_expert")
@@ -244,7 +244,7 @@ def update_expert(request: HttpRequest, slug: str, expert_id: Id, body: ExpertPa
     return _expert(q.pool_rows(edition).get(pk=expert.pk))
 
 
-@router.post("/{slug}/experts/invite", response={200: list[InvitedOut], **RESPONSES, 409: RefusedOut},
+@router.post("/{slug}/invitations", response={200: list[InvitedOut], **RESPONSES, 409: RefusedOut},
              url_name="pool_invite",
              summary="Invite experts by one-time link (refused while the conflict check is not current)")
 def invite(request: HttpRequest, slug: str, body: InviteIn):
@@ -297,7 +297,7 @@ def create_conflict(request: HttpRequest, slug: str, body: ConflictIn):
             raise InvalidInput({"unit_id": [str(_no_unit())]})
     made = services.set_conflict(actor=request.auth, edition=edition, expert=expert, reason=body.reason,
                                  entry=entry, unit=unit)
-    return 201, [_conflict(c) for c in q.conflict_rows(edition).filter(pk__in=[c.pk for c in made])]
+    return Status(201, [_conflict(c) for c in q.conflict_rows(edition).filter(pk__in=[c.pk for c in made])])
 
 
 def _no_entry():
@@ -332,7 +332,7 @@ def conflict_check(request: HttpRequest, slug: str):
 def run_conflict_check(request: HttpRequest, slug: str):
     edition = _edition(request, slug)
     services.request_conflict_check(actor=request.auth, edition=edition)
-    return 202, _check(edition)
+    return Status(202, _check(edition))
 
 
 # --- Settings --------------------------------------------------------------------------------------------
