@@ -6,13 +6,15 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from wuxiao.accounts.models import Role
 from wuxiao.common import api_auth
 from wuxiao.common.models import AuditLog
 from wuxiao.review import services_pool as services
 from wuxiao.review.models import Conflict, ConflictSource, Expert, ReviewAssignment
 
-from ..factories import DeclaringUnitFactory
+from ..factories import DeclaringUnitFactory, user_with_role
 from .helpers_pool import make_expert, review_entry
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +29,10 @@ def world(edition, committee):
     """An entry in the second round, an expert assigned to it (published) and one conflicted with it."""
     unit = DeclaringUnitFactory()
     entry = review_entry(edition, unit)
-    from ..factories import user_with_role
-    from wuxiao.accounts.models import Role
-
     assigned_user, conflicted_user = user_with_role(Role.EXPERT), user_with_role(Role.EXPERT)
     assigned = make_expert(edition, name="甲", user=assigned_user, status="accepted")
     conflicted = make_expert(edition, name="乙", user=conflicted_user, status="accepted",
                              organisation_name=unit.name, organisation=unit)
-    from django.utils import timezone
-
     ReviewAssignment.objects.create(edition=edition, entry=entry, expert=assigned, published_at=timezone.now())
     services.run_conflict_check(edition)
     return {"entry": entry, "assigned_expert": assigned_user, "conflicted_expert": conflicted_user,

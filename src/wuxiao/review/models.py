@@ -248,6 +248,9 @@ class ConflictCheck(models.Model):
         verbose_name_plural = _("conflict checks")
         ordering = ["-started_at", "-id"]
 
+    def __str__(self):
+        return f"{self.edition_id} · {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class PairRuleKind(models.TextChoices):
     PIN = "pin", _("must review")

@@ -212,8 +212,12 @@ def save_group(*, actor, edition, name: str, member_names: str, group: CompanyGr
         group.member_names = "\n".join(names)
         group.save()
         _touch_conflict_inputs(edition)
-        audit.record(actor=actor, action="review.group_create" if creating else "review.group_update", obj=group,
-                     edition=edition, data={"members": names})
+        if creating:
+            audit.record(actor=actor, action="review.group_create", obj=group, edition=edition,
+                         data={"members": names})
+        else:
+            audit.record(actor=actor, action="review.group_update", obj=group, edition=edition,
+                         data={"members": names})
     return group
 
 
