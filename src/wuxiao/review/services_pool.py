@@ -306,10 +306,14 @@ def _automatic_conflicts(edition) -> dict[tuple[int, int], list[str]]:
                         add(entry_id, _("the expert's organisation (%(org)s) and the entry's declaring unit "
                                         "(%(unit)s) belong to the same group of companies (%(group)s)")
                             % {"org": shown, "unit": names[entry_id][0], "group": group_name})
+        people = defaultdict(list)  # (entry, workplace as written) → the completers working there
         for name in own:
             for entry_id, person, workplace in by_workplace.get(name, []):
-                add(entry_id, _("the completer %(person)s works at the expert's organisation (%(org)s)")
-                    % {"person": person, "org": workplace})
+                if person not in people[(entry_id, workplace)]:
+                    people[(entry_id, workplace)].append(person)
+        for (entry_id, workplace), persons in people.items():
+            add(entry_id, _("the completer %(person)s works at the expert's organisation (%(org)s)")
+                % {"person": "、".join(persons), "org": workplace})
     return found
 
 
