@@ -227,3 +227,45 @@ def test_settings_cache_is_refreshed_after_a_touch(edition, committee):
     review_settings(edition)
     services.save_group(actor=committee, edition=edition, name="集团", member_names="甲\n乙")
     assert review_settings(edition).conflicts_changed_at is not None
+
+
+def test_declared_conflicts_are_listed_and_lifted_by_the_office(client, edition, committee):
+    unit = DeclaringUnitFactory()
+    entry = review_entry(edition, unit)
+    expert = make_expert(edition, name="申报人")
+    services.set_conflict(actor=None, edition=edition, expert=expert, entry=entry, reason="本人曾指导该项目",
+                          source=ConflictSource.DECLARED)
+    client.force_login(committee)
+    url = f"/review/{edition.slug}/conflicts/"
+    page = client.get(url, {"source": "declared"}).content.decode()
+    assert "本人曾指导该项目" in page and "专家申报" in page
+    assert "本人曾指导该项目" not in client.get(url, {"source": "office"}).content.decode()
+    conflict = Conflict.objects.get(source=ConflictSource.DECLARED)
+    response = client.post(f"/review/{edition.slug}/conflicts/{conflict.pk}/lift/", {"reason": ""})
+    assert response.status_code == 200 and "这个字段是必填项。" in response.content.decode()
+    response = client.post(f"/review/{edition.slug}/conflicts/{conflict.pk}/lift/", {"reason": "指导关系已结束五年"})
+    assert response.status_code == 302
+    conflict.refresh_from_db()
+    assert conflict.lifted_by == committee and conflict.lift_reason == "指导关系已结束五年"
+    page = client.get(url, {"lifted": "1"}).content.decode()
+    assert "指导关系已结束五年" in page
+    # A re-run of the check keeps it as it is.
+    services.run_conflict_check(edition)
+    conflict.refresh_from_db()
+    assert conflict.lifted_at is not None and Conflict.objects.filter(source="declared").count() == 1
+
+
+def test_office_page_sets_a_conflict_by_entry_number_with_errors_beside_the_fields(client, edition, committee):
+    entry = review_entry(edition)
+    expert = make_expert(edition)
+    client.force_login(committee)
+    url = f"/review/{edition.slug}/conflicts/add/"
+    response = client.post(url, {"expert": expert.pk, "entry": "999999", "reason": "亲属"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["entry"] == ["本届复赛中没有该编号的作品。"]
+    response = client.post(url, {"expert": expert.pk, "entry": entry.pk, "unit": "某单位", "reason": "亲属"})
+    assert response.context["form"].errors["entry"] == ["请填写作品编号或单位，二者选一。"]
+    response = client.post(url, {"expert": expert.pk, "entry": entry.pk, "reason": "亲属在该单位任职"})
+    assert response.status_code == 302
+    conflict = Conflict.objects.get(source=ConflictSource.OFFICE)
+    assert (conflict.expert, conflict.entry, conflict.created_by) == (expert, entry, committee)

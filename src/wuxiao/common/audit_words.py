@@ -97,7 +97,7 @@ ACTION_LABELS = {
     "review.group_delete": pgettext_lazy("audit action", "group of companies deleted"),
     "review.conflict_check_request": pgettext_lazy("audit action", "conflict check requested"),
     "review.conflict_check": pgettext_lazy("audit action", "conflict check run"),
-    "review.conflict_set": pgettext_lazy("audit action", "conflict of interest set by the office"),
+    "review.conflict_set": pgettext_lazy("audit action", "conflict of interest recorded"),
     "review.conflict_lift": pgettext_lazy("audit action", "conflict of interest lifted"),
 }
 

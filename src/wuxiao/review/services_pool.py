@@ -358,9 +358,13 @@ def run_conflict_check(edition, actor=None, check: ConflictCheck | None = None) 
 
 # --- Conflicts set and lifted by the office -------------------------------------------------------------
 
-def set_conflict(*, actor, edition, expert: Expert, reason: str, entry=None, unit=None) -> list[Conflict]:
-    """The office marks `expert` as conflicted with one entry, or with every entry of a unit in the second
-    round (declaring or recommending), with a reason. Returns the conflicts made or re-instated."""
+def set_conflict(*, actor, edition, expert: Expert, reason: str, entry=None, unit=None,
+                 source: str = ConflictSource.OFFICE) -> list[Conflict]:
+    """The office (or, with source=DECLARED, the expert) marks `expert` as conflicted with one entry, or
+    with every entry of a unit in the second round (declaring or recommending), with a reason. Returns the
+    conflicts made or re-instated."""
+    if source not in (ConflictSource.OFFICE, ConflictSource.DECLARED):
+        raise ValueError(source)
     reason = (reason or "").strip()
     if not reason:
         raise Refused(_("Give the reason for the conflict of interest."), field="reason")
@@ -382,7 +386,7 @@ def set_conflict(*, actor, edition, expert: Expert, reason: str, entry=None, uni
     with transaction.atomic():
         for item in entries:
             conflict, created = Conflict.objects.get_or_create(
-                expert=expert, entry=item, source=ConflictSource.OFFICE,
+                expert=expert, entry=item, source=source,
                 defaults={"edition": edition, "unit": unit, "reason": reason[:REASON_MAX], "created_by": actor})
             if not created:
                 conflict.reason, conflict.unit, conflict.created_by = reason[:REASON_MAX], unit, actor
@@ -390,7 +394,8 @@ def set_conflict(*, actor, edition, expert: Expert, reason: str, entry=None, uni
                 conflict.save()
             made.append(conflict)
         audit.record(actor=actor, action="review.conflict_set", obj=expert, edition=edition, reason=reason,
-                     data={"entries": [e.pk for e in entries], "unit": unit.pk if unit else None})
+                     data={"entries": [e.pk for e in entries], "unit": unit.pk if unit else None,
+                           "source": str(source)})
     return made
 
 
