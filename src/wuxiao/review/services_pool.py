@@ -104,6 +104,26 @@ def match_organisation(name: str, credit_code: str = "") -> Organisation | None:
     return exact[0] if exact else None
 
 
+def organisation_matcher():
+    """match_organisation for many names at once (the import): every unit read once, not once per row."""
+    by_code, by_name = {}, {}
+    for org in sorted(Organisation.objects.only("pk", "name", "kind", "credit_code"),
+                      key=lambda o: (o.kind not in DECLARING_KINDS, o.pk)):
+        if org.credit_code:
+            by_code.setdefault(org.credit_code, org)
+        by_name.setdefault(org.name.strip(), org)
+        by_name.setdefault(normalise_name(org.name), org)
+
+    def match(name: str, credit_code: str = "") -> Organisation | None:
+        code = normalize_credit_code(credit_code)
+        if code and code in by_code:
+            return by_code[code]
+        name = (name or "").strip()
+        return by_name.get(name) or (by_name.get(normalise_name(name)) if name else None)
+
+    return match
+
+
 def _set_fields(expert: Expert, fields) -> None:
     """Replace the expert's fields of expertise with `fields`: (industry code, depth) pairs."""
     ExpertField.objects.filter(expert=expert).delete()
@@ -171,11 +191,12 @@ def import_experts(*, actor, edition, rows: list[dict]) -> list[Expert]:
         if problems:
             raise Refused(problems[0], field="file")
         created = []
+        match = organisation_matcher()
         for row in rows:
             expert = Expert(edition=edition, created_by=actor,
                             **{name: row.get(name) for name in EXPERT_FIELDS})
             expert.email = expert.email or ""
-            expert.organisation = match_organisation(row["organisation_name"], row.get("credit_code", ""))
+            expert.organisation = match(row["organisation_name"], row.get("credit_code", ""))
             created.append(expert)
         try:
             with transaction.atomic():
