@@ -269,3 +269,16 @@ def test_office_page_sets_a_conflict_by_entry_number_with_errors_beside_the_fiel
     assert response.status_code == 302
     conflict = Conflict.objects.get(source=ConflictSource.OFFICE)
     assert (conflict.expert, conflict.entry, conflict.created_by) == (expert, entry, committee)
+
+
+def test_check_status_while_waiting_and_after_its_worker_was_lost(client, edition, committee, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    check = services.request_conflict_check(actor=committee, edition=edition)
+    client.force_login(committee)
+    url = f"/review/{edition.slug}/conflicts/check/status/"
+    page = client.get(url).content.decode()
+    assert "回避检查正在等待后台任务处理。" in page and 'hx-trigger="every 2s"' in page and "data-run-check" not in page
+    ConflictCheck.objects.filter(pk=check.pk).update(started_at=timezone.now() - timezone.timedelta(hours=2))
+    page = client.get(url).content.decode()
+    assert "hx-trigger" not in page and "data-run-check" in page
+    assert services.request_conflict_check(actor=committee, edition=edition).pk != check.pk

@@ -4,10 +4,12 @@ Pages, the API and the other parts of the stage (assignment, scoring) call these
 except `review_settings`, which creates the defaults on first use.
 """
 
+import datetime as dt
 import re
 import unicodedata
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from wuxiao.entries.enums import RECOMMENDED_STATES
 from wuxiao.entries.models import Entry
@@ -67,6 +69,8 @@ def review_entries(edition) -> QuerySet:
     return Entry.objects.filter(edition=edition, status__in=RECOMMENDED_STATES)
 
 
+STALE_CHECK_MINUTES = 30
+
 # --- The conflict check ---------------------------------------------------------------------------
 
 def latest_conflict_check(edition) -> ConflictCheck | None:
@@ -103,8 +107,11 @@ def conflict_check_state(edition) -> dict:
     """What the pages show about the check: the newest run, the last finished one, and whether it is current."""
     latest = latest_conflict_check(edition)
     finished = latest if latest is not None and latest.finished_at else last_finished_check(edition)
-    return {"latest": latest, "finished": finished, "running": bool(latest and latest.finished_at is None),
-            "current": conflict_check_current(edition)}
+    # A check left unfinished for long lost its worker: the office may start another.
+    running = bool(latest and latest.finished_at is None
+                   and latest.started_at > timezone.now() - dt.timedelta(minutes=STALE_CHECK_MINUTES))
+    return {"latest": latest, "finished": finished, "running": running,
+            "waiting": running and latest.progress == 0, "current": conflict_check_current(edition)}
 
 
 # --- Conflicts ------------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from .models import (
     invitation_token,
 )
 from .queries import review_settings
-from .queries_pool import conflict_check_current, normalise_name, review_entries
+from .queries_pool import STALE_CHECK_MINUTES, conflict_check_current, normalise_name, review_entries
 
 logger = logging.getLogger(__name__)
 
@@ -261,7 +261,9 @@ def request_conflict_check(*, actor, edition) -> ConflictCheck:
     with transaction.atomic():
         review_settings(edition)
         ReviewSettings.objects.select_for_update().filter(edition=edition).first()  # one request at a time
-        waiting = ConflictCheck.objects.filter(edition=edition, finished_at__isnull=True, progress=0).first()
+        waiting = ConflictCheck.objects.filter(
+            edition=edition, finished_at__isnull=True, progress=0,
+            started_at__gt=timezone.now() - dt.timedelta(minutes=STALE_CHECK_MINUTES)).first()
         if waiting is not None:
             return waiting
         check = ConflictCheck.objects.create(edition=edition, started_by=actor)
