@@ -310,18 +310,20 @@ def _automatic_conflicts(edition) -> dict[tuple[int, int], list[str]]:
         declaring = set(by_unit_id.get(expert.organisation_id, [])) if expert.organisation_id else set()
         for name in own:
             declaring.update(by_unit_name.get(name, []))
+        reason = _("the expert's organisation (%(org)s) is the entry's declaring unit") % {"org": shown}
         for entry_id in declaring:
-            add(entry_id, _("the expert's organisation (%(org)s) is the entry's declaring unit") % {"org": shown})
+            add(entry_id, reason)
         # An expert working at a recommending unit (a trade union) is conflicted with what it recommended.
         if expert.organisation_id and expert.organisation_id in by_recommender:
+            reason = _("the expert's organisation (%(org)s) is the entry's recommending unit") % {"org": shown}
             for entry_id in by_recommender[expert.organisation_id]:
-                add(entry_id, _("the expert's organisation (%(org)s) is the entry's recommending unit")
-                    % {"org": shown})
+                add(entry_id, reason)
         parent = expert.organisation.parent if expert.organisation is not None else None
         if conflict_recommending_unit and parent is not None:
+            reason = _("the recommending unit of the expert's organisation (%(unit)s) is the entry's recommending "
+                       "unit") % {"unit": parent.name}
             for entry_id in by_recommender.get(parent.pk, []):
-                add(entry_id, _("the recommending unit of the expert's organisation (%(unit)s) is the entry's "
-                                "recommending unit") % {"unit": parent.name})
+                add(entry_id, reason)
         for group_name, members in groups:
             if own & members:
                 for member in members - own:
