@@ -70,6 +70,19 @@ def _side(edition, name: str) -> dict:
     return side
 
 
+def _pool_world(edition, side, committee) -> dict:
+    """review: pool — an expert (conflicted with unit A's recommended entry), an invited one, a group."""
+    from wuxiao.review.models import CompanyGroup, Conflict, Expert
+
+    expert = Expert.objects.create(edition=edition, name="矩阵专家", organisation_name="某研究院", mobile="13600090001")
+    invited = Expert.objects.create(edition=edition, name="受邀专家", organisation_name="某大学", mobile="13600090002",
+                                    status="invited", invitation_expires_at=timezone.now() + timezone.timedelta(days=7))
+    conflict = Conflict.objects.create(edition=edition, expert=expert, entry=side["recommended"], source="office",
+                                       reason="矩阵", created_by=committee)
+    group = CompanyGroup.objects.create(edition=edition, name="矩阵集团", member_names="甲\n乙")
+    return {"expert": expert, "invited": invited, "conflict": conflict, "group": group}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
@@ -89,7 +102,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                  "expert": factories.user_with_role(Role.EXPERT), "outsider": factories.UserFactory(),
                  "site_admin": factories.UserFactory(is_superuser=True, is_staff=True)}
         export = ExportJob.objects.create(edition=edition, requested_by=users["committee"])
-        yield {"edition": edition, "A": a, "B": b, "users": users, "export": export}
+        yield {"edition": edition, "A": a, "B": b, "users": users, "export": export,
+               "pool": _pool_world(edition, a, committee)}
         transaction.set_rollback(True)
     settings.MEDIA_ROOT = media_root
 
@@ -148,6 +162,11 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
                                                                "attachment_id": s["attachment"].pk},
         "review/<slug:slug>/scores/<int:score_id>/": {"slug": slug, "score_id": 9 * 10**15},
         "review/<slug:slug>/experts/<int:expert_id>/": {"slug": slug, "expert_id": 9 * 10**15},
+        # review: pool
+        "review/<slug:slug>/experts/<int:pk>/": {"pk": w["pool"]["expert"].pk},
+        "review/<slug:slug>/conflicts/<int:pk>/": {"pk": w["pool"]["conflict"].pk},
+        "review/<slug:slug>/groups/<int:pk>/": {"pk": w["pool"]["group"].pk},
+        "review/invitation/<str:token>/": {"token": w["pool"]["invited"].token},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -274,6 +293,26 @@ PAGE_ANSWERS = {
     # The sample entry has no stamped scans: accepting it without the confirmation and a reason is refused (400).
     "screening/review/<slug:slug>/entries/<int:pk>/<slug:decision>/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "screening/review/<slug:slug>/queue.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    # review: pool (second round: experts, invitations, conflicts, settings). An expert without a seat in the
+    # edition has no withdraw page (404); the invitation link answers everyone; the group is deleted by the first.
+    "review/<slug:slug>/conflicts/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/conflicts/<int:pk>/lift/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/conflicts/add/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/conflicts/check/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/conflicts/check/status/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/experts/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/experts/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/experts/add/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/experts/import/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/experts/import/confirm/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/experts/import/template/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/experts/invite/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/groups/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/groups/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/groups/<int:pk>/delete/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 404'),
+    "review/<slug:slug>/settings/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
+    "review/<slug:slug>/withdraw/": ('L 404 404 404 404 404 404 404 404', 'L 404 404 404 404 404 404 404 404'),
+    "review/invitation/<str:token>/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
     "units/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "units/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
     "units/<int:pk>/credit-code/confirm/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 200 403 200'),
@@ -351,6 +390,14 @@ BODIES = {
     "POST /api/review/{slug}/rubric/reopen": {"reason": "修订"},
     "POST /api/review/{slug}/scores/{score_id}/reopen": {"reason": "复核"},
     "POST /api/review/{slug}/reminders": {},
+    # review: pool — inputs the form refuses (422) or objects that do not exist: the answer is about the caller.
+    "POST /api/review/{slug}/experts": {"name": "某专家", "organisation_name": "某单位", "mobile": "13600090009",
+                                        "fields": [{"code": "9999"}]},
+    "PATCH /api/review/{slug}/experts/{expert_id}": {"load_min": 5, "load_max": 3},
+    "PATCH /api/review/{slug}/settings": {"reviews_per_entry": 0},
+    "POST /api/review/{slug}/conflicts": {"expert_id": 9 * 10**15, "entry_id": 9 * 10**15, "reason": "某"},
+    "POST /api/review/{slug}/conflicts/{conflict_id}/lift": {"reason": ""},
+    "POST /api/review/{slug}/invitations": {"expert_ids": [9 * 10**15]},
 }
 
 
@@ -360,6 +407,8 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
     values = {"{slug}": w["edition"].slug, "{entry_id}": s["submitted"].pk, "{attachment_id}": s["attachment"].pk,
               "{score_id}": 9 * 10**15,  # review: scoring
               "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk}
+              "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk,
+              "{expert_id}": w["pool"]["expert"].pk, "{conflict_id}": w["pool"]["conflict"].pk}
     for name, value in values.items():
         path = path.replace(name, str(value))
     if key == "POST /api/entries/{entry_id}/attachments":
@@ -395,6 +444,19 @@ API_ANSWERS = {
     "GET /api/entries/{entry_id}/problems": '401 403 200 200 403 403 200 403 200',
     "GET /api/me": '401 200 200 200 200 200 200 200 200',
     "GET /api/review/{slug}/entries": '401 403 403 403 403 403 200 403 200',
+    # review: pool
+    "GET /api/review/{slug}/conflict-check": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/conflicts": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/experts": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/experts/{expert_id}": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/settings": '401 403 403 403 403 403 200 403 200',
+    "PATCH /api/review/{slug}/experts/{expert_id}": '401 403 403 403 403 403 422 403 422',
+    "PATCH /api/review/{slug}/settings": '401 403 403 403 403 403 422 403 422',
+    "POST /api/review/{slug}/conflict-check": '401 403 403 403 403 403 202 403 202',
+    "POST /api/review/{slug}/conflicts": '401 403 403 403 403 403 404 403 404',
+    "POST /api/review/{slug}/conflicts/{conflict_id}/lift": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/experts": '401 403 403 403 403 403 422 403 422',
+    "POST /api/review/{slug}/invitations": '401 403 403 403 403 403 422 403 422',
     "GET /api/screening/{slug}/units/{unit_id}/batch": '401 403 403 200 403 403 200 403 200',
     "GET /api/screening/{slug}/units/{unit_id}/entries": '401 403 403 200 403 403 200 403 200',
     "GET /api/units": '401 403 200 200 200 200 200 403 200',

@@ -108,6 +108,22 @@ ACTION_LABELS = {
     "review.pair_rule_delete": pgettext_lazy("audit action", "pinned or excluded pair lifted"),
     "review.reassign": pgettext_lazy("audit action", "entries re-assigned to other experts"),
     "review.second_pass": pgettext_lazy("audit action", "second pass of reviews assigned"),
+    # review: pool (experts, invitations, conflicts of interest, second-round settings)
+    "review.update_settings": pgettext_lazy("audit action", "second-round settings changed"),
+    "review.expert_create": pgettext_lazy("audit action", "expert added to the pool"),
+    "review.expert_update": pgettext_lazy("audit action", "expert's details changed"),
+    "review.expert_import": pgettext_lazy("audit action", "experts imported from Excel"),
+    "review.expert_invite": pgettext_lazy("audit action", "expert invited"),
+    "review.invitation_accept": pgettext_lazy("audit action", "expert accepted the invitation"),
+    "review.invitation_decline": pgettext_lazy("audit action", "expert declined the invitation"),
+    "review.expert_withdraw": pgettext_lazy("audit action", "expert withdrew from the second round"),
+    "review.group_create": pgettext_lazy("audit action", "group of companies added"),
+    "review.group_update": pgettext_lazy("audit action", "group of companies changed"),
+    "review.group_delete": pgettext_lazy("audit action", "group of companies deleted"),
+    "review.conflict_check_request": pgettext_lazy("audit action", "conflict check requested"),
+    "review.conflict_check": pgettext_lazy("audit action", "conflict check run"),
+    "review.conflict_set": pgettext_lazy("audit action", "conflict of interest recorded"),
+    "review.conflict_lift": pgettext_lazy("audit action", "conflict of interest lifted"),
 }
 
 

@@ -38,6 +38,10 @@ class ReviewSettings(models.Model):
     # Conflicts (item 2)
     conflict_recommending_unit = models.BooleanField(
         _("an expert is also conflicted with the entries of their organisation's recommending unit"), default=False)
+    # Touched by every change of the pool, the groups of companies or the setting above: the conflict
+    # check is current only when it started after this (queries_pool.conflict_check_current).
+    conflicts_changed_at = models.DateTimeField(_("pool, groups or conflict settings changed"), null=True,
+                                                blank=True)
     # Scoring (items 3, 7)
     anonymise = models.BooleanField(_("hide the declaring unit and the completers from experts"), default=True)
     comment_required = models.BooleanField(_("experts must write a comment with every score"), default=False)
@@ -237,6 +241,7 @@ class ConflictCheck(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     found = models.PositiveIntegerField(_("conflicts found"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
 
     class Meta:
         verbose_name = _("conflict check")
@@ -245,6 +250,7 @@ class ConflictCheck(models.Model):
 
     def __str__(self):
         return f"{self.edition} · {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.edition_id} · {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class PairRuleKind(models.TextChoices):
