@@ -83,6 +83,25 @@ def _pool_world(edition, side, committee) -> dict:
     return {"expert": expert, "invited": invited, "conflict": conflict, "group": group}
 
 
+def _review_world(edition, a, b, users) -> dict:
+    """The second round: each unit has an entry in it; the matrix's expert holds an accepted seat and reviews
+    unit A's (published), with a photo; unit B's entry is nobody's to see but the office's."""
+    from wuxiao.review.models import Expert, ReviewAssignment
+
+    now = timezone.now()
+    for side, name in ((a, "甲"), (b, "乙")):
+        side["in_review"] = factories.EntryFactory(edition=edition, declaring_unit=side["decl"],
+                                                   status=EntryStatus.IN_REVIEW, submitted_at=now,
+                                                   recommendation_rank=2, title=f"{name}复赛作品")
+        side["review_photo"] = Attachment.objects.create(
+            entry=side["in_review"], kind="photo", original_name="复赛照片.jpg", size=3, content_type="image/jpeg",
+            file=ContentFile(b"jpg", name="review-photo.jpg"))
+    seat = Expert.objects.create(edition=edition, user=users["expert"], name="评审专家", organisation_name="某研究院",
+                                 mobile="13600090003", status="accepted")
+    assignment = ReviewAssignment.objects.create(edition=edition, entry=a["in_review"], expert=seat, published_at=now)
+    return {"seat": seat, "assignment": assignment}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
@@ -103,7 +122,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                  "site_admin": factories.UserFactory(is_superuser=True, is_staff=True)}
         export = ExportJob.objects.create(edition=edition, requested_by=users["committee"])
         yield {"edition": edition, "A": a, "B": b, "users": users, "export": export,
-               "pool": _pool_world(edition, a, committee)}
+               "pool": _pool_world(edition, a, committee), "review": _review_world(edition, a, b, users)}
         transaction.set_rollback(True)
     settings.MEDIA_ROOT = media_root
 
@@ -157,16 +176,20 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
                                                          "decision": "accept"},
         "notifications/<int:pk>/": {"pk": s["notification"].pk},
         "notifications/templates/<str:event>/": {"event": "entry.submit"},
-        # review: scoring — an entry nobody reviews, a file of it, and a score or expert that does not exist
-        "review/expert/<slug:slug>/entries/<int:entry_id>/": {"slug": slug, "entry_id": s["submitted"].pk,
-                                                               "attachment_id": s["attachment"].pk},
+        # review: scoring — the unit's entry in the second round (the matrix's expert reviews unit A's, not B's)
+        # and a file of it; a score that does not exist; the reviewing expert's seat
+        "review/expert/<slug:slug>/entries/<int:entry_id>/": {"slug": slug, "entry_id": s["in_review"].pk,
+                                                               "attachment_id": s["review_photo"].pk},
         "review/<slug:slug>/scores/<int:score_id>/": {"slug": slug, "score_id": 9 * 10**15},
-        "review/<slug:slug>/experts/<int:expert_id>/": {"slug": slug, "expert_id": 9 * 10**15},
+        "review/<slug:slug>/experts/<int:expert_id>/": {"slug": slug, "expert_id": w["review"]["seat"].pk},
         # review: pool
         "review/<slug:slug>/experts/<int:pk>/": {"pk": w["pool"]["expert"].pk},
         "review/<slug:slug>/conflicts/<int:pk>/": {"pk": w["pool"]["conflict"].pk},
         "review/<slug:slug>/groups/<int:pk>/": {"pk": w["pool"]["group"].pk},
         "review/invitation/<str:token>/": {"token": w["pool"]["invited"].token},
+        # review: assign — a run and a pinned/forbidden pair that do not exist
+        "review/<slug:slug>/assignment/runs/<int:pk>/": {"pk": 9 * 10**15},
+        "review/<slug:slug>/assignment/rules/<int:pk>/": {"pk": 9 * 10**15},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -311,7 +334,7 @@ PAGE_ANSWERS = {
     "review/<slug:slug>/groups/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "review/<slug:slug>/groups/<int:pk>/delete/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 404'),
     "review/<slug:slug>/settings/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
-    "review/<slug:slug>/withdraw/": ('L 404 404 404 404 404 404 404 404', 'L 404 404 404 404 404 404 404 404'),
+    "review/<slug:slug>/withdraw/": ('L 404 404 404 404 404 404 200 404', 'L 404 404 404 404 404 404 200 404'),
     "review/invitation/<str:token>/": ('200 200 200 200 200 200 200 200 200', '200 200 200 200 200 200 200 200 200'),
     "units/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 200 403 200'),
     "units/<int:pk>/": ('L 403 200 200 403 403 200 403 200', 'L 403 200 200 403 403 200 403 200'),
@@ -325,19 +348,41 @@ PAGE_ANSWERS = {
     "units/registrations/<int:pk>/accept/": ('L 405 405 405 405 405 405 405 405', 'L 403 403 302 403 403 302 403 302'),
     "units/registrations/<int:pk>/reject/": ('L 403 403 200 403 403 200 403 200', 'L 403 403 200 403 403 200 403 200'),
     # review: scoring (an entry nobody reviews: 404 for everyone, never the data)
-    "review/<slug:slug>/experts/<int:expert_id>/score-sheet.pdf": ('L 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/experts/<int:expert_id>/score-sheet.pdf": ('L 404 404 404 404 404 200 200 200', '405 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/progress/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/progress/remind/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "review/<slug:slug>/rubric/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 302 403 302'),
     "review/<slug:slug>/rubric/reopen/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "review/<slug:slug>/scores/<int:score_id>/reopen/": ('L 403 403 403 403 403 404 403 404', 'L 403 403 403 403 403 404 403 404'),
-    "review/expert/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
-    "review/expert/<slug:slug>/": ('L 403 403 403 403 403 403 404 403', '405 405 405 405 405 405 405 405 405'),
-    "review/expert/<slug:slug>/entries/<int:entry_id>/": ('L 404 404 404 404 404 404 404 404', 'L 404 404 404 404 404 404 404 404'),
-    "review/expert/<slug:slug>/entries/<int:entry_id>/conflict/": ('L 404 404 404 404 404 404 404 404', 'L 404 404 404 404 404 404 404 404'),
-    "review/expert/<slug:slug>/entries/<int:entry_id>/files/<int:attachment_id>/": ('L 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
-    "review/expert/<slug:slug>/entries/<int:entry_id>/save/": ('405 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 404 404'),
-    "review/expert/<slug:slug>/score-sheet.pdf": ('L 403 403 403 403 403 403 404 403', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/": ('L 403 403 403 403 403 403 302 403', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/<slug:slug>/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/": ('L 404 404 404 404 404 404 200 404', 'L 404 404 404 404 404 404 400 404'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/conflict/": ('L 404 404 404 404 404 404 200 404', 'L 404 404 404 404 404 404 400 404'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/files/<int:attachment_id>/": ('L 404 404 404 404 404 404 200 404', '405 405 405 405 405 405 405 405 405'),
+    "review/expert/<slug:slug>/entries/<int:entry_id>/save/": ('405 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 200 404'),
+    "review/expert/<slug:slug>/score-sheet.pdf": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
+    # review: assign, results and the hub (second round)
+    "review/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/assignment/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 409 403 409'),
+    "review/<slug:slug>/assignment/edit/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "review/<slug:slug>/assignment/entries/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 405 403 405'),
+    "review/<slug:slug>/assignment/experts/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 405 403 405'),
+    "review/<slug:slug>/assignment/publish/": ('L 403 403 403 403 403 405 403 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/assignment/reassign/": ('L 403 403 403 403 403 405 403 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/assignment/rules/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "review/<slug:slug>/assignment/rules/<int:pk>/delete/": ('L 403 403 403 403 403 405 403 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/assignment/runs/<int:pk>/progress/": ('L 403 403 403 403 403 404 403 404', 'L 403 403 403 403 403 405 403 405'),
+    "review/<slug:slug>/assignment/second-pass/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "review/<slug:slug>/finalists/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/finalists/approve": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "review/<slug:slug>/finalists/change": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "review/<slug:slug>/finalists/list.pdf": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/finalists/list.xlsx": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/finalists/progress/": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/finalists/propose": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/finalists/resume": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "review/<slug:slug>/results/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "review/<slug:slug>/results/summary.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
 }
 
 
@@ -383,9 +428,11 @@ BODIES = {
                                                         "reason": "请补充材料。"},
     "POST /api/review/{slug}/bulk": {"action": "accept", "entry_ids": [9 * 10**15]},
     # review: scoring
-    "PUT /api/review/expert/{slug}/entries/{entry_id}/score": {"points": {}},
+    # The matrix's expert reviews unit A's entry: inputs refused (a criterion of no rubric, no reason), so that
+    # the world stays as it is (no draft locks the rubric, no declared conflict hides the entry).
+    "PUT /api/review/expert/{slug}/entries/{entry_id}/score": {"points": {str(9 * 10**15): 5}},
     "POST /api/review/expert/{slug}/entries/{entry_id}/submit": {"points": {}},
-    "POST /api/review/expert/{slug}/entries/{entry_id}/conflict": {"reason": "亲属关系"},
+    "POST /api/review/expert/{slug}/entries/{entry_id}/conflict": {"reason": ""},
     "PUT /api/review/{slug}/rubric": {"criteria": []},
     "POST /api/review/{slug}/rubric/reopen": {"reason": "修订"},
     "POST /api/review/{slug}/scores/{score_id}/reopen": {"reason": "复核"},
@@ -398,6 +445,14 @@ BODIES = {
     "POST /api/review/{slug}/conflicts": {"expert_id": 9 * 10**15, "entry_id": 9 * 10**15, "reason": "某"},
     "POST /api/review/{slug}/conflicts/{conflict_id}/lift": {"reason": ""},
     "POST /api/review/{slug}/invitations": {"expert_ids": [9 * 10**15]},
+    # review: assign and results — valid inputs naming objects of the world, so that the answer is about the caller
+    "POST /api/review/{slug}/assignment/runs": {"seed": 20250401},
+    "POST /api/review/{slug}/assignment/pairs": {"entry": 9 * 10**15, "add_expert": 9 * 10**15},
+    "POST /api/review/{slug}/assignment/rules": {"entry": 9 * 10**15, "expert": 9 * 10**15, "kind": "forbid",
+                                                 "reason": "亲属关系"},
+    "POST /api/review/{slug}/assignment/second-pass": {"entries": [9 * 10**15], "extra": 2},
+    "POST /api/review/{slug}/finalists/change": {"entry": 9 * 10**15, "selected": True, "reason": "并列"},
+    "POST /api/review/{slug}/finalists/approve": {"note": "批准"},
 }
 
 
@@ -406,9 +461,11 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
     path = key.split(" ", 1)[1]
     values = {"{slug}": w["edition"].slug, "{entry_id}": s["submitted"].pk, "{attachment_id}": s["attachment"].pk,
               "{score_id}": 9 * 10**15,  # review: scoring
-              "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk}
               "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk,
-              "{expert_id}": w["pool"]["expert"].pk, "{conflict_id}": w["pool"]["conflict"].pk}
+              "{expert_id}": w["pool"]["expert"].pk, "{conflict_id}": w["pool"]["conflict"].pk,
+              "{run_id}": 9 * 10**15, "{rule_id}": 9 * 10**15}  # review: assign (none exists)
+    if path.startswith("/api/review/expert/"):  # the unit's entry in the second round
+        values["{entry_id}"] = s["in_review"].pk
     for name, value in values.items():
         path = path.replace(name, str(value))
     if key == "POST /api/entries/{entry_id}/attachments":
@@ -481,18 +538,36 @@ API_ANSWERS = {
     "POST /api/screening/{slug}/units/{unit_id}/bulk": '401 403 403 200 403 403 403 403 403',
     # review: scoring
     "GET /api/review/expert/editions": '401 403 403 403 403 403 403 200 403',
-    "GET /api/review/expert/{slug}/assignments": '401 403 403 403 403 403 403 404 403',
-    "GET /api/review/expert/{slug}/entries/{entry_id}": '401 404 404 404 404 404 404 404 404',
-    "GET /api/review/expert/{slug}/entries/{entry_id}/score": '401 404 404 404 404 404 404 404 404',
+    "GET /api/review/expert/{slug}/assignments": '401 403 403 403 403 403 403 200 403',
+    "GET /api/review/expert/{slug}/entries/{entry_id}": '401 404 404 404 404 404 404 200 404',
+    "GET /api/review/expert/{slug}/entries/{entry_id}/score": '401 404 404 404 404 404 404 200 404',
     "GET /api/review/{slug}/rubric": '401 403 403 403 403 403 200 403 200',
     "GET /api/review/{slug}/scoring-progress": '401 403 403 403 403 403 200 403 200',
-    "POST /api/review/expert/{slug}/entries/{entry_id}/conflict": '401 404 404 404 404 404 404 404 404',
-    "POST /api/review/expert/{slug}/entries/{entry_id}/submit": '401 404 404 404 404 404 404 404 404',
+    "POST /api/review/expert/{slug}/entries/{entry_id}/conflict": '401 404 404 404 404 404 404 409 404',
+    "POST /api/review/expert/{slug}/entries/{entry_id}/submit": '401 404 404 404 404 404 404 422 404',
     "POST /api/review/{slug}/reminders": '401 403 403 403 403 403 200 403 200',
     "POST /api/review/{slug}/rubric/reopen": '401 403 403 403 403 403 409 403 409',
     "POST /api/review/{slug}/scores/{score_id}/reopen": '401 403 403 403 403 403 404 403 404',
-    "PUT /api/review/expert/{slug}/entries/{entry_id}/score": '401 404 404 404 404 404 404 404 404',
+    "PUT /api/review/expert/{slug}/entries/{entry_id}/score": '401 404 404 404 404 404 404 409 404',
     "PUT /api/review/{slug}/rubric": '401 403 403 403 403 403 200 403 200',
+    # review: assign, results and the hub (second round)
+    "DELETE /api/review/{slug}/assignment/rules/{rule_id}": '401 403 403 403 403 403 409 403 409',
+    "GET /api/review/{slug}/assignment/needing-reassignment": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/assignment/pairs": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/assignment/rules": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/assignment/runs/{run_id}": '401 403 403 403 403 403 404 403 404',
+    "GET /api/review/{slug}/assignment/second-pass": '401 403 403 403 403 403 200 403 200',
+    "GET /api/review/{slug}/finalists": '401 403 403 403 403 403 404 403 404',
+    "GET /api/review/{slug}/results": '401 403 403 403 403 403 200 403 200',
+    "POST /api/review/{slug}/assignment/publish": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/assignment/reassign": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/finalists/propose": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/assignment/pairs": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/assignment/rules": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/assignment/runs": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/assignment/second-pass": '401 403 403 403 403 403 409 403 409',
+    "POST /api/review/{slug}/finalists/approve": '401 403 403 403 403 403 404 403 404',
+    "POST /api/review/{slug}/finalists/change": '401 403 403 403 403 403 404 403 404',
 }
 
 

@@ -27,7 +27,7 @@ EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_
                    "unit.entries_imported": ("edition", "count", "titles"),
                    # review: scoring
                    "review.reminder": ("expert", "count"),
-                   "review.conflict_declared": ("expert", "count")}
+                   "review.conflict_declared": ("expert", "count"),
                    "review.assignment_published": ("edition", "count", "expert")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
@@ -47,7 +47,6 @@ VARIABLE_LABELS = {
     "until": _("new recommendation deadline"),
     "count": _("number of entries"),
     "titles": _("titles of the entries"),
-    "expert": _("expert"),  # review: scoring
     "expert": _("name of the expert"),
     "url": _("link to the page"),
 }

@@ -229,6 +229,10 @@ def save_score(*, actor, assignment: ReviewAssignment, points: dict, comment: st
         edition = assignment.edition
         settings = review_settings(edition)
         criteria = list(edition.criteria.all())
+        unknown = sorted(str(key) for key in points if str(key) not in {str(c.pk) for c in criteria})
+        if unknown:  # a criterion of another rubric, or one removed since the form was opened: nothing is saved
+            raise Refused(_("“%(keys)s” is not a criterion of this edition's rubric; reload the page and score "
+                            "again.") % {"keys": "、".join(unknown)}, field="points")
         score, _created = Score.objects.select_for_update().get_or_create(
             assignment=assignment, defaults={"edition": edition, "entry": assignment.entry,
                                              "expert": assignment.expert})
