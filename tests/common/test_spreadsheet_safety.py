@@ -73,6 +73,24 @@ def _handed_over(world) -> bool:
     return True
 
 
+def _in_second_round(world, propose: bool = False) -> bool:
+    """The world's edition in its second round: entries named by the payloads, each scored by five experts;
+    with `propose`, the finalist list proposed from them."""
+    from tests.review.helpers_results import give_scores, second_round
+    from wuxiao.accounts.models import Role
+    from wuxiao.review import services_results
+
+    texts = [*PAYLOADS, f"控制\x0b字符\x0c\x1f{_nul()}标题"]
+    round_ = second_round(entries=len(texts), experts=5, edition=world["edition"], title_of=texts.__getitem__)
+    in_round = [entry for entry in round_.entries if entry.status == "in_review"]  # not the world's own
+    give_scores(round_, {(entry, expert): 60 + 3 * i + j for i, entry in enumerate(in_round)
+                         for j, expert in enumerate(round_.experts)})
+    if propose:
+        services_results.propose_finalist_list(actor=factories.user_with_role(Role.COMMITTEE),
+                                               edition=world["edition"])
+    return True
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -110,6 +128,12 @@ EXPORTS = {
     "committee's eligibility queue": Export(
         "screening:review_export", "committee", "xlsx",
         lambda w: _handed_over(w) and reverse("screening:review_export", args=[w["edition"].slug])),
+    "second round's score summary (评分汇总表)": Export(
+        "review:results_xlsx", "committee", "xlsx",
+        lambda w: _in_second_round(w) and reverse("review:results_xlsx", args=[w["edition"].slug])),
+    "finalist list": Export(
+        "review:finalists_xlsx", "committee", "xlsx",
+        lambda w: _in_second_round(w, propose=True) and reverse("review:finalists_xlsx", args=[w["edition"].slug])),
     "entry list (CSV), committee": Export(
         "entries:list_csv", "committee", "csv",
         lambda w: reverse("entries:list_csv") + f"?edition={w['edition'].pk}"),

@@ -55,14 +55,11 @@ SEED_MAX = 2**62
 # --- Is the conflict check current? -------------------------------------------------------------
 
 def conflict_check_ready(edition) -> bool:
-    """Whether a finished conflict check covers the whole pool: one started after the newest expert was added.
+    """Whether a finished conflict check covers the pool as it is now (experts, groups, settings, entries):
+    the pool part's record of what changed since (queries_pool.conflict_check_current)."""
+    from .queries_pool import conflict_check_current
 
-    (The pool part keeps a more precise currency; this is the one place to swap it in.)"""
-    checks = ConflictCheck.objects.filter(edition=edition, finished_at__isnull=False)
-    newest = Expert.objects.filter(edition=edition).aggregate(newest=Max("created_at"))["newest"]
-    if newest is not None:
-        checks = checks.filter(started_at__gt=newest)
-    return checks.exists()
+    return conflict_check_current(edition)
 
 
 # --- From the database to the engine's problem --------------------------------------------------
