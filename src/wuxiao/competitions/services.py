@@ -123,6 +123,16 @@ LIST_KINDS = {
 }
 
 
+# What a later stage demands before one of the lists changes, by kind: callables (edition) that raise
+# common.exceptions.Refused. The second round registers one on "criteria": its rubric locks at the first score.
+LIST_GUARDS: dict[str, list] = {}
+
+
+def register_list_guard(kind: str, guard) -> None:
+    if guard not in LIST_GUARDS.setdefault(kind, []):
+        LIST_GUARDS[kind].append(guard)
+
+
 def _list_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in ("id", "edition")]
 
@@ -131,6 +141,8 @@ def _list_fields(model) -> list[str]:
 def update_edition_list(*, edition: Edition, actor, kind: str, rows: list, deleted: list) -> list[str]:
     """Replace one of the edition's lists by `rows` in this order, remove `deleted`, audit what changed."""
     model = LIST_KINDS[kind]
+    for guard in LIST_GUARDS.get(kind, ()):
+        guard(edition)
     originals = {o.pk: o for o in model.objects.select_for_update().filter(edition=edition)}
     fields = _list_fields(model)
     changed: set[str] = set()

@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from wuxiao.common.exceptions import Refused
 from wuxiao.common.permissions import permission_required
 
 from . import services
@@ -77,19 +78,24 @@ def edition_lists(request, slug, kind="categories"):
     edition = get_object_or_404(Edition, slug=slug)
     formset_class = list_formset_class(kind)
     formset = formset_class(request.POST or None, instance=edition, prefix=kind)
+    refused = ""
     if request.method == "POST" and formset.is_valid():
         rows, deleted = formset.rows_and_deleted()
-        changed = services.update_edition_list(edition=edition, actor=request.user, kind=kind, rows=rows,
-                                               deleted=deleted)
-        if changed:
-            messages.success(request, _("The list was saved."))
+        try:
+            changed = services.update_edition_list(edition=edition, actor=request.user, kind=kind, rows=rows,
+                                                   deleted=deleted)
+        except Refused as exc:  # a later stage holds the list (the rubric once scoring has begun)
+            refused = exc.message
         else:
-            messages.info(request, _("Nothing was changed."))
-        return redirect("competitions:edition_lists", slug=edition.slug, kind=kind)
+            if changed:
+                messages.success(request, _("The list was saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("competitions:edition_lists", slug=edition.slug, kind=kind)
     title = LIST_PAGES[kind][0]
     saved = list(formset.queryset)
     context = {
-        "edition": edition, "formset": formset, "kind": kind, "title": title,
+        "edition": edition, "formset": formset, "kind": kind, "title": title, "refused": refused,
         "list_pages": [(k, t) for k, (t, _form, _min) in LIST_PAGES.items()],
     }
     if kind == "criteria":

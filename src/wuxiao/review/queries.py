@@ -136,18 +136,3 @@ def stage_overview(edition) -> dict:
         "approved": FinalistList.objects.filter(edition=edition, status=FinalistListStatus.APPROVED).exists(),
     }
 
-
-def expert_work(user) -> list[dict]:
-    """For each accepted seat of `user`: the edition, entries assigned (visible), submitted, drafts."""
-    from django.db.models import Count, Q
-
-    from .models import ScoreStatus
-
-    rows = []
-    for seat in expert_seats(user).select_related("edition"):
-        counts = visible_assignments(seat).aggregate(
-            assigned=Count("id"), submitted=Count("id", filter=Q(score__status=ScoreStatus.SUBMITTED)),
-            drafts=Count("id", filter=Q(score__status=ScoreStatus.DRAFT)))
-        rows.append({"edition": seat.edition, "seat": seat, **counts,
-                     "deadline": review_settings(seat.edition).scoring_deadline})
-    return rows
