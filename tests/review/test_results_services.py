@@ -131,14 +131,34 @@ def test_approval_twice_is_refused(committee):
     services.approve_finalist_list(actor=committee, finalist_list=finalist_list)
     with pytest.raises(Refused, match="已经批准"):
         services.approve_finalist_list(actor=committee, finalist_list=finalist_list)
-    with pytest.raises(Refused, match="已经批准"):
+    # Every entry has been decided: nothing is left for another list.
+    with pytest.raises(Refused, match="没有等待决定的作品|均已由批准的入围名单决定"):
         services.propose_finalist_list(actor=committee, edition=r.edition)
-    other = FinalistList.objects.create(edition=r.edition)
-    with pytest.raises(Refused, match="已经批准"):
-        services.approve_finalist_list(actor=committee, finalist_list=other)
     with pytest.raises(Refused):
         services.change_finalist_row(actor=committee, finalist_list=finalist_list, entry_id=r.entries[0].pk,
                                      selected=False, reason="x")
+
+
+def test_an_entry_accepted_after_the_approval_is_decided_by_a_supplementary_list(committee):
+    r, first = approve_ready(committee)
+    services.approve_finalist_list(actor=committee, finalist_list=first)
+    decided = {e.pk: e.status for e in Entry.objects.filter(edition=r.edition)}
+    assert set(decided.values()) == {"finalist", "not_finalist"}
+    # A late entry (after a correction) enters the round, is scored by five experts, and gets its own list.
+    late = factories.EntryFactory(edition=r.edition, declaring_unit=r.units[0], status="in_review",
+                                  title="补正后进入复赛的作品")
+    give_scores(r, {(late, expert): 95 for expert in r.experts[:5]})
+    second = services.propose_finalist_list(actor=committee, edition=r.edition)
+    assert second.pk != first.pk and second.parameters["supplementary"] is True
+    assert [row.entry_id for row in rq.finalist_rows(second)] == [late.pk]
+    assert rq.current_finalist_list(r.edition) == second
+    services.approve_finalist_list(actor=committee, finalist_list=second)
+    late.refresh_from_db()
+    assert late.status == "finalist"  # 95 ranks it first among all: proposed
+    # The entries the first list decided are untouched; each transition names the list that decided it.
+    assert {e.pk: e.status for e in Entry.objects.filter(edition=r.edition).exclude(pk=late.pk)} == decided
+    step = EntryTransition.objects.get(entry=late, action=Action.SELECT_FINALIST)
+    assert step.data["finalist_list"] == second.pk
 
 
 def test_a_direct_decision_without_an_approved_list_is_refused(committee):

@@ -435,9 +435,9 @@ class FinalistList(models.Model):
     class Meta:
         verbose_name = _("finalist list")
         verbose_name_plural = _("finalist lists")
+        # Lists follow one another: each decides the entries in the second round when it was proposed, so an
+        # entry accepted late (after a correction) is decided by a later, supplementary list (补充名单).
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["edition"], condition=Q(status="approved"),
-                                               name="finalist_list_one_approved")]
 
     def __str__(self):
         return f"{self.edition} · {self.get_status_display()}"

@@ -198,10 +198,8 @@ def outstanding_scores(edition) -> dict:
 
 
 def current_finalist_list(edition) -> FinalistList | None:
-    """The approved list of `edition`, or else its latest proposed one."""
-    lists = FinalistList.objects.filter(edition=edition).select_related("created_by", "approved_by")
-    return (lists.filter(status=FinalistListStatus.APPROVED).first()
-            or lists.filter(status=FinalistListStatus.DRAFT).first())
+    """The newest list of `edition`: a proposed (supplementary) one after an approved one, else the approved one."""
+    return FinalistList.objects.filter(edition=edition).select_related("created_by", "approved_by").first()
 
 
 def approved_finalist_list(edition) -> FinalistList | None:

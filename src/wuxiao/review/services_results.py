@@ -36,9 +36,12 @@ def propose_finalist_list(*, actor, edition) -> FinalistList:
     per entry of the second round with its official and calibrated scores, ranks and flags."""
     _check_office(actor)
     with transaction.atomic():
-        if rq.approved_finalist_list(edition) is not None:
-            raise Refused(_("The finalist list of this edition has already been approved; it can no longer be "
-                            "proposed again."))
+        # Entries an approved list has decided have left the second round; a later list is a supplementary
+        # one (补充名单) for those accepted since.
+        waiting = set(Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).values_list("pk", flat=True))
+        if not waiting:
+            raise Refused(_("No entry of the second round is waiting for a decision: every entry accepted into it "
+                            "has been decided by an approved finalist list."))
         settings = rq.queries.review_settings(edition)
         if settings.finalist_count is None and settings.finalist_cutoff is None:
             raise Refused(_("The second-round settings give neither the number of finalists nor a cut-off score; "
@@ -47,13 +50,18 @@ def propose_finalist_list(*, actor, edition) -> FinalistList:
         if results.proposal is None:
             raise Refused(_("No entry of the second round has a submitted score yet; the list cannot be proposed."))
         result = results.aggregation
+        rows = [row for row in results.proposal.rows if row.entry_id in waiting]
+        if not rows:
+            raise Refused(_("No entry of the second round waiting for a decision has a submitted score yet; the "
+                            "list cannot be proposed."))
         finalist_list = FinalistList.objects.create(edition=edition, created_by=actor, parameters={
             "rule": str(settings.aggregation_rule), "top": settings.finalist_count,
             "cutoff": str(settings.finalist_cutoff) if settings.finalist_cutoff is not None else None,
             "by_category": settings.finalists_by_category,
             "places": {str(k): v for k, v in (results.places or {}).items()},
             "alpha": None if result.alpha != result.alpha else round(result.alpha, 4),
-            "entries": len(result.official), "proposed": len(results.proposal.proposed),
+            "entries": len(rows), "proposed": sum(1 for row in rows if row.proposed),
+            "supplementary": rq.approved_finalist_list(edition) is not None,
             **rq.scores_fingerprint(edition),
         })
         FinalistRow.objects.bulk_create([
@@ -61,9 +69,9 @@ def propose_finalist_list(*, actor, edition) -> FinalistList:
                         calibrated_score=row.calibrated, official_rank=row.official_rank,
                         calibrated_rank=row.calibrated_rank, flags=flag_records(row.flags), proposed=row.proposed,
                         selected=row.proposed)
-            for row in results.proposal.rows], batch_size=500)
+            for row in rows], batch_size=500)
         audit.record(actor=actor, action="review.finalists_propose", obj=finalist_list, edition=edition,
-                     data={"entries": len(results.proposal.rows), "proposed": len(results.proposal.proposed),
+                     data={"entries": len(rows), "proposed": sum(1 for row in rows if row.proposed),
                            "top": settings.finalist_count, "by_category": settings.finalists_by_category})
     return finalist_list
 
@@ -105,7 +113,7 @@ MOVE_CHUNK = 100  # entries moved per transaction: progress shows between chunks
 
 
 def approve_finalist_list(*, actor, finalist_list: FinalistList, note: str = "") -> FinalistList:
-    """Approve the list (one per edition) and queue the move of every entry still in the second round to
+    """Approve the list and queue the move of every entry still in the second round to
     finalist or not finalist through the one transition function, which records it in each entry's history
     and notifies the units (R7). The checks and the approval are one transaction; a refusal changes nothing."""
     _check_office(actor)
@@ -115,8 +123,6 @@ def approve_finalist_list(*, actor, finalist_list: FinalistList, note: str = "")
         edition = locked.edition
         if locked.status == FinalistListStatus.APPROVED:
             raise Refused(_("This finalist list has already been approved."))
-        if rq.approved_finalist_list(edition) is not None:
-            raise Refused(_("Another finalist list of this edition has already been approved; an edition has one."))
         missing = rq.missing_from_list(locked)
         if missing:
             raise Refused(_("%(count)d entries of the second round are not on this list (accepted after it was "
