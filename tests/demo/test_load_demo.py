@@ -4,11 +4,13 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from wuxiao.accounts.models import Role, User
 from wuxiao.competitions.models import Edition
 from wuxiao.demo.data import DEMO_PASSWORD, HANDED_OVER, PRACTICE_SLUG, REAL_SLUG, load_demo
+from wuxiao.demo.second_round_data import EXPERTS, SECOND_ROUND_ENTRIES
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry, EntryTransition
 from wuxiao.orgs.models import CreditCodeStatus, Organisation, RegistrationStatus
@@ -72,7 +74,8 @@ def test_entries_have_their_own_texts_and_no_warnings():
     load_demo()
     practice = Edition.objects.get(slug=PRACTICE_SLUG)
     entries = list(Entry.objects.filter(edition=practice))
-    assert len({e.benefits for e in entries}) == len(entries) == len(EntryStatus.values) + len(HANDED_OVER)
+    assert len({e.benefits for e in entries}) == len(entries) == (len(EntryStatus.values) + len(HANDED_OVER)
+                                                                   + len(SECOND_ROUND_ENTRIES))
     assert all(submission_warnings(e) == [] for e in entries)
     compute_flags(edition=practice, workers=1)
     assert not Flag.objects.filter(edition=practice, kind=FlagKind.NEAR_DUPLICATE).exists()
@@ -146,7 +149,8 @@ def test_the_output_ends_with_the_logins_and_the_real_address(capsys, settings):
     heading = lines.index(f"演示账号（密码均为 {DEMO_PASSWORD}，可用用户名或手机号登录）：")
     usernames = [line.split()[1] for line in lines[heading + 1:-2]]
     assert usernames == ["admin", "office", "expert", "jinshui", "nenghua", "yuhang", "lvneng", "gongshui", "zhizao",
-                         "cuoxuan"]
+                         "cuoxuan", "reli", "chenggui", "expert2", "expert3", "expert4", "expert5", "expert6",
+                         "expert7"]
     assert lines[-2] == ""
 
 
@@ -164,3 +168,39 @@ def test_the_made_up_history_sends_no_email(settings, mailoutbox, django_capture
     assert set(Notification.objects.values_list("email_status", flat=True)) == {"none"}
     assert not DBTaskResult.objects.filter(task_path__contains="send_notification_email").exists()
     assert mailoutbox == []
+
+
+def test_the_practice_edition_is_in_its_second_round(client):
+    """Item 12 of the second round: experts with logins, a published assignment, most scores in, one conflict
+    declared, the finalist list proposed; every page of the stage shows it (the office's and an expert's)."""
+    from wuxiao.review.models import Conflict, ExpertStatus, FinalistList, ReviewAssignment, Score
+
+    load_demo()
+    practice = Edition.objects.get(slug=PRACTICE_SLUG)
+    assert practice.experts.count() == len(EXPERTS)
+    assert {e.status for e in practice.experts.all()} == {ExpertStatus.ACCEPTED, ExpertStatus.INVITED,
+                                                         ExpertStatus.DECLINED}
+    in_review = Entry.objects.filter(edition=practice, status=EntryStatus.IN_REVIEW)
+    assert in_review.count() == len(SECOND_ROUND_ENTRIES) + 1
+    pairs = ReviewAssignment.objects.filter(edition=practice, removed_at__isnull=True, published_at__isnull=False)
+    assert pairs.count() == 5 * in_review.count()
+    submitted = Score.objects.filter(edition=practice, status="submitted").count()
+    assert 0.8 * pairs.count() < submitted < pairs.count()  # most scores in, not all
+    # The conflict check found the expert who works at a declaring unit; one expert declared a conflict.
+    assert Conflict.objects.filter(edition=practice, source="automatic", expert__name="专家·钱工").exists()
+    assert Conflict.objects.filter(edition=practice, source="declared").count() == 1
+    assert FinalistList.objects.filter(edition=practice, status="draft").exists()
+    office = User.objects.get(username="office")
+    client.force_login(office)
+    slug = practice.slug
+    for name in ("home", "settings", "pool", "conflicts", "rubric", "assignment", "assignment_entries",
+                 "assignment_experts", "progress", "results", "finalists"):
+        response = client.get(reverse(f"review:{name}", args=[slug]))
+        assert response.status_code == 200, name
+    assert "焊接烟尘就地净化罩" in client.get(reverse("review:results", args=[slug])).content.decode()
+    expert = User.objects.get(username="expert")
+    client.force_login(expert)
+    page = client.get(reverse("review:workspace_edition", args=[slug])).content.decode()
+    mine = pairs.filter(expert__user=expert)
+    assert all(pair.entry.title in page for pair in mine)
+    assert "郑州宇航精密机械有限公司" not in page  # anonymised

@@ -20,6 +20,14 @@ from wuxiao.notifications.services import in_app_only
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus, UnitKind
 from wuxiao.orgs.refdata import COMMITTEE_OFFICE_NAME, load_zhengzhou_units
 
+from .second_round_data import (
+    EXPERT_DECLINE_REASON,
+    EXPERTS,
+    SECOND_ROUND_COMPLETERS,
+    SECOND_ROUND_ENTRIES,
+    SECOND_ROUND_UNITS,
+)
+
 REAL_SLUG = presets.ZHENGZHOU_2025["slug"]
 PRACTICE_SLUG = "zhengzhou-2025-demo"
 DEMO_PASSWORD = "wuxiao-demo-2025"
@@ -57,6 +65,11 @@ USERS = [
     ("gongshui", "供水中心·陈工", "13700000007", Role.DECLARER, "郑州市某供水服务中心（演示）"),
     ("zhizao", "智能制造·孙工", "13700000008", Role.DECLARER, "郑州新区智能制造有限公司（演示）"),
     ("cuoxuan", "错选单位·周工", "13700000009", Role.DECLARER, "郑州错选推荐单位有限公司（演示）"),
+    ("reli", "热力公司·马工", "13700000020", Role.DECLARER, "郑州热力供应有限公司（演示）"),
+    ("chenggui", "城轨维保·牛工", "13700000021", Role.DECLARER, "郑州城轨运营维保有限公司（演示）"),
+    # The second round's experts with an account (the first is 专家·李工 above); see second_round_data.EXPERTS.
+    *((username, name, mobile, Role.EXPERT, COMMITTEE_OFFICE_NAME)
+      for username, name, mobile, *_rest in EXPERTS if username and username != "expert"),
 ]
 ADMIN = ("admin", "站点管理员", "13700000000")
 
@@ -205,6 +218,9 @@ DEMO_TEXTS.update({
 })
 
 
+DEMO_TEXTS.update({title: texts for title, _unit, _code, texts in SECOND_ROUND_ENTRIES})
+
+
 def demo_form(title: str, unit_name: str) -> dict:
     """A filled-in entry form (Attachment 2) for a demo entry, with the entry's own texts."""
     fields, background, goals, innovation_points, benefits = DEMO_TEXTS[title]
@@ -289,7 +305,7 @@ def _load_demo(now=None) -> dict:
 
     for kind, name in EXTRA_RECOMMENDING:
         Organisation.objects.get_or_create(kind=kind, name=name, defaults={"union_name": name})
-    for name, kind, parent, code, code_status, reg_status, note in DECLARING:
+    for name, kind, parent, code, code_status, reg_status, note in DECLARING + SECOND_ROUND_UNITS:
         Organisation.objects.get_or_create(
             kind=kind, name=name,
             defaults={"parent": _unit(parent), "credit_code": code, "credit_code_status": code_status,
@@ -326,6 +342,8 @@ def _load_demo(now=None) -> dict:
                 transition_entry(entry=entry, action=action, actor=actor, reason=reason, data=data)
             created["entries"] += 1
         created["entries"] += _handed_over_batch(practice, users)
+    if not practice.experts.exists():
+        created["entries"] += _second_round(practice, users, now)
     return created
 
 
@@ -389,6 +407,110 @@ def _handed_over_batch(practice: Edition, users: dict) -> int:
                      data={"due_date": (timezone.localdate() + dt.timedelta(days=7)).isoformat()})
     run_flag_check(practice.pk, office, workers=1)  # what the office's "check again" button does
     return len(entries)
+
+
+def _second_round(practice: Edition, users: dict, now=None) -> int:
+    """The practice edition in its second round (R7, R13), as the office and the experts would have run it
+    through the pages: more entries accepted into it, the expert pool with its conflict check, invitations
+    answered, the assignment computed with a recorded seed and published, most scores submitted, one
+    conflict declared by an expert, and the finalist list proposed from the scores so far."""
+    import logging
+
+    from django.test.utils import override_settings
+
+    from wuxiao.review import services_assign, services_pool, services_results, services_scoring
+    from wuxiao.review.models import Expert, ExpertStatus, ReviewAssignment
+
+    office, recommender = users["office"], users["jinshui"]
+    declarers = {"郑州宇航精密机械有限公司（演示）": users["yuhang"], "郑州市某供水服务中心（演示）": users["gongshui"],
+                 "郑州热力供应有限公司（演示）": users["reli"], "郑州城轨运营维保有限公司（演示）": users["chenggui"]}
+    categories = list(practice.categories.all())
+    forms = list(practice.presentation_forms.values_list("pk", flat=True)[:1])
+    exclusions = list(practice.exclusions.values_list("pk", flat=True))
+    taken = set(Entry.objects.filter(edition=practice, recommending_unit=_unit("金水区总工会"))
+                .exclude(recommendation_rank=None).values_list("recommendation_rank", flat=True))
+    free = iter(r for r in range(1, practice.recommendation_quota + 1) if r not in taken)
+    for i, (title, unit_name, code, _texts) in enumerate(SECOND_ROUND_ENTRIES):
+        unit, declarer = _unit(unit_name), declarers[unit_name]
+        entry = Entry.objects.create(edition=practice, declaring_unit=unit, recommending_unit=unit.parent, title=title,
+                                     category=categories[i % len(categories)], created_by=declarer)
+        first = SECOND_ROUND_COMPLETERS[i]
+        completers = [{"name": first, "age": 31 + i, "post": "高级技师", "workplace": unit_name,
+                       "phone": f"1390372{i:04d}"},
+                      {"name": f"{first[0]}助理", "age": 26, "post": "技师", "workplace": unit_name,
+                       "phone": f"1380372{i:04d}"}]
+        save_entry(actor=declarer, entry=entry, fields=demo_form(title, unit_name), industry_code=code,
+                   presentation_form_ids=forms, completers=completers,
+                   exclusion_answers={pk: False for pk in exclusions})
+        transition_entry(entry=entry, action=Action.SUBMIT, actor=declarer)
+        transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommender,
+                         data={"opinion": "同意推荐。该成果已在本单位推广应用。", "rank": next(free)})
+        reason, data = ACTION_INPUT[Action.ACCEPT]
+        transition_entry(entry=entry, action=Action.ACCEPT, actor=office, reason=reason, data=data)
+
+    services_pool.update_settings(actor=office, edition=practice, values={
+        "finalist_count": 4, "seed": 20251120, "scoring_deadline": (now or timezone.now()) + dt.timedelta(days=7),
+        "reminder_every_days": 2})
+    experts = {}
+    for username, name, mobile, organisation, title, fields, _status in EXPERTS:
+        experts[mobile] = services_pool.create_expert(
+            actor=office, edition=practice, fields=fields,
+            values={"name": name, "organisation_name": organisation, "title": title, "mobile": mobile,
+                    "email": f"{username or mobile}@example.com", "load_min": None, "load_max": None})
+    services_pool.run_conflict_check(practice, actor=office)  # what the pool page's button runs in the worker
+    services_pool.invite_experts(actor=office, edition=practice, experts=list(experts.values()))
+    for username, _name, mobile, *_rest, status in EXPERTS:
+        token = Expert.objects.get(pk=experts[mobile].pk).token
+        if status == ExpertStatus.ACCEPTED:
+            services_pool.accept_invitation(token=token, user=users[username])
+        elif status == ExpertStatus.DECLINED:
+            services_pool.decline_invitation(token=token, reason=EXPERT_DECLINE_REASON)
+
+    # The run in the worker, here at once and quietly (the demo leaves the worker nothing to do).
+    quiet = logging.getLogger("django_tasks")
+    was, quiet.disabled = quiet.disabled, True
+    try:
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}):
+            services_assign.start_assignment(actor=office, edition=practice)
+    finally:
+        quiet.disabled = was
+    services_assign.publish_assignment(actor=office, edition=practice)
+
+    # The experts score: each a little more or less lenient, around each entry's merit; 专家·李工 is not done
+    # yet (two submitted, one draft), 专家·吴工 declares a conflict with his first entry instead of scoring it.
+    criteria = list(practice.criteria.all())
+    merit = {title: 62 + (7 * i) % 27 for i, (title, *_rest) in enumerate(SECOND_ROUND_ENTRIES)}
+    leniency = {"expert": 0, "expert2": 4, "expert3": -3, "expert4": 1, "expert5": 6, "expert6": -2, "expert7": 0}
+    for n, (username, _name, mobile, *_rest, status) in enumerate(EXPERTS):
+        if status != ExpertStatus.ACCEPTED:
+            continue
+        seat, user = Expert.objects.get(pk=experts[mobile].pk), users[username]
+        pairs = list(ReviewAssignment.objects.filter(expert=seat, published_at__isnull=False, removed_at__isnull=True)
+                     .select_related("entry", "edition").order_by("entry_id"))
+        for k, pair in enumerate(pairs):
+            if username == "expert7" and k == 0:
+                services_scoring.declare_conflict(actor=user, seat=seat, entry=pair.entry,
+                                                  reason="该作品的第一完成人是本人的亲属，申请回避。")
+                continue
+            if username == "expert" and k >= 3:
+                break
+            total = min(99, max(40, merit.get(pair.entry.title, 70) + leniency[username] + (n + k) % 5 - 2))
+            services_scoring.save_score(
+                actor=user, assignment=pair, points=_split_points(total, criteria),
+                comment="创新点明确，应用效果有数据支撑。" if total >= 75 else "实用性较好，推广价值和效益数据还需加强。",
+                confirm_no_conflict=True, submit=not (username == "expert" and k == 2))
+    services_results.propose_finalist_list(actor=office, edition=practice)
+    return len(SECOND_ROUND_ENTRIES)
+
+
+def _split_points(total: int, criteria) -> dict:
+    """A total as points per criterion (steps of 0.5, each within its most points)."""
+    left, points = total, {}
+    for i, criterion in enumerate(criteria):
+        share = min(criterion.max_points, round(2 * left / (len(criteria) - i)) / 2)
+        points[criterion.pk] = str(share)
+        left -= share
+    return points
 
 
 def demo_video(seconds: int = 3) -> bytes:

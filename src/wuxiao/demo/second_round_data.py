@@ -6,9 +6,9 @@ from wuxiao.orgs.models import CreditCodeStatus, RegistrationStatus, UnitKind
 # Two more declaring units, so that the experts' organisations and the entries' units differ.
 # (name, kind, recommending unit, credit code, code status, registration status, note)
 SECOND_ROUND_UNITS = [
-    ("郑州热力供应有限公司（演示）", UnitKind.ENTERPRISE, "郑州高新技术产业开发区总工会", "91410100MA44XR7KE",
+    ("郑州热力供应有限公司（演示）", UnitKind.ENTERPRISE, "金水区总工会", "91410100MA44XR7KE",
      CreditCodeStatus.VALID, RegistrationStatus.ACCEPTED, ""),
-    ("郑州城轨运营维保有限公司（演示）", UnitKind.ENTERPRISE, "郑州市某公交集团工会（演示）", "91410105MA45JD3PT",
+    ("郑州城轨运营维保有限公司（演示）", UnitKind.ENTERPRISE, "金水区总工会", "91410105MA45JD3PT",
      CreditCodeStatus.VALID, RegistrationStatus.ACCEPTED, ""),
 ]
 

@@ -95,6 +95,11 @@ def in_app_only():
         _in_app_only.reset(token)
 
 
+def emails_allowed() -> bool:
+    """False inside `in_app_only()`: what is written there sends no e-mail (the demo's made-up people)."""
+    return not _in_app_only.get()
+
+
 def unit_staff(units, role: str | None = None):
     """The active people of `units` (ids or (unit id, role) pairs; `role` for all of them), in one query."""
     query = Q(pk__in=[])

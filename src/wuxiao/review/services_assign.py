@@ -16,7 +16,6 @@ from collections import Counter, defaultdict
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,6 @@ from .assignment.baseline import greedy
 from .models import (
     AssignmentRun,
     AssignmentSource,
-    ConflictCheck,
     Expert,
     ExpertField,
     ExpertStatus,
