@@ -112,3 +112,31 @@ def test_init_script_reads_its_settings_from_the_page():
 
     assert "dataset.settings" in script and "X-CSRFToken" in script
     assert "http" not in script.replace("https?", "")
+
+
+def test_every_schema_of_the_api_has_a_name_of_its_own():
+    """The OpenAPI document names its schemas by class name: two classes of one name (the entries' and the
+    second round's AttachmentOut, say) would leave one operation documented with the other's fields."""
+    import importlib
+    import pkgutil
+
+    from ninja import Schema
+
+    import wuxiao
+
+    for module in pkgutil.walk_packages(wuxiao.__path__, "wuxiao."):
+        if ".api" in module.name or module.name.endswith("api_review"):
+            importlib.import_module(module.name)
+    seen: dict[str, str] = {}
+    clashes = []
+    stack = list(Schema.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if not cls.__module__.startswith("wuxiao."):
+            continue
+        where = f"{cls.__module__}.{cls.__qualname__}"
+        if cls.__name__ in seen and seen[cls.__name__] != where:
+            clashes.append((seen[cls.__name__], where))
+        seen.setdefault(cls.__name__, where)
+    assert clashes == []

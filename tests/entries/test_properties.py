@@ -12,6 +12,7 @@ from wuxiao.entries.models import Entry, EntryTransition
 from wuxiao.entries.services import transition_entry
 
 from .. import factories
+from ..review.helpers_results import approved_list_deciding
 from .conftest import ROLES, valid_input
 from .test_transitions import TABLE
 
@@ -59,6 +60,9 @@ def test_random_actions_follow_the_table_and_keep_a_consistent_history(draws, le
             action, role, with_reason = draw_step(draws, status)
             reason, data = valid_input(action)
             expected = expected_after(status, action, role, with_reason, correction_open)
+            if action in ("select_finalist", "not_select"):
+                # The second round's rule (R7): an approved finalist list decides; here one that decides as asked.
+                approved_list_deciding(entry, action == "select_finalist")
             try:
                 transition_entry(entry=entry, action=action, actor=actors[role],
                                  reason=reason if with_reason else "", data=data)

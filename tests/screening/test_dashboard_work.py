@@ -65,7 +65,9 @@ def test_the_committee_sees_the_batches_to_check(client, committee, recommender,
     html = client.get(reverse("accounts:dashboard")).content.decode()
 
     assert before["to_decide"] == "0" and before["in_review"] == "1"
-    assert counts(html) == {"to_decide": "2", "corrections": "0", "flagged": "0", "in_review": "1"}
+    # Beside it, the second round's panel (review.dashboard): nothing there yet.
+    assert counts(html) == {"to_decide": "2", "corrections": "0", "flagged": "0", "in_review": "1",
+                            "experts_accepted": "0", "pairs_published": "0", "scores_submitted": "0"}
     assert "来自已提交的 1 个推荐批次" in html
     assert reverse("screening:review", args=[edition.slug]) in html
 

@@ -132,11 +132,11 @@ class ConflictIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class ReasonIn(Schema):
+class LiftReasonIn(Schema):
     reason: str = Field(..., max_length=300)
 
 
-class CheckOut(Schema):
+class ConflictCheckOut(Schema):
     running: bool
     progress: int
     current: bool = Field(..., description="A finished check newer than every change of the pool, groups, "
@@ -314,20 +314,20 @@ def _no_unit():
 
 @router.post("/{slug}/conflicts/{conflict_id}/lift", response={200: ConflictOut, **RESPONSES, 409: RefusedOut},
              url_name="pool_conflict_lift", summary="Lift a conflict of interest, with the reason")
-def lift_conflict(request: HttpRequest, slug: str, conflict_id: Id, body: ReasonIn):
+def lift_conflict(request: HttpRequest, slug: str, conflict_id: Id, body: LiftReasonIn):
     edition = _edition(request, slug)
     conflict = get_object_or_404(Conflict, pk=conflict_id, edition=edition)
     services.lift_conflict(actor=request.auth, conflict=conflict, reason=body.reason)
     return _conflict(q.conflict_rows(edition, lifted=None).get(pk=conflict.pk))
 
 
-@router.get("/{slug}/conflict-check", response={200: CheckOut, **RESPONSES}, url_name="pool_conflict_check",
+@router.get("/{slug}/conflict-check", response={200: ConflictCheckOut, **RESPONSES}, url_name="pool_conflict_check",
             summary="The conflict check: running, progress, last finished, current or not")
 def conflict_check(request: HttpRequest, slug: str):
     return _check(_edition(request, slug))
 
 
-@router.post("/{slug}/conflict-check", response={202: CheckOut, **RESPONSES}, url_name="pool_conflict_check_run",
+@router.post("/{slug}/conflict-check", response={202: ConflictCheckOut, **RESPONSES}, url_name="pool_conflict_check_run",
              summary="Run the conflict check of the whole pool in the background")
 def run_conflict_check(request: HttpRequest, slug: str):
     edition = _edition(request, slug)

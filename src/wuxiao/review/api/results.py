@@ -28,7 +28,7 @@ RESULTS_FORBIDDEN = _("Only the committee office may see the second round's resu
 NO_LIST = _("No finalist list has been proposed yet.")
 
 
-class FlagOut(Schema):
+class ResultFlagOut(Schema):
     kind: str
     label: str
     text: str
@@ -58,7 +58,7 @@ class EntryResultOut(Schema):
     z_rank: int | None
     spread: Decimal | None
     proposed: bool
-    flags: list[FlagOut]
+    flags: list[ResultFlagOut]
 
 
 class ExpertResultOut(Schema):
@@ -72,7 +72,7 @@ class ExpertResultOut(Schema):
     ci_low: float
     ci_high: float
     leniency: str
-    flags: list[FlagOut]
+    flags: list[ResultFlagOut]
 
 
 class ResultsOut(Schema):
@@ -84,7 +84,7 @@ class ResultsOut(Schema):
     alpha: float | None
     alpha_calibrated: float | None
     agreement: str
-    flags: list[FlagOut]
+    flags: list[ResultFlagOut]
 
 
 class RowOut(Schema):
@@ -101,7 +101,7 @@ class RowOut(Schema):
     change_reason: str
     changed_by: str
     changed_at: dt.datetime | None
-    flags: list[FlagOut]
+    flags: list[ResultFlagOut]
 
 
 class FinalistListOut(Schema):

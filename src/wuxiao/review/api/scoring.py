@@ -41,7 +41,7 @@ class BandOut(Schema):
     text: str
 
 
-class CriterionOut(Schema):
+class RubricCriterionOut(Schema):
     id: int
     name: str
     max_points: int
@@ -50,7 +50,7 @@ class CriterionOut(Schema):
 
 
 class RubricOut(Schema):
-    criteria: list[CriterionOut]
+    criteria: list[RubricCriterionOut]
     comment_required: bool
     locked_at: dt.datetime | None
     reopened_at: dt.datetime | None
@@ -77,7 +77,7 @@ class WorkspaceOut(Schema):
     items: list[AssignmentOut]
 
 
-class AttachmentOut(Schema):
+class ExpertAttachmentOut(Schema):
     id: int
     kind: str
     name: str
@@ -98,7 +98,7 @@ class ScoreOut(Schema):
 class ExpertEntryOut(Schema):
     entry: dict = Field(description="The entry; without units, completers, contacts, the union's opinion and the "
                                     "awards when the edition anonymises the review.")
-    attachments: list[AttachmentOut]
+    attachments: list[ExpertAttachmentOut]
     rubric: RubricOut
     score: ScoreOut | None
 
@@ -110,7 +110,7 @@ class ScoreIn(Schema):
     confirm_no_conflict: bool = Field(False, description="本人与该作品无利害关系: needed before the first submission.")
 
 
-class ConflictIn(Schema):
+class DeclaredConflictIn(Schema):
     reason: str = Field(..., max_length=1000)
     whole_unit: bool = Field(False, description="Every entry of the entry's declaring unit in the edition.")
 
@@ -134,7 +134,7 @@ class RubricIn(Schema):
     comment_required: bool = False
 
 
-class ReasonIn(Schema):
+class ScoreReasonIn(Schema):
     reason: str = Field(..., max_length=2000)
 
 
@@ -147,7 +147,7 @@ class RemindedOut(Schema):
     reminded: int
 
 
-class ConflictOut(Schema):
+class DeclaredConflictOut(Schema):
     entries: int = Field(description="How many entries the declaration covers.")
 
 
@@ -292,11 +292,11 @@ def submit_score(request: HttpRequest, slug: str, entry_id: Id, payload: ScoreIn
     return _score(q.score_of(assignment))
 
 
-@router.post("/expert/{slug}/entries/{entry_id}/conflict", response={200: ConflictOut, **WRITE_RESPONSES},
+@router.post("/expert/{slug}/entries/{entry_id}/conflict", response={200: DeclaredConflictOut, **WRITE_RESPONSES},
              url_name="scoring_declare_conflict",
              summary="Declare a conflict of interest with an assigned entry or its whole declaring unit "
                      "(answer: how many entries)")
-def declare_conflict(request: HttpRequest, slug: str, entry_id: Id, payload: ConflictIn):
+def declare_conflict(request: HttpRequest, slug: str, entry_id: Id, payload: DeclaredConflictIn):
     entry, assignment = _reviewer(request, slug, entry_id)
     found = services.declare_conflict(actor=request.auth, seat=assignment.expert, entry=entry, reason=payload.reason,
                                       whole_unit=payload.whole_unit)
@@ -330,7 +330,7 @@ def put_rubric(request: HttpRequest, slug: str, payload: RubricIn):
 
 @router.post("/{slug}/rubric/reopen", response={200: RubricOut, **WRITE_RESPONSES}, url_name="scoring_rubric_reopen",
              summary="Reopen the locked rubric with a reason (it locks again at the next saved score)")
-def reopen_rubric(request: HttpRequest, slug: str, payload: ReasonIn):
+def reopen_rubric(request: HttpRequest, slug: str, payload: ScoreReasonIn):
     edition = _office(request, slug)
     services.reopen_rubric(actor=request.auth, edition=edition, reason=payload.reason)
     return _rubric(edition)
@@ -353,7 +353,7 @@ def progress(request: HttpRequest, slug: str):
 
 @router.post("/{slug}/scores/{score_id}/reopen", response={200: ScoreOut, **WRITE_RESPONSES},
              url_name="scoring_reopen_score", summary="Reopen a submitted score with a reason (office)")
-def reopen_score(request: HttpRequest, slug: str, score_id: Id, payload: ReasonIn):
+def reopen_score(request: HttpRequest, slug: str, score_id: Id, payload: ScoreReasonIn):
     edition = _office(request, slug)
     score = Score.objects.filter(pk=score_id, edition=edition).first()
     if score is None:
