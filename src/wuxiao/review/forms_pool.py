@@ -13,6 +13,7 @@ from wuxiao.accounts.models import User
 from wuxiao.common.models import Industry
 from wuxiao.common.validators import credit_code_problem, normalize_credit_code, normalize_mobile, validate_mobile
 
+from .forms import ReasonForm
 from .models import ExpertTitle, ReviewSettings
 
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
@@ -219,16 +220,6 @@ class ImportUploadForm(forms.Form):
             raise ValidationError(_("The file is larger than %(mb)d MB; an expert list is far smaller.")
                                   % {"mb": MAX_FILE_MB}, code="too_large")
         return upload
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError(_("Give the reason."), code="required")
-        return reason
 
 
 class ConflictForm(ReasonForm):

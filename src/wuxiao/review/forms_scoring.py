@@ -133,6 +133,3 @@ class ConflictForm(forms.Form):
                              error_messages={"required": gettext_lazy("Give the reason for the conflict of interest.")})
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
-                             error_messages={"required": gettext_lazy("Give the reason.")})

@@ -25,13 +25,13 @@ from wuxiao.competitions.models import Edition
 
 from . import queries_pool as q
 from . import services_pool as services
+from .forms import ReasonForm
 from .forms_pool import (
     AcceptForm,
     ConflictForm,
     ExpertForm,
     GroupForm,
     ImportUploadForm,
-    ReasonForm,
     SettingsForm,
     fields_text,
 )

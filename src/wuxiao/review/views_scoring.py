@@ -25,7 +25,8 @@ from wuxiao.entries.models import Attachment
 from . import queries_scoring as q
 from . import services_scoring as services
 from .exports_scoring import ScoreSheetPdf
-from .forms_scoring import ConflictForm, ReasonForm, RubricForm, ScoreForm
+from .forms import ReasonForm
+from .forms_scoring import ConflictForm, RubricForm, ScoreForm
 from .models import Expert, Score, ScoreStatus
 from .queries import expert_seat, review_settings, reviewer_assignment
 
