@@ -76,3 +76,16 @@ def document_common_answers(schema: dict) -> dict:
             if operation.get("parameters") or operation.get("requestBody"):
                 responses.setdefault(422, answer("InvalidOut", "Inputs of the wrong form"))
     return schema
+
+
+def edition_or_404(slug: str | None):
+    """The edition named by `slug` (the current one when none is given), or a 404 in the caller's language."""
+    from ninja.errors import HttpError
+
+    from wuxiao import api_messages as msg
+    from wuxiao.competitions.models import Edition
+
+    edition = Edition.objects.filter(slug=slug).first() if slug else Edition.objects.current()
+    if edition is None:
+        raise HttpError(404, str(msg.EDITION_NOT_FOUND if slug else msg.NO_EDITION))
+    return edition

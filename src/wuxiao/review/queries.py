@@ -18,6 +18,14 @@ def review_settings(edition) -> ReviewSettings:
     return found
 
 
+def round_entries(edition) -> QuerySet:
+    """The entries of `edition` in the second round now (accepted into it, not yet decided by a finalist list)."""
+    from wuxiao.entries.enums import EntryStatus
+    from wuxiao.entries.models import Entry
+
+    return Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW)
+
+
 def active_conflicts(edition) -> QuerySet:
     """Conflicts in force (not lifted) in `edition`."""
     return Conflict.objects.filter(edition=edition, lifted_at__isnull=True)
@@ -107,7 +115,7 @@ def stage_overview(edition) -> dict:
 
     experts = dict(Expert.objects.filter(edition=edition).values("status").annotate(n=Count("id"))
                    .values_list("status", "n"))
-    in_review = Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).count()
+    in_review = round_entries(edition).count()
     decided = Entry.objects.filter(edition=edition, status__in=[EntryStatus.FINALIST, EntryStatus.NOT_FINALIST,
                                                                EntryStatus.AWARDED, EntryStatus.NOT_AWARDED,
                                                                EntryStatus.REVOKED]).count()

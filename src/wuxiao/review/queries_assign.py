@@ -12,7 +12,7 @@ from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry
 
 from .models import AssignmentRun, Expert, ExpertStatus, PairRule, ReviewAssignment, RunStatus
-from .queries import active_conflicts, review_settings, rubric, score_rows
+from .queries import active_conflicts, review_settings, round_entries, rubric, score_rows
 
 
 def latest_run(edition, *, second_pass: bool = False) -> AssignmentRun | None:
@@ -37,7 +37,7 @@ def assignment_counts(edition) -> dict:
         published=Count("pk", filter=Q(removed_at__isnull=True, published_at__isnull=False)),
         removed=Count("pk", filter=Q(removed_at__isnull=False)),
         second_pass=Count("pk", filter=Q(removed_at__isnull=True, review_pass=2)))
-    pairs["entries"] = Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).count()
+    pairs["entries"] = round_entries(edition).count()
     pairs["experts"] = Expert.objects.filter(edition=edition, status=ExpertStatus.ACCEPTED).count()
     return pairs
 
@@ -49,7 +49,7 @@ def active_pairs() -> QuerySet:
 
 def matrix_entries(edition, *, q: str = "", category: int | None = None, short: bool = False) -> QuerySet:
     """The edition's second-round entries, each with its active pairs (`active_pairs`) and their experts."""
-    qs = (Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW)
+    qs = (round_entries(edition)
           .select_related("category", "industry")
           .prefetch_related(Prefetch("review_assignments", queryset=active_pairs(), to_attr="active_pairs"))
           .order_by("pk"))

@@ -217,7 +217,7 @@ def finalist_rows(finalist_list: FinalistList) -> QuerySet:
 def missing_from_list(finalist_list: FinalistList) -> list[int]:
     """Entries of the edition in the second round that the list does not hold (accepted after it was proposed)."""
     on_list = FinalistRow.objects.filter(finalist_list=finalist_list, entry_id=OuterRef("pk"))
-    return list(Entry.objects.filter(edition_id=finalist_list.edition_id, status=EntryStatus.IN_REVIEW)
+    return list(queries.round_entries(finalist_list.edition_id)
                 .exclude(Exists(on_list)).order_by("pk").values_list("pk", flat=True))
 
 

@@ -39,7 +39,7 @@ from .models import (
     RunStatus,
     Score,
 )
-from .queries import active_conflicts, review_settings
+from .queries import active_conflicts, review_settings, round_entries
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def organisation_key(registered: str | None, written: str | None) -> str | None:
 
 
 def _entries(edition, entry_ids=None):
-    qs = Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW)
+    qs = round_entries(edition)
     if entry_ids is not None:
         qs = qs.filter(pk__in=list(entry_ids))
     return qs.order_by("pk").values_list("pk", "industry_id", "category__name")
@@ -150,7 +150,7 @@ def start_assignment(*, actor, edition, seed: int | None = None) -> AssignmentRu
                         "published pairs; a new run would replace them."))
     if not Expert.objects.filter(edition=edition, status=ExpertStatus.ACCEPTED).exists():
         raise Refused(_("No expert has accepted the invitation yet."))
-    if not Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).exists():
+    if not round_entries(edition).exists():
         raise Refused(_("No entry is in the second round yet."))
     s = review_settings(edition)
     if seed is None:

@@ -38,7 +38,7 @@ def propose_finalist_list(*, actor, edition) -> FinalistList:
     with transaction.atomic():
         # Entries an approved list has decided have left the second round; a later list is a supplementary
         # one (补充名单) for those accepted since.
-        waiting = set(Entry.objects.filter(edition=edition, status=EntryStatus.IN_REVIEW).values_list("pk", flat=True))
+        waiting = set(rq.queries.round_entries(edition).values_list("pk", flat=True))
         if not waiting:
             raise Refused(_("No entry of the second round is waiting for a decision: every entry accepted into it "
                             "has been decided by an approved finalist list."))

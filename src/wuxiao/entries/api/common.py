@@ -8,13 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Header, Router
 from ninja.errors import HttpError
 
-from wuxiao import api_messages as msg
 from wuxiao.accounts.models import Role
 from wuxiao.accounts.rules import is_committee
-from wuxiao.api_common import ErrorOut, Pagination
+from wuxiao.api_common import ErrorOut, Pagination, edition_or_404  # noqa: F401  (edition_or_404: entries.py)
 from wuxiao.common.exceptions import InvalidInput
 from wuxiao.common.request_keys import KEY_MAX_LENGTH
-from wuxiao.competitions.models import Edition
 from wuxiao.orgs.models import Organisation
 
 from .. import declaration
@@ -93,13 +91,6 @@ def declarable_entry(request: HttpRequest, entry_id: int) -> Entry:
     if not declaration.may_declare(request.auth, entry):
         raise HttpError(403, str(DECLARE_FORBIDDEN))
     return entry
-
-
-def edition_or_404(slug: str | None) -> Edition:
-    edition = Edition.objects.filter(slug=slug).first() if slug else Edition.objects.current()
-    if edition is None:
-        raise HttpError(404, str(msg.EDITION_NOT_FOUND if slug else msg.NO_EDITION))
-    return edition
 
 
 def problem_list(problems) -> list[dict]:

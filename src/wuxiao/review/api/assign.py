@@ -13,8 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from wuxiao import api_messages as msg
-from wuxiao.api_common import ErrorOut, Id, Pagination, RefusedOut
+from wuxiao.api_common import ErrorOut, Id, Pagination, RefusedOut, edition_or_404
 from wuxiao.common.permissions import allowed
 from wuxiao.competitions.models import Edition
 
@@ -128,10 +127,7 @@ ANSWERS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: RefusedOut}
 def _edition(request: HttpRequest, slug: str) -> Edition:
     if not allowed(request.auth, "review.manage"):
         raise HttpError(403, str(MANAGE_FORBIDDEN))
-    edition = Edition.objects.filter(slug=slug).first()
-    if edition is None:
-        raise HttpError(404, str(msg.EDITION_NOT_FOUND))
-    return edition
+    return edition_or_404(slug)
 
 
 def _run(run) -> dict:

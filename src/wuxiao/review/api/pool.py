@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut
+from wuxiao.api_common import ErrorOut, Id, PageNumber, RefusedOut, edition_or_404
 from wuxiao.common.exceptions import InvalidInput
 from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
@@ -151,7 +151,7 @@ def _iso(value) -> str | None:
 
 def _edition(request, slug) -> Edition:
     require(request.auth, "review.manage")
-    return get_object_or_404(Edition, slug=slug)
+    return edition_or_404(slug)
 
 
 def _expert(expert: Expert) -> dict:

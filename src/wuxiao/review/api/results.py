@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from wuxiao import api_messages as msg
-from wuxiao.api_common import ErrorOut, Id, RefusedOut
+from wuxiao.api_common import ErrorOut, Id, RefusedOut, edition_or_404
 from wuxiao.common.permissions import allowed
 from wuxiao.competitions.models import Edition
 
@@ -135,10 +134,7 @@ def _finite(value: float) -> float | None:
 def _edition(request: HttpRequest, slug: str) -> Edition:
     if not allowed(request.auth, "review.manage"):
         raise HttpError(403, str(RESULTS_FORBIDDEN))
-    edition = Edition.objects.filter(slug=slug).first()
-    if edition is None:
-        raise HttpError(404, str(msg.EDITION_NOT_FOUND))
-    return edition
+    return edition_or_404(slug)
 
 
 @router.get("/{slug}/results", response={200: ResultsOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
-from wuxiao.api_common import ErrorOut, Id, InvalidOut, RefusedOut
+from wuxiao.api_common import ErrorOut, Id, InvalidOut, RefusedOut, edition_or_404
 from wuxiao.common.permissions import allowed, require
 from wuxiao.competitions.models import Edition
 
@@ -179,10 +179,7 @@ class ProgressOut(Schema):
 
 
 def _edition(slug: str) -> Edition:
-    edition = Edition.objects.filter(slug=slug).first()
-    if edition is None:
-        raise HttpError(404, str(msg.EDITION_NOT_FOUND))
-    return edition
+    return edition_or_404(slug)
 
 
 def _rubric(edition) -> dict:
