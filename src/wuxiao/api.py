@@ -22,6 +22,7 @@ from wuxiao.competitions.api import router as competitions_router
 from wuxiao.documents.api import router as documents_router
 from wuxiao.entries.api import router as entries_router
 from wuxiao.orgs.api import router as orgs_router
+from wuxiao.finals.api import router as finals_router
 from wuxiao.review.api import router as second_round_router
 from wuxiao.screening.api import router as screening_router
 from wuxiao.screening.api_review import router as review_router
@@ -78,6 +79,7 @@ api.add_router("/", documents_router)
 api.add_router("/", screening_router)
 api.add_router("/", review_router)
 api.add_router("/review/", second_round_router)
+api.add_router("/finals/", finals_router)
 
 
 @api.exception_handler(AuthenticationError)

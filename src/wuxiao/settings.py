@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "wuxiao.documents",
     "wuxiao.screening",
     "wuxiao.review",
+    "wuxiao.finals",
     "wuxiao.awards",
     "wuxiao.notifications",
     "wuxiao.demo",
