@@ -8,4 +8,7 @@ class FinalsConfig(AppConfig):
     verbose_name = _("Final round")
 
     def ready(self):
-        from . import rules  # noqa: F401  (registers the permissions)
+        from . import dashboard, rules  # noqa: F401  (rules registers the permissions)
+
+        # The office's panel (the stage's steps) and the expert's (sessions to judge, visits) on the dashboard.
+        dashboard.register()

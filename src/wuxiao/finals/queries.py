@@ -72,3 +72,38 @@ def approved_ranking(edition) -> FinalRanking | None:
     """The newest approved final ranking (R10): what the awards stage allocates prizes from."""
     return (FinalRanking.objects.filter(edition=edition, status=RankingStatus.APPROVED)
             .order_by("-approved_at", "-id").first())
+
+
+def stage_overview(edition) -> dict:
+    """Where the edition's final round stands, step by step, for the office's hub and dashboard (a fixed
+    number of queries whatever the size)."""
+    from django.db.models import Count, Q
+
+    from .models import RoadshowMaterial, Slot, SiteVisit
+
+    sessions = RoadshowSession.objects.filter(edition=edition).aggregate(
+        n=Count("id"), published=Count("id", filter=Q(order_published_at__isnull=False)))
+    slots = Slot.objects.filter(session__edition=edition).aggregate(
+        n=Count("id"), locked=Count("id", filter=Q(locked_at__isnull=False)))
+    criteria = dict(FinalCriterion.objects.filter(edition=edition).values("stage").annotate(n=Count("id"))
+                    .values_list("stage", "n"))
+    visits = SiteVisit.objects.filter(edition=edition, cancelled_at__isnull=True).aggregate(
+        n=Count("id"), scheduled=Count("id", filter=Q(visit_date__isnull=False)),
+        locked=Count("id", filter=Q(locked_at__isnull=False)))
+    return {
+        "finalists": finalists(edition).count(),
+        "sessions": sessions["n"],
+        "sessions_published": sessions["published"],
+        "slots": slots["n"],
+        "slots_locked": slots["locked"],
+        "roadshow_criteria": criteria.get(FinalStage.ROADSHOW, 0),
+        "site_criteria": criteria.get(FinalStage.SITE, 0),
+        "material_entries": (RoadshowMaterial.objects.filter(entry__edition=edition, replaced_at__isnull=True)
+                             .values("entry_id").distinct().count()),
+        "visits": visits["n"],
+        "visits_scheduled": visits["scheduled"],
+        "visits_locked": visits["locked"],
+        "ranking": FinalRanking.objects.filter(edition=edition).first(),
+        "approved_ranking": approved_ranking(edition),
+        "settings": final_settings(edition),
+    }

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The final round's hub (the office's entry point) and the expert's page of their sessions and visits."""
 
-urlpatterns = []
+from django.urls import path
+
+from . import views_hub
+
+urlpatterns = [
+    path("expert/", views_hub.expert_home, name="expert_home"),
+    path("<slug:slug>/", views_hub.home, name="home"),
+]
