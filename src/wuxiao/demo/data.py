@@ -4,6 +4,7 @@ transition function so each has its history.
 """
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +21,7 @@ from wuxiao.notifications.services import in_app_only
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus, UnitKind
 from wuxiao.orgs.refdata import COMMITTEE_OFFICE_NAME, load_zhengzhou_units
 
+from .finals_data import FINAL_COMPLETERS, FINAL_ENTRIES, JUDGES, SESSIONS, VISITORS
 from .second_round_data import (
     EXPERT_DECLINE_REASON,
     EXPERTS,
@@ -344,6 +346,8 @@ def _load_demo(now=None) -> dict:
         created["entries"] += _handed_over_batch(practice, users)
     if not practice.experts.exists():
         created["entries"] += _second_round(practice, users, now)
+    if not practice.roadshow_sessions.exists():
+        created["entries"] += _final_round(practice, users, now)
     return created
 
 
@@ -501,6 +505,127 @@ def _second_round(practice: Edition, users: dict, now=None) -> int:
                 confirm_no_conflict=True, submit=not (username == "expert" and k == 2))
     services_results.propose_finalist_list(actor=office, edition=practice)
     return len(SECOND_ROUND_ENTRIES)
+
+
+def _final_round(practice: Edition, users: dict, now=None) -> int:
+    """The practice edition's final round (R8–R10), as the office, the judges and the visiting experts would have
+    run it through the pages: more finalists, the default rubric, two roadshow sessions with their drawn and
+    published order — the first held yesterday, every presentation scored, locked and revealed; the second
+    today, ready for the console — and the site visits of the first session's best, one scored on site."""
+    from wuxiao.finals import services_live, services_schedule, services_site
+    from wuxiao.finals.models import FinalStage, SiteVisit
+    from wuxiao.finals.queries import final_rubric
+    from wuxiao.review.models import Expert
+
+    now = now or timezone.now()
+    office, recommender = users["office"], users["jinshui"]
+    declarers = {"郑州宇航精密机械有限公司（演示）": users["yuhang"], "郑州市某供水服务中心（演示）": users["gongshui"],
+                 "郑州热力供应有限公司（演示）": users["reli"], "郑州城轨运营维保有限公司（演示）": users["chenggui"]}
+    categories = list(practice.categories.all())
+    forms = list(practice.presentation_forms.values_list("pk", flat=True)[:1])
+    exclusions = list(practice.exclusions.values_list("pk", flat=True))
+    taken = set(Entry.objects.filter(edition=practice, recommending_unit=_unit("金水区总工会"))
+                .exclude(recommendation_rank=None).values_list("recommendation_rank", flat=True))
+    free = iter(r for r in range(1, practice.recommendation_quota + 1) if r not in taken)
+    finalists = list(Entry.objects.filter(edition=practice, status=EntryStatus.FINALIST).order_by("pk"))
+    for i, (title, unit_name, code, _texts) in enumerate(FINAL_ENTRIES):
+        unit, declarer = _unit(unit_name), declarers[unit_name]
+        entry = Entry.objects.create(edition=practice, declaring_unit=unit, recommending_unit=unit.parent, title=title,
+                                     category=categories[(i + 1) % len(categories)], created_by=declarer)
+        first = FINAL_COMPLETERS[i]
+        completers = [{"name": first, "age": 33 + i, "post": "高级技师", "workplace": unit_name,
+                       "phone": f"1390373{i:04d}"},
+                      {"name": f"{first[0]}助理", "age": 28, "post": "技师", "workplace": unit_name,
+                       "phone": f"1380373{i:04d}"}]
+        save_entry(actor=declarer, entry=entry, fields=demo_form(title, unit_name), industry_code=code,
+                   presentation_form_ids=forms, completers=completers,
+                   exclusion_answers={pk: False for pk in exclusions})
+        transition_entry(entry=entry, action=Action.SUBMIT, actor=declarer)
+        transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommender,
+                         data={"opinion": "同意推荐。该成果已在本单位推广应用。", "rank": next(free)})
+        reason, data = ACTION_INPUT[Action.ACCEPT]
+        transition_entry(entry=entry, action=Action.ACCEPT, actor=office, reason=reason, data=data)
+        _decided_by_finalist_list(entry, True, office)
+        transition_entry(entry=entry, action=Action.SELECT_FINALIST, actor=office)
+        finalists.append(entry)
+
+    services_schedule.update_final_settings(actor=office, edition=practice, values={
+        "material_deadline": now + dt.timedelta(days=1)})
+    for stage in (FinalStage.ROADSHOW, FinalStage.SITE):
+        services_schedule.use_default_rubric(actor=office, edition=practice, stage=stage)
+    seats = {e.user.username: e for e in Expert.objects.filter(edition=practice, user__isnull=False)
+             .select_related("user")}
+    today = timezone.localtime(now).replace(minute=0, second=0, microsecond=0)
+    half = (len(finalists) + 1) // 2
+    sessions = []
+    for (name, days, hour, venue), group in zip(SESSIONS, (finalists[:half], finalists[half:])):
+        session = services_schedule.create_session(
+            actor=office, edition=practice, name=name, venue=venue,
+            starts_at=today.replace(hour=hour) + dt.timedelta(days=days))
+        for username in JUDGES:
+            services_schedule.add_judge(actor=office, session=session, expert=seats[username])
+        services_schedule.add_finalists(actor=office, session=session, entry_ids=[e.pk for e in group])
+        services_schedule.run_draw(actor=office, session=session, seed=20251200 + days + 2)
+        services_schedule.publish_order(actor=office, session=session)
+        sessions.append(session)
+
+    # Yesterday's session, as the console ran it: each presentation presented, questioned, scored by the three
+    # judges on their phones, locked and revealed.
+    held = sessions[0]
+    services_live.start_session(actor=office, session=held)
+    criteria = final_rubric(practice, FinalStage.ROADSHOW)
+    merit = [86, 91, 78, 83, 88, 80]
+    for k, slot in enumerate(held.slots.order_by("position")):
+        services_live.choose_slot(actor=office, session=held, slot=slot)
+        slot = services_live.start_presentation(actor=office, slot=slot)
+        slot = services_live.end_presentation(actor=office, slot=slot)
+        if slot.phase == "qa":
+            slot = services_live.end_qa(actor=office, slot=slot)
+        if slot.phase != "scoring":
+            slot = services_live.open_scoring(actor=office, slot=slot)
+        for j, username in enumerate(JUDGES):
+            total = merit[k % len(merit)] + (j * 3) % 5 - 2 + (4 if j == 1 and k == 0 else 0)
+            services_live.submit_score(judge_user=users[username], session=held, slot_id=slot.pk,
+                                       items=_split_points(total, criteria), idempotency_key=uuid.uuid4())
+        slot = services_live.lock_scores(slot, actor=office)
+        services_live.reveal_scores(actor=office, slot=slot)
+    services_live.end_session(actor=office, session=held)
+
+    # The site visits of the held session's finalists (the top N by roadshow score so far): two scheduled,
+    # the first scored on site by both visiting experts and locked.
+    services_site.create_proposed_visits(actor=office, edition=practice)
+    visits = list(SiteVisit.objects.filter(edition=practice).select_related("entry__declaring_unit")
+                  .order_by("pk"))
+    site_criteria = final_rubric(practice, FinalStage.SITE)
+    for n, visit in enumerate(visits[:2]):
+        unit = visit.entry.declaring_unit
+        services_site.schedule_visit(
+            actor=office, visit=visit, visit_date=timezone.localdate(now) + dt.timedelta(days=3 + n),
+            start_time=dt.time(9 + 2 * n, 30), address=unit.address or "郑州市金水区花园路100号",
+            contact_name="张工", contact_phone="13700000005", notes="请准备现场演示和近一年的运行记录。",
+            experts=[seats[username] for username in VISITORS])
+        if n == 0:
+            for j, username in enumerate(VISITORS):
+                services_site.submit_site_score(
+                    user=users[username], visit=visit, items=_split_points(84 + 3 * j, site_criteria),
+                    comment="现场运行稳定，与申报材料一致。", idempotency_key=uuid.uuid4())
+            services_site.lock_visit(actor=office, visit=visit)
+    return len(FINAL_ENTRIES)
+
+
+def final_round_addresses() -> dict | None:
+    """Where to try today's live session: its console, big screen and the judges (printed after the logins)."""
+    from django.urls import reverse
+
+    from wuxiao.finals.models import RoadshowSession
+
+    session = (RoadshowSession.objects.filter(edition__slug=PRACTICE_SLUG, started_at__isnull=True)
+               .order_by("starts_at").first())
+    if session is None:
+        return None
+    return {"session": session.name, "console": reverse("finals:console", args=[session.pk]),
+            "screen": reverse("finals:screen", args=[session.screen_token]),
+            "judge": reverse("finals:judge", args=[session.pk]), "judges": JUDGES}
 
 
 def _split_points(total: int, criteria) -> dict:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from wuxiao.demo.data import DEMO_PASSWORD, load_demo, logins
+from wuxiao.demo.data import DEMO_PASSWORD, final_round_addresses, load_demo, logins
 
 
 class Command(BaseCommand):
@@ -16,5 +16,12 @@ class Command(BaseCommand):
             self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}，可用用户名或手机号登录）：")
             for role, username, mobile, unit in logins():
                 self.stdout.write(f"  {role:<12} {username:<10} {mobile}  {unit}")
+            live = final_round_addresses()
+            if live:
+                self.stdout.write("")
+                self.stdout.write(f"决赛路演现场评分（{live['session']}），可并排打开：")
+                self.stdout.write(f"  控制台（以 office 登录）  {settings.SITE_URL}{live['console']}")
+                self.stdout.write(f"  大屏（无需登录）         {settings.SITE_URL}{live['screen']}")
+                self.stdout.write(f"  评委手机（以 {'、'.join(live['judges'])} 登录） {settings.SITE_URL}{live['judge']}")
             self.stdout.write("")
             self.stdout.write(f"打开 {settings.SITE_URL}/")
