@@ -20,7 +20,7 @@ from . import queries_schedule as q
 from . import services_schedule as services
 from .exports_schedule import RunningOrderPdf, ScoreSheetsPdf
 from .forms_schedule import CriterionForm, FinalistsForm, FinalSettingsForm, JudgeForm, SessionForm
-from .models import FinalCriterion, FinalStage, SessionJudge, Slot
+from .models import FinalCriterion, FinalSettings, FinalStage, SessionJudge, Slot
 from .queries import final_rubric, final_settings
 
 
@@ -60,7 +60,8 @@ def settings_page(request, slug):
     edition = _edition(request, slug)
     if request.method == "GET":
         return _settings_page(request, edition)
-    form = FinalSettingsForm(request.POST, instance=final_settings(edition))
+    # The form checks a copy: a valid form writes into its instance, and the service compares with the stored row.
+    form = FinalSettingsForm(request.POST, instance=FinalSettings.objects.get(pk=final_settings(edition).pk))
     if form.is_valid():
         services.update_final_settings(actor=request.user, edition=edition,
                                        values={f: form.cleaned_data[f] for f in form.Meta.fields})
