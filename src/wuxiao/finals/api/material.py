@@ -5,6 +5,7 @@ import datetime as dt
 from functools import wraps
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
@@ -47,7 +48,8 @@ class FinalSessionMaterialOut(Schema):
 
 def _out(m: RoadshowMaterial) -> dict:
     return {"id": m.pk, "entry_id": m.entry_id, "kind": m.kind, "name": m.original_name, "size": m.size,
-            "uploaded_at": m.uploaded_at, "replaced_at": m.replaced_at}
+            "uploaded_at": timezone.localtime(m.uploaded_at),
+            "replaced_at": timezone.localtime(m.replaced_at) if m.replaced_at else None}
 
 
 def _entry(request, entry_id: int) -> Entry:

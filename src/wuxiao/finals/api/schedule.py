@@ -146,6 +146,11 @@ class FinalDrawCheckOut(FinalDrawOut):
     in_force: bool = Field(description="The session's order is still the drawn one.")
 
 
+def _local(value):
+    """Times are answered in Beijing time (with their offset), like the rest of the API."""
+    return timezone.localtime(value) if value is not None else None
+
+
 def _office(request, slug: str):
     require(request.auth, "finals.manage", message=MANAGE_FORBIDDEN)
     return edition_or_404(slug)
@@ -161,7 +166,7 @@ def _session(request, session_id: int):
 
 def _settings_out(edition) -> dict:
     s = final_settings(edition)
-    return {"material_deadline": s.material_deadline, "qa_minutes": s.qa_minutes,
+    return {"material_deadline": _local(s.material_deadline), "qa_minutes": s.qa_minutes,
             "changeover_minutes": s.changeover_minutes, "trim_extremes": s.trim_extremes,
             "roadshow_weight": s.roadshow_weight, "site_weight": s.site_weight, "unvisited_rule": s.unvisited_rule,
             "show_running_ranking": s.show_running_ranking, "roadshow_minutes": edition.roadshow_minutes}
@@ -174,10 +179,10 @@ def _rubric_out(edition, stage) -> dict:
 
 
 def _session_out(session, slots=None, judges=None) -> dict:
-    out = {"id": session.pk, "name": session.name, "starts_at": session.starts_at, "venue": session.venue,
+    out = {"id": session.pk, "name": session.name, "starts_at": _local(session.starts_at), "venue": session.venue,
            "group_category_id": session.group_category_id, "group_industry_code": session.group_industry_id,
-           "order_method": session.order_method, "draw_seed": session.draw_seed, "draw_at": session.draw_at,
-           "order_published_at": session.order_published_at,
+           "order_method": session.order_method, "draw_seed": session.draw_seed, "draw_at": _local(session.draw_at),
+           "order_published_at": _local(session.order_published_at),
            "slots": getattr(session, "n_slots", None), "judges": getattr(session, "n_judges", None)}
     if slots is not None:
         out["slot_list"] = [_slot_out(s) for s in slots]
@@ -190,7 +195,7 @@ def _slot_out(slot: Slot) -> dict:
     e = slot.entry
     return {"id": slot.pk, "position": slot.position, "entry_id": e.pk, "title": e.title,
             "declaring_unit": e.declaring_unit.name, "category": e.category.name if e.category_id else "",
-            "planned_start": slot.planned_start, "notified_at": slot.notified_at}
+            "planned_start": _local(slot.planned_start), "notified_at": _local(slot.notified_at)}
 
 
 def _judge_out(judge: SessionJudge) -> dict:
@@ -383,7 +388,7 @@ def order_group(request: HttpRequest, session_id: Id):
 
 def _draw_out(session) -> dict:
     result = session.draw_result or {}
-    return {"seed": session.draw_seed, "drawn_at": session.draw_at, "input": result.get("input", []),
+    return {"seed": session.draw_seed, "drawn_at": _local(session.draw_at), "input": result.get("input", []),
             "output": result.get("output", [])}
 
 
