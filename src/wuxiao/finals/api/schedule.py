@@ -31,6 +31,9 @@ RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 WRITE_RESPONSES = {409: RefusedOut, 422: InvalidOut, **RESPONSES}
 Minutes = Annotated[int, Field(ge=0, le=60)]
 Weight = Annotated[Decimal, Field(ge=0, le=10, max_digits=4, decimal_places=2)]
+# A competition's day lies in these years: far-off ones have offsets (LMT) that are no valid date-time in answers.
+Moment = Annotated[dt.datetime, Field(ge=dt.datetime(2000, 1, 1), le=dt.datetime(2100, 1, 1),
+                                      description="With its offset; without one it is read as Beijing time.")]
 
 
 class FinalSettingsOut(Schema):
@@ -46,7 +49,7 @@ class FinalSettingsOut(Schema):
 
 
 class FinalSettingsIn(Schema):
-    material_deadline: dt.datetime | None = None
+    material_deadline: Moment | None = None
     qa_minutes: Minutes = 3
     changeover_minutes: Minutes = 1
     trim_extremes: bool = True
@@ -79,7 +82,7 @@ class FinalCriterionIn(Schema):
 
 class FinalSessionIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    starts_at: dt.datetime = Field(description="With its offset; without one it is read as Beijing time.")
+    starts_at: Moment
     venue: str = Field(..., min_length=1, max_length=200)
     group_category_id: Id | None = None
     group_industry_code: str | None = Field(None, max_length=4)
