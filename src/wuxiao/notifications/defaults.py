@@ -28,7 +28,9 @@ EVENT_VARIABLES = {"unit.deadline_extension": ("edition", "until"), "unit.batch_
                    # review: scoring
                    "review.reminder": ("expert", "count"),
                    "review.conflict_declared": ("expert", "count"),
-                   "review.assignment_published": ("edition", "count", "expert")}
+                   "review.assignment_published": ("edition", "count", "expert"),
+                   # finals
+                   "finals.slot_published": ("session", "venue", "position", "planned_start")}
 VARIABLE_LABELS = {
     "entry_title": _("title of the entry"),
     "declaring_unit": _("declaring unit"),
@@ -49,6 +51,11 @@ VARIABLE_LABELS = {
     "titles": _("titles of the entries"),
     "expert": _("name of the expert"),
     "url": _("link to the page"),
+    # finals
+    "session": _("roadshow session"),
+    "venue": _("venue"),
+    "position": _("place in the running order"),
+    "planned_start": _("planned start (Beijing time)"),
 }
 
 _OPEN = _("Open it: {{ url }}")
@@ -167,6 +174,12 @@ _EVENTS = [
      _("You have {{ count }} entries to review ({{ edition }})"),
      _body(_("Dear {{ expert }}, the committee office has assigned you {{ count }} entries to review in the second "
              "round of {{ edition }}. They are in your expert workspace."))),
+    # finals: the running order of a roadshow session is published (R8).
+    ("finals.slot_published", _("Roadshow slot published"),
+     _("Roadshow of “{{ entry_title }}”: {{ planned_start }}, {{ venue }}"),
+     _body(_("The entry “{{ entry_title }}” ({{ declaring_unit }}) presents in the final round of {{ edition }}: "
+             "session “{{ session }}”, place {{ position }} in the running order, planned start {{ planned_start }} "
+             "(Beijing time), at {{ venue }}. Please upload the roadshow material before its deadline."))),
 ]
 
 EVENTS: dict[str, tuple] = {key: (label, subject, body) for key, label, subject, body in _EVENTS}
