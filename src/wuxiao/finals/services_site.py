@@ -30,6 +30,7 @@ PHONE_WRONG = _("Enter a mobile number (e.g. 13812345678) or a landline with are
 SECOND_SCORE = _("You have already scored this visit; a score is given once. Ask the committee office if it must be "
                  "corrected.")
 PHOTO_MAX_BYTES = 15 * 1024 * 1024
+PHOTO_TOO_LARGE = _("The photo is larger than 15 MB.")
 
 
 def _check_office(actor) -> None:
@@ -279,7 +280,7 @@ def add_site_photo(*, user, visit: SiteVisit, upload, idempotency_key, caption: 
     if upload is None:
         raise Refused(_("Please choose a photo."), field="photo")
     if upload.size > PHOTO_MAX_BYTES:
-        raise Refused(_("The photo is larger than 15 MB."), field="photo")
+        raise Refused(PHOTO_TOO_LARGE, field="photo")
     name = clean_name(upload.name)
     ext = extension(name)
     if not ext:  # a camera's blob without a name: judge by the content

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
 from wuxiao.common.permissions import allowed, permission_required, require
+from wuxiao.common.uploads import LimitedUploadHandler, receives_file, upload_refusal
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
 from wuxiao.entries.models import Entry
@@ -303,11 +304,19 @@ def visit_score_submit(request, pk):
     return JsonResponse({**_score_json(score, visit), "created": created}, status=201 if created else 200)
 
 
+def _photo_handler(request):
+    return LimitedUploadHandler(request, max_bytes=services.PHOTO_MAX_BYTES, message=services.PHOTO_TOO_LARGE)
+
+
 @login_required
 @require_POST
+@receives_file(_photo_handler)
 def visit_photo_submit(request, pk):
     """The phone's outbox posts a photo here (multipart, with the idempotency key); answers JSON."""
     visit = _expert_visit(request, pk)
+    refused = upload_refusal(request)
+    if refused:
+        return JsonResponse({"message": str(refused), "field": "photo"}, status=413)
     try:
         photo, created = services.add_site_photo(
             user=request.user, visit=visit, upload=request.FILES.get("photo"),

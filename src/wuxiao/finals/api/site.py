@@ -6,19 +6,21 @@ is 409 with its message and field, a wrong input 422."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import wraps
 import uuid
 from decimal import Decimal
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
-from ninja.files import UploadedFile
 
 from wuxiao.api_common import ErrorOut, Id, RefusedOut, edition_or_404
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.permissions import allowed
+from wuxiao.common.uploads import LimitedUploadHandler, upload_refusal
 from wuxiao.common.validators import is_landline, is_mobile
 from wuxiao.entries.models import Entry
 
@@ -288,13 +290,43 @@ def site_score(request: HttpRequest, visit_id: Id, payload: FinalSiteScoreIn):
     return (201 if created else 200), _score_out(score, created, visit.locked_at is not None)
 
 
+PHOTO_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["photo", "idempotency_key"],
+    "properties": {"photo": {"type": "string", "format": "binary"},
+                   "idempotency_key": {"type": "string", "format": "uuid"},
+                   "caption": {"type": "string", "maxLength": 200}}}}}}}
+
+
+def _limit_photo_before_auth(run):
+    """Set the photo's size limit before ninja authenticates: a session's CSRF check reads the body."""
+
+    @wraps(run)
+    def wrapper(request: HttpRequest, **kwargs):
+        request.upload_handlers = [LimitedUploadHandler(request, max_bytes=services.PHOTO_MAX_BYTES,
+                                                        message=services.PHOTO_TOO_LARGE)]
+        return run(request, **kwargs)
+
+    return wrapper
+
+
 @router.post("/site-visits/{visit_id}/photos",
-             response={200: FinalSitePhotoOut, 201: FinalSitePhotoOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                       409: RefusedOut},
-             url_name="finals_site_photo", summary="A photo taken on site (a JPEG, PNG or WebP picture), once per key")
-def site_photo(request: HttpRequest, visit_id: Id, idempotency_key: Form[uuid.UUID],
-               photo: File[UploadedFile], caption: Form[str] = ""):
+             response={200: FinalSitePhotoOut, 201: FinalSitePhotoOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut,
+                       404: ErrorOut, 409: RefusedOut, 413: ErrorOut},
+             url_name="finals_site_photo", openapi_extra=PHOTO_BODY,
+             summary="A photo taken on site (multipart `photo`: a JPEG, PNG or WebP picture), once per key",
+             description="`idempotency_key` (a UUID, in the form or the Idempotency-Key header): the same key again "
+                         "returns the photo the first request stored. A file that is not a picture: 409 with the "
+                         "message beside `photo`.")
+@decorate_view(_limit_photo_before_auth)
+def site_photo(request: HttpRequest, visit_id: Id):
     visit = _expert_visit(request, visit_id)
-    found, created = services.add_site_photo(user=request.auth, visit=visit, upload=photo,
-                                             idempotency_key=idempotency_key, caption=caption[:200])
+    refused = upload_refusal(request)
+    if refused:
+        raise HttpError(413, str(refused))
+    upload = request.FILES.get("photo")
+    if upload is None or not upload.size:
+        raise InvalidInput({"photo": [str(_("Please choose a photo."))]})
+    key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key") or ""
+    found, created = services.add_site_photo(user=request.auth, visit=visit, upload=upload, idempotency_key=key,
+                                             caption=request.POST.get("caption", "")[:200])
     return (201 if created else 200), _photo_out(found, created)
