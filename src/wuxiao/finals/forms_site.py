@@ -28,9 +28,9 @@ class LockForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     visit_date = forms.DateField(label=_("Date of the visit"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}),
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  error_messages={"invalid": _("Enter a date such as 2025-11-20.")})
-    start_time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+    start_time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                  error_messages={"invalid": _("Enter a time such as 09:30.")})
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)
@@ -41,7 +41,7 @@ class ScheduleForm(forms.Form):
                                              widget=forms.CheckboxSelectMultiple,
                                              error_messages={"invalid_choice": _("Only accepted experts of this "
                                                                                  "edition's pool can visit.")})
-    notes = forms.CharField(label=_("Notes"), max_length=2000, required=False,
+    notes = forms.CharField(label=_("Notes for the visit"), max_length=2000, required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, experts_queryset, **kwargs):

@@ -50,7 +50,9 @@ def _visits_page(request, edition, *, select_form=None, status=200):
         "withdrawn": list(sq.visits(edition, cancelled=True)), "days": sq.visit_days(edition),
         "select_form": select_form or SelectForm(initial={"entry": request.GET.get("entry", "")}),
         "to_create": sum(1 for c in found.candidates if c.proposed and c.visit is None),
-        "border_open": [c for c in found.border if c.visit is None],
+        # The border still open: places left there and tied entries not decided yet.
+        "border_open": (found.seats_at_border > sum(1 for c in found.border if c.visit is not None)
+                        and [c for c in found.border if c.visit is None]),
     }, status=status)
 
 

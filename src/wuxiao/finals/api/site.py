@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
@@ -287,7 +287,7 @@ def site_score(request: HttpRequest, visit_id: Id, payload: FinalSiteScoreIn):
     score, created = services.submit_site_score(user=request.auth, visit=visit, items=payload.items,
                                                 comment=payload.comment, idempotency_key=payload.idempotency_key)
     visit.refresh_from_db(fields=["locked_at"])
-    return (201 if created else 200), _score_out(score, created, visit.locked_at is not None)
+    return Status(201 if created else 200, _score_out(score, created, visit.locked_at is not None))
 
 
 PHOTO_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
@@ -329,4 +329,4 @@ def site_photo(request: HttpRequest, visit_id: Id):
     key = request.POST.get("idempotency_key") or request.headers.get("Idempotency-Key") or ""
     found, created = services.add_site_photo(user=request.auth, visit=visit, upload=upload, idempotency_key=key,
                                              caption=request.POST.get("caption", "")[:200])
-    return (201 if created else 200), _photo_out(found, created)
+    return Status(201 if created else 200, _photo_out(found, created))

@@ -27,6 +27,7 @@
   function showState(name, message) {
     stateLine.setAttribute("data-state", name);
     stateLine.textContent = word("score") + "：" + word(name) + (message ? "（" + message + "）" : "");
+    if (name === "locked" && camera) camera.disabled = true;  // the server refuses photos after the lock
   }
 
   function total() {
