@@ -30,7 +30,8 @@ class ScheduleForm(forms.Form):
     visit_date = forms.DateField(label=_("Date of the visit"), required=False,
                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                  error_messages={"invalid": _("Enter a date such as 2025-11-20.")})
-    start_time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    start_time = forms.TimeField(label=_("Time"), required=False,
+                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                  error_messages={"invalid": _("Enter a time such as 09:30.")})
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     contact_name = forms.CharField(label=_("Contact person"), max_length=50, required=False)

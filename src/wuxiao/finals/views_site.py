@@ -233,7 +233,8 @@ def visit_move(request, slug, pk):
 @require_GET
 def my_visits(request):
     found = list(queries.visits_of_expert(request.user).select_related("entry__declaring_unit", "edition"))
-    scored = set(SiteScore.objects.filter(visit__in=found, expert__user=request.user).values_list("visit_id", flat=True))
+    scored = set(SiteScore.objects.filter(visit__in=found, expert__user=request.user)
+                 .values_list("visit_id", flat=True))
     return render(request, "finals/site/mine.html", {"visits": found, "scored": scored})
 
 
