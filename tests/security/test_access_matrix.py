@@ -190,6 +190,11 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
         # review: assign — a run and a pinned/forbidden pair that do not exist
         "review/<slug:slug>/assignment/runs/<int:pk>/": {"pk": 9 * 10**15},
         "review/<slug:slug>/assignment/rules/<int:pk>/": {"pk": 9 * 10**15},
+        # finals: site visits and ranking (R9, R10) — a visit and a photo that do not exist, the roadshow sheet
+        "finals/<slug:slug>/visits/<int:pk>/": {"pk": 9 * 10**15},
+        "finals/visit/<int:pk>/": {"pk": 9 * 10**15},
+        "finals/visit/photo/<int:pk>": {"pk": 9 * 10**15},
+        "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": {"kind": "roadshow", "fmt": "xlsx"},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -383,6 +388,28 @@ PAGE_ANSWERS = {
     "review/<slug:slug>/finalists/resume": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "review/<slug:slug>/results/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/results/summary.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    # finals: site visits (R9) and the final ranking (R10): the office's pages; the visiting expert's phone pages
+    # answer 404 to anyone who does not visit the (here non-existent) visit
+    "finals/<slug:slug>/ranking/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/<slug:slug>/ranking/approve": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/ranking/compute": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/<slug:slug>/ranking/move": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/visits/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/<slug:slug>/visits/<int:pk>/": ('L 403 403 403 403 403 404 403 404', 'L 403 403 403 403 403 404 403 404'),
+    "finals/<slug:slug>/visits/<int:pk>/lock": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
+    "finals/<slug:slug>/visits/<int:pk>/move": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
+    "finals/<slug:slug>/visits/<int:pk>/withdraw": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
+    "finals/<slug:slug>/visits/create": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/<slug:slug>/visits/route.pdf": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    "finals/<slug:slug>/visits/route/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/<slug:slug>/visits/select": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/visit/<int:pk>/photo": ('L 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 404 404'),
+    "finals/visit/<int:pk>/score/": ('L 404 404 404 404 404 404 404 404', 'L 405 405 405 405 405 405 405 405'),
+    "finals/visit/<int:pk>/score/state": ('L 404 404 404 404 404 404 404 404', 'L 405 405 405 405 405 405 405 405'),
+    "finals/visit/<int:pk>/score/submit": ('L 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 404 404'),
+    "finals/visit/photo/<int:pk>": ('L 404 404 404 404 404 404 404 404', 'L 405 405 405 405 405 405 405 405'),
+    "finals/visits/mine/": ('L 403 403 403 403 403 403 200 403', 'L 403 403 403 403 403 403 405 403'),
 }
 
 
@@ -453,6 +480,14 @@ BODIES = {
     "POST /api/review/{slug}/assignment/second-pass": {"entries": [9 * 10**15], "extra": 2},
     "POST /api/review/{slug}/finalists/change": {"entry": 9 * 10**15, "selected": True, "reason": "并列"},
     "POST /api/review/{slug}/finalists/approve": {"note": "批准"},
+    # finals: site visits and ranking (R9, R10) — an entry or a visit that does not exist, a ranking not computed
+    "POST /api/finals/{slug}/visits/select": {"entry": 9 * 10**15, "reason": "并列"},
+    "POST /api/finals/{slug}/visits/{visit_id}/withdraw": {"reason": "停产"},
+    "POST /api/finals/{slug}/visits/{visit_id}/schedule": {"contact_phone": "13812345678"},
+    "POST /api/finals/{slug}/visits/{visit_id}/lock": {"reason": "缺席"},
+    "POST /api/finals/site-visits/{visit_id}/score": {"items": {}, "idempotency_key": "7d1c2f3e-0000-4000-8000-000000000001"},
+    "POST /api/finals/{slug}/ranking/move": {"entry": 9 * 10**15, "position": 1, "reason": "会议决定"},
+    "POST /api/finals/{slug}/ranking/approve": {"note": "批准"},
 }
 
 
@@ -463,7 +498,8 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
               "{score_id}": 9 * 10**15,  # review: scoring
               "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk,
               "{expert_id}": w["pool"]["expert"].pk, "{conflict_id}": w["pool"]["conflict"].pk,
-              "{run_id}": 9 * 10**15, "{rule_id}": 9 * 10**15}  # review: assign (none exists)
+              "{run_id}": 9 * 10**15, "{rule_id}": 9 * 10**15,  # review: assign (none exists)
+              "{visit_id}": 9 * 10**15}  # finals: a site visit that does not exist
     if path.startswith("/api/review/expert/"):  # the unit's entry in the second round
         values["{entry_id}"] = s["in_review"].pk
     for name, value in values.items():
@@ -568,6 +604,22 @@ API_ANSWERS = {
     "POST /api/review/{slug}/assignment/second-pass": '401 403 403 403 403 403 409 403 409',
     "POST /api/review/{slug}/finalists/approve": '401 403 403 403 403 403 404 403 404',
     "POST /api/review/{slug}/finalists/change": '401 403 403 403 403 403 404 403 404',
+    # finals: site visits and ranking (R9, R10)
+    "GET /api/finals/site-visits/mine": '401 403 403 403 403 403 403 200 403',
+    "GET /api/finals/{slug}/ranking": '401 403 403 403 403 403 404 403 404',
+    "GET /api/finals/{slug}/visits": '401 403 403 403 403 403 200 403 200',
+    "GET /api/finals/{slug}/visits/proposal": '401 403 403 403 403 403 200 403 200',
+    "GET /api/finals/{slug}/visits/{visit_id}/scores": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/site-visits/{visit_id}/photos": '401 404 404 404 404 404 404 404 404',
+    "POST /api/finals/site-visits/{visit_id}/score": '401 404 404 404 404 404 404 404 404',
+    "POST /api/finals/{slug}/ranking/approve": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/ranking/compute": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/{slug}/ranking/move": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/visits/create": '401 403 403 403 403 403 200 403 200',
+    "POST /api/finals/{slug}/visits/select": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/{slug}/visits/{visit_id}/lock": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/visits/{visit_id}/schedule": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/visits/{visit_id}/withdraw": '401 403 403 403 403 403 404 403 404',
 }
 
 
