@@ -3,7 +3,7 @@ site visits with ties at the border, the final ranking with its ties."""
 
 from decimal import Decimal as D
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wuxiao.finals.scoring import competition_ranks, draw_order, final_ranking, propose_top, trimmed_result
@@ -47,6 +47,7 @@ def test_trimmed_result_halves_round_up_and_two_scores_are_averaged_whole():
     assert trimmed_result([]).result is None
 
 
+@settings(deadline=None)  # a busy machine is no failure of the arithmetic
 @given(st.lists(st.decimals(min_value=0, max_value=100, places=1), min_size=3, max_size=15))
 def test_trimmed_result_lies_between_the_extremes(values):
     t = trimmed_result(values)
