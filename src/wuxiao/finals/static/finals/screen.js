@@ -13,11 +13,11 @@
   function render() {
     var slot = current.slot;
     setText("live-phase", slot ? slot.phase_label : "");
-    setText("live-position", slot ? L.position.replace("%s", slot.position) : "");
+    setText("live-position", slot ? L.position.replace("{n}", slot.position) : "");
     setText("live-title", slot ? slot.title : L.none);
     setText("live-unit", slot ? slot.unit : "");
     var scoring = slot && (slot.phase === "scoring" || slot.phase === "locked");
-    setText("live-progress", scoring ? L.progress.replace("%s", slot.scored + "/" + slot.judges) : "");
+    setText("live-progress", scoring ? L.progress.replace("{n}", slot.scored + "/" + slot.judges) : "");
     var scores = slot && slot.scores;
     $("live-scores").hidden = !scores;
     var key = scores ? JSON.stringify(scores) + slot.result : null;
