@@ -40,7 +40,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import deadline_surge  # noqa: E402
-from deadline_surge import free_port, http_caller, percentile, reset_pg, start_server, stop_server  # noqa: E402
+from deadline_surge import (  # noqa: E402
+    free_port,
+    http_caller,
+    percentile,
+    reset_pg,
+    server_cpu,
+    start_server,
+    stop_server,
+)
 
 deadline_surge.PG_DATABASE = "wuxiao_bench_roadshow"  # a database of its own (reset_pg drops and creates it)
 
@@ -130,7 +138,7 @@ def count_scores() -> dict:
 
 # --- The clients ------------------------------------------------------------------------------------------
 
-def run_live(port: int, plan: dict, judges: int, presentations: int) -> dict:
+def run_live(port: int, plan: dict, judges: int, presentations: int, master_pid: int) -> dict:
     call = http_caller(port)
     session = plan["session"]
     base = f"/api/finals/sessions/{session}"
@@ -238,12 +246,18 @@ def run_live(port: int, plan: dict, judges: int, presentations: int) -> dict:
             action(f"/slots/{slot}/reveal")
             time.sleep(SCREEN_POLL)  # the screen shows the revealed scores before the next presentation
 
+    # Warm both workers (imports, first queries) before measuring, as a venue's server is warm by the session.
+    for _ in range(4):
+        call("GET", f"/finals/screen/{plan['screen_token']}/state/")
+        call("GET", f"{base}/state", None, plan["console_token"])
+        call("GET", f"{base}/state", None, plan["judge_tokens"][0])
     threads = [threading.Thread(target=screen_poller, daemon=True)]
     threads += [threading.Thread(target=judge, args=(seat, token), daemon=True)
                 for seat, token in enumerate(plan["judge_tokens"], start=1)]
     for t in threads:
         t.start()
     started = time.perf_counter()
+    cpu_started = server_cpu(master_pid)
     try:
         console()
     except (RunFailed, OSError) as exc:
@@ -254,6 +268,7 @@ def run_live(port: int, plan: dict, judges: int, presentations: int) -> dict:
         for t in threads:
             t.join(timeout=30)
     wall = time.perf_counter() - started
+    cpu = server_cpu(master_pid) - cpu_started
 
     def latencies(seen):
         return [seen[k] - submitted[k] for k in submitted if k in seen]
@@ -261,7 +276,8 @@ def run_live(port: int, plan: dict, judges: int, presentations: int) -> dict:
     return {"seconds": wall, "failures": failures[:10], "failed": len(failures), "submitted": len(submitted),
             "screen": latencies(seen_screen), "console": latencies(seen_console),
             "missed_screen": len([k for k in submitted if k not in seen_screen]),
-            "requests": request_times, "load": os.getloadavg()[0]}
+            "requests": request_times, "load": os.getloadavg()[0], "server_cpu": cpu,
+            "request_count": sum(len(v) for v in request_times.values())}
 
 
 # --- Orchestration ------------------------------------------------------------------------------------
@@ -293,7 +309,7 @@ def run_backend(backend: str, judges: int, presentations: int) -> dict | None:
         port = free_port()
         server = start_server(REPO, env, port, work / "server.log")
         try:
-            result = run_live(port, plan, judges, presentations)
+            result = run_live(port, plan, judges, presentations, server.pid)
         finally:
             stop_server(server)
         result["count"] = child(env, "--count", *sizes)
@@ -325,6 +341,9 @@ def report(label: str, r: dict) -> None:
     print(f"  submit → big screen: {ms(r['screen'])} ({len(r['screen'])} of {r['submitted']} scores seen"
           f"{', ' + str(r['missed_screen']) + ' never seen' if r['missed_screen'] else ''})")
     print(f"  submit → console:    {ms(r['console'])}")
+    print(f"  server CPU (gunicorn workers, from /proc): {r['server_cpu']:.1f} s for {r['request_count']} requests = "
+          f"{r['server_cpu'] / max(1, r['request_count']) * 1000:.1f} ms each, {r['server_cpu'] / r['seconds'] * 100:.0f}% "
+          f"of one core over the run")
     for kind, values in r["requests"].items():
         if values:
             print(f"  request {kind:<11} {ms(values)} ({len(values)})")

@@ -54,6 +54,7 @@ def test_a_score_typed_offline_is_sent_when_the_phone_is_back_and_stored_once(li
         expect(page.locator("#score-form")).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
+        page.screenshot(path="/tmp/live_phone_form.png", full_page=True)
         page.context.set_offline(True)
         type_score(page, w.roadshow_criteria, [26, 21.5, 20, 16])
         expect(page.locator("#score-total")).to_have_text("83.5")

@@ -329,3 +329,26 @@ def test_live_state_is_constant_in_queries(world, committee, clock, django_asser
     version = refresh(world.session).version
     with django_assert_max_num_queries(1):
         assert q.session_version(screen_token=world.session.screen_token) == version
+
+
+def test_judge_sees_their_own_score_state_and_the_screen_the_running_ranking(world, committee, clock):
+    final_settings(world.edition)
+    FinalSettings.objects.filter(edition=world.edition).update(show_running_ranking=True)
+    slot = to_scoring(world, world.session.slots.first(), committee, clock)
+    j1, j2, j3 = world.judges
+    stored, _ = score(world, j1, slot, (27, 22, 22, 17))
+    mine = q.live_state(refresh(world.session), audience=q.JUDGE, judge=j1)["slot"]["my_score"]
+    assert mine == {"state": "received", "total": "88.00", "items": stored.items, "key": str(stored.idempotency_key)}
+    assert q.live_state(refresh(world.session), audience=q.JUDGE, judge=j2)["slot"]["my_score"] is None
+    score(world, j2, slot, (28, 24, 23, 17))
+    score(world, j3, slot, (25, 20, 20, 14))
+    services.lock_scores(slot, actor=committee)
+    assert q.live_state(refresh(world.session), audience=q.JUDGE, judge=j1)["slot"]["my_score"]["state"] == "locked"
+    screen = q.live_state(refresh(world.session), audience=q.SCREEN)
+    assert "scores" not in screen["slot"] and "result" not in screen["slot"]  # not before the reveal
+    assert screen["ranking"] == []
+    services.reveal_scores(actor=committee, slot=slot)
+    screen = q.live_state(refresh(world.session), audience=q.SCREEN)
+    assert screen["ranking"] == [{"rank": 1, "title": world.finalists[0].title,
+                                  "unit": world.finalists[0].declaring_unit.name, "result": "88.00"}]
+    assert "judges" not in screen and "name" not in str(screen["slot"].get("scores"))
