@@ -50,7 +50,7 @@ def _bump(session_id: int) -> None:
 
 def _slot_for_update(slot: Slot) -> Slot:
     """The slot again, row-locked for this transaction (two consoles clicking at once act one after the other)."""
-    return Slot.objects.select_for_update().select_related("session__edition").get(pk=slot.pk)
+    return Slot.objects.select_for_update(of=("self",)).select_related("session__edition").get(pk=slot.pk)
 
 
 def _event(slot: Slot, action: str, actor, reason: str = "", data: dict | None = None) -> SlotEvent:
@@ -386,7 +386,7 @@ def submit_score(*, judge_user, session: RoadshowSession, slot_id: int, items: d
     if found is not None:
         return found, False
     with transaction.atomic():
-        slot = (Slot.objects.select_for_update().select_related("session__edition")
+        slot = (Slot.objects.select_for_update(of=("self",)).select_related("session__edition")
                 .filter(pk=slot_id, session_id=session.pk).first())
         if slot is None:
             raise Refused(_("This presentation is not in this session."))
@@ -421,7 +421,7 @@ def submit_score(*, judge_user, session: RoadshowSession, slot_id: int, items: d
 def use_join_link(*, token: str) -> SessionJudge:
     """Spend a judge's one-time link: returns the seat whose account the phone is then signed in as."""
     now = timezone.now()
-    judge = (SessionJudge.objects.select_for_update().select_related("expert__user", "session__edition")
+    judge = (SessionJudge.objects.select_for_update(of=("self",)).select_related("expert__user", "session__edition")
              .filter(join_token=token).first() if token else None)
     if judge is None:
         raise Refused(_("This link is not valid. Sign in with your account instead."))
@@ -445,7 +445,7 @@ def renew_join_link(*, actor, judge: SessionJudge) -> SessionJudge:
     """Give a judge a new one-time link (the old one, used or not, stops working)."""
     from .models import join_token
 
-    judge = SessionJudge.objects.select_for_update().select_related("session__edition").get(pk=judge.pk)
+    judge = SessionJudge.objects.select_for_update(of=("self",)).select_related("session__edition").get(pk=judge.pk)
     judge.join_token = join_token()
     judge.join_token_used_at = None
     judge.save(update_fields=["join_token", "join_token_used_at"])

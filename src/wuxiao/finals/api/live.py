@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Header, Query, Router, Schema
+from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao import api_messages as msg
@@ -143,7 +143,7 @@ def _console_state(session_id: int) -> dict:
 def state(request: HttpRequest, session_id: Id, v: Annotated[int | None, Query(ge=0, le=2**62)] = None):
     session = _visible(request, session_id)
     if v is not None and v == session.version:
-        return 204, None
+        return Status(204, None)
     if allowed(request.auth, "finals.manage"):
         return q.live_state(session, audience=q.CONSOLE)
     judge = judge_seat(request.auth, session)
@@ -237,7 +237,7 @@ def submit(request: HttpRequest, session_id: Id, slot_id: Id, payload: FinalScor
     score, created = services.submit_score(judge_user=request.auth, session=session, slot_id=slot_id,
                                            items=payload.items, idempotency_key=key, typed_at=payload.typed_at)
     score = RoadshowScore.objects.select_related("slot", "judge").get(pk=score.pk)
-    return (201 if created else 200), _score(score)
+    return Status(201 if created else 200, _score(score))
 
 
 @router.get("/sessions/{session_id}/slots/{slot_id}/scores", response={200: list[FinalScoreOut], **RESPONSES},
