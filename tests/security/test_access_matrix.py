@@ -195,6 +195,10 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
         "finals/visit/<int:pk>/": {"pk": 9 * 10**15},
         "finals/visit/photo/<int:pk>": {"pk": 9 * 10**15},
         "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": {"kind": "roadshow", "fmt": "xlsx"},
+        # finals: live — a session and links that do not exist (tests/finals/test_live_pages.py has the real ones)
+        "finals/session/<int:pk>/": {"pk": 9 * 10**15, "action": "start"},
+        "finals/join/<str:token>/": {"token": "no-such-link"},
+        "finals/screen/<str:token>/": {"token": "no-such-screen"},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -383,6 +387,15 @@ PAGE_ANSWERS = {
     "review/<slug:slug>/finalists/change": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "review/<slug:slug>/finalists/list.pdf": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/finalists/list.xlsx": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    # finals: live (a session that does not exist; tests/finals/test_live_pages.py checks the real ones)
+    "finals/join/<str:token>/": ('404 404 404 404 404 404 404 404 404', '404 404 404 404 404 404 404 404 404'),
+    "finals/judge/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
+    "finals/screen/<str:token>/": ('404 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
+    "finals/screen/<str:token>/state/": ('404 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/console/": ('L 403 403 403 403 403 404 403 404', '405 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/console/<slug:action>/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
+    "finals/session/<int:pk>/judge/": ('L 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/state/": ('403 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/finalists/progress/": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/finalists/propose": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "review/<slug:slug>/finalists/resume": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
@@ -488,6 +501,11 @@ BODIES = {
     "POST /api/finals/site-visits/{visit_id}/score": {"items": {}, "idempotency_key": "7d1c2f3e-0000-4000-8000-000000000001"},
     "POST /api/finals/{slug}/ranking/move": {"entry": 9 * 10**15, "position": 1, "reason": "会议决定"},
     "POST /api/finals/{slug}/ranking/approve": {"note": "批准"},
+    # finals: live (a session that does not exist: the answer is about the caller)
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/lock": {"reason": ""},
+    "POST /api/finals/sessions/{session_id}/scores/{score_id}/clear": {"reason": "误输"},
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/scores": {
+        "items": {}, "idempotency_key": "5f0c8a5e-2f55-4a8e-9f5e-0c1d2e3f4a5b"},
 }
 
 
@@ -499,7 +517,8 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
               "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk,
               "{expert_id}": w["pool"]["expert"].pk, "{conflict_id}": w["pool"]["conflict"].pk,
               "{run_id}": 9 * 10**15, "{rule_id}": 9 * 10**15,  # review: assign (none exists)
-              "{visit_id}": 9 * 10**15}  # finals: a site visit that does not exist
+              "{visit_id}": 9 * 10**15,  # finals: a site visit that does not exist
+              "{session_id}": 9 * 10**15, "{slot_id}": 9 * 10**15}  # finals: live (none exists)
     if path.startswith("/api/review/expert/"):  # the unit's entry in the second round
         values["{entry_id}"] = s["in_review"].pk
     for name, value in values.items():
@@ -620,6 +639,23 @@ API_ANSWERS = {
     "POST /api/finals/{slug}/visits/{visit_id}/lock": '401 403 403 403 403 403 404 403 404',
     "POST /api/finals/{slug}/visits/{visit_id}/schedule": '401 403 403 403 403 403 404 403 404',
     "POST /api/finals/{slug}/visits/{visit_id}/withdraw": '401 403 403 403 403 403 404 403 404',
+    # finals: live (a session that does not exist; tests/finals/test_live_api.py checks the real ones)
+    "GET /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 404 404 404',
+    "GET /api/finals/sessions/{session_id}/state": '401 404 404 404 404 404 404 404 404',
+    "POST /api/finals/sessions/{session_id}/end": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/next": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/scores/{score_id}/clear": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/choose": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/end": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/end-qa": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/lock": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/open-scoring": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/pause": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/resume": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/reveal": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 404 404 404',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/start": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/start": '401 403 403 403 403 403 404 403 404',
 }
 
 

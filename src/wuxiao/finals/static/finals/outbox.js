@@ -20,7 +20,7 @@
 (function () {
   "use strict";
   var DB_NAME = "wuxiao-outbox", STORE = "items", RETRY_MS = 4000;
-  var listeners = [], flushing = null, memory = {}, dbPromise = null;
+  var listeners = [], flushing = null, again = false, memory = {}, dbPromise = null;
 
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -140,11 +140,16 @@
   }
 
   function flush() {
-    if (flushing) return flushing;
+    // An item stored while a pass is under way was not in that pass's list: one more pass follows at once
+    // (it would otherwise wait for the next tick, RETRY_MS later).
+    if (flushing) { again = true; return flushing; }
     flushing = list().then(function (items) {
       var pending = items.filter(function (i) { return i.state !== "refused"; });
       return pending.reduce(function (chain, item) { return chain.then(function () { return send(item); }); }, Promise.resolve());
-    }).catch(function () { /* try again at the next tick */ }).then(function () { flushing = null; });
+    }).catch(function () { /* try again at the next tick */ }).then(function () {
+      flushing = null;
+      if (again) { again = false; return flush(); }
+    });
     return flushing;
   }
 
