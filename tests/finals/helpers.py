@@ -69,8 +69,12 @@ def make_session(edition, finalists, experts, name="第一场", published=True) 
 def final_world(finalists=6, judges=3, edition=None, with_session=True) -> Final:
     """An edition with `finalists` finalists, the rubric, `judges` accepted experts and (by default) one
     published session seating all the experts as judges and all the finalists in order."""
-    edition = edition or factories.EditionFactory()
-    roadshow, site = make_rubric(edition)
+    if edition is None or not FinalCriterion.objects.filter(edition=edition).exists():
+        edition = edition or factories.EditionFactory()
+        roadshow, site = make_rubric(edition)
+    else:
+        roadshow = list(FinalCriterion.objects.filter(edition=edition, stage=FinalStage.ROADSHOW))
+        site = list(FinalCriterion.objects.filter(edition=edition, stage=FinalStage.SITE))
     entries = make_finalists(edition, finalists)
     experts = [make_expert(edition, n) for n in range(judges)]
     session = make_session(edition, entries, experts) if with_session else None
