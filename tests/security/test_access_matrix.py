@@ -102,6 +102,36 @@ def _review_world(edition, a, b, users) -> dict:
     return {"seat": seat, "assignment": assignment}
 
 
+def _finals_world(edition, a, b, users, review) -> dict:
+    """The final round: each unit's entry is a finalist with a slot in one published session whose only judge is
+    the matrix's expert (the second round's seat), who has scored unit A's presentation; a roadshow criterion;
+    each finalist's PPT; each finalist's site visit, unit A's visited by the expert."""
+    from decimal import Decimal
+    import uuid
+
+    from wuxiao.finals.models import (FinalCriterion, RoadshowMaterial, RoadshowScore, RoadshowSession,
+                                      SessionJudge, SiteVisit, Slot, VisitExpert)
+
+    now = timezone.now()
+    session = RoadshowSession.objects.create(edition=edition, name="第一场", venue="报告厅", starts_at=now,
+                                             order_published_at=now)
+    judge = SessionJudge.objects.create(session=session, expert=review["seat"], seat=1)
+    criterion = FinalCriterion.objects.create(edition=edition, stage="roadshow", name="创新性", max_points=30)
+    for position, (side, name) in enumerate(((a, "甲"), (b, "乙")), start=1):
+        side["finalist"] = factories.EntryFactory(edition=edition, declaring_unit=side["decl"],
+                                                  status=EntryStatus.FINALIST, submitted_at=now,
+                                                  recommendation_rank=3, title=f"{name}决赛作品")
+        side["slot"] = Slot.objects.create(session=session, entry=side["finalist"], position=position)
+        side["material"] = RoadshowMaterial.objects.create(
+            edition=edition, entry=side["finalist"], kind="ppt", original_name="路演.pptx", size=3,
+            file=ContentFile(b"ppt", name="roadshow.pptx"))
+        side["visit"] = SiteVisit.objects.create(edition=edition, entry=side["finalist"])
+    RoadshowScore.objects.create(slot=a["slot"], session=session, entry=a["finalist"], judge=judge,
+                                 items={str(criterion.pk): "20"}, total=Decimal(20), idempotency_key=uuid.uuid4())
+    VisitExpert.objects.create(visit=a["visit"], expert=review["seat"])
+    return {"session": session, "judge": judge, "criterion": criterion}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
@@ -121,8 +151,10 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                  "expert": factories.user_with_role(Role.EXPERT), "outsider": factories.UserFactory(),
                  "site_admin": factories.UserFactory(is_superuser=True, is_staff=True)}
         export = ExportJob.objects.create(edition=edition, requested_by=users["committee"])
-        yield {"edition": edition, "A": a, "B": b, "users": users, "export": export,
-               "pool": _pool_world(edition, a, committee), "review": _review_world(edition, a, b, users)}
+        w = {"edition": edition, "A": a, "B": b, "users": users, "export": export,
+             "pool": _pool_world(edition, a, committee), "review": _review_world(edition, a, b, users)}
+        w["finals"] = _finals_world(edition, a, b, users, w["review"])
+        yield w
         transaction.set_rollback(True)
     settings.MEDIA_ROOT = media_root
 
@@ -190,15 +222,22 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
         # review: assign — a run and a pinned/forbidden pair that do not exist
         "review/<slug:slug>/assignment/runs/<int:pk>/": {"pk": 9 * 10**15},
         "review/<slug:slug>/assignment/rules/<int:pk>/": {"pk": 9 * 10**15},
-        # finals: site visits and ranking (R9, R10) — a visit and a photo that do not exist, the roadshow sheet
-        "finals/<slug:slug>/visits/<int:pk>/": {"pk": 9 * 10**15},
-        "finals/visit/<int:pk>/": {"pk": 9 * 10**15},
+        # finals: site visits and ranking (R9, R10) — each unit's visit (the expert visits A's), a photo that does not
+        # exist, the roadshow sheet
+        "finals/<slug:slug>/visits/<int:pk>/": {"pk": s["visit"].pk},
+        "finals/visit/<int:pk>/": {"pk": s["visit"].pk},
         "finals/visit/photo/<int:pk>": {"pk": 9 * 10**15},
         "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": {"kind": "roadshow", "fmt": "xlsx"},
-        # finals: live — a session and links that do not exist (tests/finals/test_live_pages.py has the real ones)
-        "finals/session/<int:pk>/": {"pk": 9 * 10**15, "action": "start"},
+        # finals: the session (both units' finalists, the matrix's expert its judge), its slots, judge, screen;
+        # a join link that does not exist (using a real one signs its judge in)
+        "finals/session/<int:pk>/": {"pk": w["finals"]["session"].pk, "action": "start",
+                                     "judge_pk": w["finals"]["judge"].pk, "slot_pk": s["slot"].pk},
         "finals/join/<str:token>/": {"token": "no-such-link"},
-        "finals/screen/<str:token>/": {"token": "no-such-screen"},
+        "finals/screen/<str:token>/": {"token": w["finals"]["session"].screen_token, "pk": s["material"].pk},
+        "finals/criterion/<int:pk>/": {"pk": w["finals"]["criterion"].pk},
+        "finals/<slug:slug>/settings/rubric/<str:stage>/": {"stage": "roadshow"},
+        "finals/entry/<int:entry_id>/": {"entry_id": s["finalist"].pk, "kind": "ppt"},
+        "finals/material/<int:pk>/": {"pk": s["material"].pk},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -388,14 +427,6 @@ PAGE_ANSWERS = {
     "review/<slug:slug>/finalists/list.pdf": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/finalists/list.xlsx": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
     # finals: live (a session that does not exist; tests/finals/test_live_pages.py checks the real ones)
-    "finals/join/<str:token>/": ('404 404 404 404 404 404 404 404 404', '404 404 404 404 404 404 404 404 404'),
-    "finals/judge/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
-    "finals/screen/<str:token>/": ('404 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
-    "finals/screen/<str:token>/state/": ('404 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
-    "finals/session/<int:pk>/console/": ('L 403 403 403 403 403 404 403 404', '405 405 405 405 405 405 405 405 405'),
-    "finals/session/<int:pk>/console/<slug:action>/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
-    "finals/session/<int:pk>/judge/": ('L 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
-    "finals/session/<int:pk>/state/": ('403 404 404 404 404 404 404 404 404', '405 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/finalists/progress/": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
     "review/<slug:slug>/finalists/propose": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "review/<slug:slug>/finalists/resume": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
@@ -403,24 +434,63 @@ PAGE_ANSWERS = {
     "review/<slug:slug>/results/summary.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     # finals: site visits (R9) and the final ranking (R10): the office's pages; the visiting expert's phone pages
     # answer 404 to anyone who does not visit the (here non-existent) visit
+    # finals (R8–R10): the session of both units' finalists (the matrix's expert judges it and visits unit A's)
+    "finals/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/<slug:slug>/material/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/approve": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "finals/<slug:slug>/ranking/compute": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "finals/<slug:slug>/ranking/move": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/sessions/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/settings/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/settings/rubric/<str:stage>/add": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/settings/rubric/<str:stage>/default": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "finals/<slug:slug>/visits/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
-    "finals/<slug:slug>/visits/<int:pk>/": ('L 403 403 403 403 403 404 403 404', 'L 403 403 403 403 403 404 403 404'),
-    "finals/<slug:slug>/visits/<int:pk>/lock": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
-    "finals/<slug:slug>/visits/<int:pk>/move": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
-    "finals/<slug:slug>/visits/<int:pk>/withdraw": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 404 403 404'),
+    "finals/<slug:slug>/visits/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 302 403 302'),
+    "finals/<slug:slug>/visits/<int:pk>/lock": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/<slug:slug>/visits/<int:pk>/move": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/<slug:slug>/visits/<int:pk>/withdraw": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
     "finals/<slug:slug>/visits/create": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
     "finals/<slug:slug>/visits/route.pdf": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/visits/route/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/visits/select": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
-    "finals/visit/<int:pk>/photo": ('L 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 404 404'),
-    "finals/visit/<int:pk>/score/": ('L 404 404 404 404 404 404 404 404', 'L 405 405 405 405 405 405 405 405'),
-    "finals/visit/<int:pk>/score/state": ('L 404 404 404 404 404 404 404 404', 'L 405 405 405 405 405 405 405 405'),
-    "finals/visit/<int:pk>/score/submit": ('L 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 404 404'),
+    "finals/criterion/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "finals/criterion/<int:pk>/delete": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/criterion/<int:pk>/move": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/entry/<int:entry_id>/material/": ('L 403 200 403 403 403 403 403 403', 'L 405 405 405 405 405 405 405 405'),
+    "finals/entry/<int:entry_id>/material/<str:kind>/upload": ('L 405 405 405 405 405 405 405 405', 'L 403 400 403 403 403 403 403 403'),
+    "finals/entry/<int:entry_id>/slot/": ('L 403 200 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/expert/": ('L 403 403 403 403 403 403 200 403', 'L 405 405 405 405 405 405 405 405'),
+    "finals/join/<str:token>/": ('404 404 404 404 404 404 404 404 404', '404 404 404 404 404 404 404 404 404'),
+    "finals/judge/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
+    "finals/material/<int:pk>/file": ('L 403 200 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/mine/": ('L 200 200 200 200 200 200 200 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/screen/<str:token>/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "finals/screen/<str:token>/presenter/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "finals/screen/<str:token>/presenter/<int:pk>/file": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "finals/screen/<str:token>/state/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/console/": ('L 403 403 403 403 403 200 403 200', '405 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/console/<slug:action>/": ('405 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/delete": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/edit": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/session/<int:pk>/finalists/add": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/session/<int:pk>/judge/": ('L 403 403 403 403 403 403 200 403', '405 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/judges/<int:judge_pk>/remove": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/judges/add": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "finals/session/<int:pk>/material.zip": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/order.pdf": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/order/draw": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/order/group": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/order/publish": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/score-sheets.pdf": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "finals/session/<int:pk>/slots/<int:slot_pk>/remove": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "finals/session/<int:pk>/state/": ('403 403 403 403 403 403 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "finals/visit/<int:pk>/photo": ('L 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 409 404'),
+    "finals/visit/<int:pk>/score/": ('L 404 404 404 404 404 404 200 404', 'L 405 405 405 405 405 405 405 405'),
+    "finals/visit/<int:pk>/score/state": ('L 404 404 404 404 404 404 200 404', 'L 405 405 405 405 405 405 405 405'),
+    "finals/visit/<int:pk>/score/submit": ('L 405 405 405 405 405 405 405 405', 'L 404 404 404 404 404 404 400 404'),
     "finals/visit/photo/<int:pk>": ('L 404 404 404 404 404 404 404 404', 'L 405 405 405 405 405 405 405 405'),
     "finals/visits/mine/": ('L 403 403 403 403 403 403 200 403', 'L 403 403 403 403 403 403 405 403'),
 }
@@ -502,6 +572,16 @@ BODIES = {
     "POST /api/finals/{slug}/ranking/move": {"entry": 9 * 10**15, "position": 1, "reason": "会议决定"},
     "POST /api/finals/{slug}/ranking/approve": {"note": "批准"},
     # finals: live (a session that does not exist: the answer is about the caller)
+    # finals: schedule — a session, a judge or finalist that does not exist, a criterion, the settings
+    "POST /api/finals/{slug}/sessions": {"name": "第二场", "starts_at": "2025-06-01T09:00:00+08:00", "venue": "报告厅"},
+    "PUT /api/finals/sessions/{session_id}": {"name": "第一场", "starts_at": "2025-06-01T09:00:00+08:00",
+                                              "venue": "报告厅"},
+    "POST /api/finals/sessions/{session_id}/judges": {"expert_id": 9 * 10**15},
+    "POST /api/finals/sessions/{session_id}/slots": {"entry_ids": [9 * 10**15]},
+    "POST /api/finals/{slug}/rubric/{stage}/criteria": {"name": "实用性", "max_points": 20},
+    "PUT /api/finals/{slug}/criteria/{criterion_id}": {"name": "创新性", "max_points": 30},
+    "POST /api/finals/{slug}/criteria/{criterion_id}/move": {"up": True},
+    "PUT /api/finals/{slug}/settings": {"qa_minutes": 3},
     "POST /api/finals/sessions/{session_id}/slots/{slot_id}/lock": {"reason": ""},
     "POST /api/finals/sessions/{session_id}/scores/{score_id}/clear": {"reason": "误输"},
     "POST /api/finals/sessions/{session_id}/slots/{slot_id}/scores": {
@@ -517,14 +597,20 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
               "{unit_id}": s["rec"].pk if path.startswith("/api/screening/") else s["decl"].pk,
               "{expert_id}": w["pool"]["expert"].pk, "{conflict_id}": w["pool"]["conflict"].pk,
               "{run_id}": 9 * 10**15, "{rule_id}": 9 * 10**15,  # review: assign (none exists)
-              "{visit_id}": 9 * 10**15,  # finals: a site visit that does not exist
-              "{session_id}": 9 * 10**15, "{slot_id}": 9 * 10**15}  # finals: live (none exists)
+              # finals: the unit's visit, slot and finalist; the one session, judge and criterion
+              "{visit_id}": s["visit"].pk, "{session_id}": w["finals"]["session"].pk, "{slot_id}": s["slot"].pk,
+              "{judge_id}": w["finals"]["judge"].pk, "{criterion_id}": w["finals"]["criterion"].pk,
+              "{stage}": "roadshow"}
     if path.startswith("/api/review/expert/"):  # the unit's entry in the second round
         values["{entry_id}"] = s["in_review"].pk
+    if path.startswith("/api/finals/"):
+        values["{entry_id}"] = s["finalist"].pk
     for name, value in values.items():
         path = path.replace(name, str(value))
     if key == "POST /api/entries/{entry_id}/attachments":
         path += "?kind=photo"
+    if key == "POST /api/finals/entries/{entry_id}/material":
+        path += "?kind=ppt"
     return path
 
 
@@ -624,38 +710,62 @@ API_ANSWERS = {
     "POST /api/review/{slug}/finalists/approve": '401 403 403 403 403 403 404 403 404',
     "POST /api/review/{slug}/finalists/change": '401 403 403 403 403 403 404 403 404',
     # finals: site visits and ranking (R9, R10)
+    # finals: live (a session that does not exist; tests/finals/test_live_api.py checks the real ones)
+    # finals (R8–R10)
+    "DELETE /api/finals/sessions/{session_id}/judges/{judge_id}": '401 403 403 403 403 403 409 403 409',
+    "DELETE /api/finals/sessions/{session_id}/slots/{slot_id}": '401 403 403 403 403 403 409 403 409',
+    "DELETE /api/finals/{slug}/criteria/{criterion_id}": '401 403 403 403 403 403 409 403 409',
+    "GET /api/finals/entries/{entry_id}/material": '401 404 200 404 404 404 200 404 200',
+    "GET /api/finals/sessions/{session_id}": '401 403 403 403 403 403 200 403 200',
+    "GET /api/finals/sessions/{session_id}/draw": '401 403 403 403 403 403 404 403 404',
+    "GET /api/finals/sessions/{session_id}/material": '401 403 403 403 403 403 200 403 200',
+    "GET /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 200 200 200',
+    "GET /api/finals/sessions/{session_id}/state": '401 404 404 404 404 404 200 200 200',
     "GET /api/finals/site-visits/mine": '401 403 403 403 403 403 403 200 403',
     "GET /api/finals/{slug}/ranking": '401 403 403 403 403 403 404 403 404',
+    "GET /api/finals/{slug}/rubric/{stage}": '401 403 403 403 403 403 200 403 200',
+    "GET /api/finals/{slug}/sessions": '401 403 403 403 403 403 200 403 200',
+    "GET /api/finals/{slug}/settings": '401 403 403 403 403 403 200 403 200',
     "GET /api/finals/{slug}/visits": '401 403 403 403 403 403 200 403 200',
     "GET /api/finals/{slug}/visits/proposal": '401 403 403 403 403 403 200 403 200',
-    "GET /api/finals/{slug}/visits/{visit_id}/scores": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/site-visits/{visit_id}/photos": '401 404 404 404 404 404 404 404 404',
-    "POST /api/finals/site-visits/{visit_id}/score": '401 404 404 404 404 404 404 404 404',
+    "GET /api/finals/{slug}/visits/{visit_id}/scores": '401 403 403 403 403 403 200 403 200',
+    "POST /api/finals/entries/{entry_id}/material": '401 404 400 404 404 404 404 404 404',
+    "POST /api/finals/sessions/{session_id}/draw": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/end": '401 403 403 403 403 403 200 403 409',
+    "POST /api/finals/sessions/{session_id}/judges": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/next": '401 403 403 403 403 403 200 403 200',
+    "POST /api/finals/sessions/{session_id}/order/group": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/publish": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/scores/{score_id}/clear": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/sessions/{session_id}/slots": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/choose": '401 403 403 403 403 403 200 403 200',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/end": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/end-qa": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/lock": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/open-scoring": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/pause": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/resume": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/reveal": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 403 409 403',
+    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/start": '401 403 403 403 403 403 200 403 409',
+    "POST /api/finals/sessions/{session_id}/start": '401 403 403 403 403 403 200 403 409',
+    "POST /api/finals/site-visits/{visit_id}/photos": '401 404 404 404 404 404 404 422 404',
+    "POST /api/finals/site-visits/{visit_id}/score": '401 404 404 404 404 404 404 409 404',
+    "POST /api/finals/{slug}/criteria/{criterion_id}/move": '401 403 403 403 403 403 409 403 409',
     "POST /api/finals/{slug}/ranking/approve": '401 403 403 403 403 403 404 403 404',
     "POST /api/finals/{slug}/ranking/compute": '401 403 403 403 403 403 409 403 409',
     "POST /api/finals/{slug}/ranking/move": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/rubric/{stage}/criteria": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/{slug}/rubric/{stage}/default": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/{slug}/sessions": '401 403 403 403 403 403 201 403 201',
     "POST /api/finals/{slug}/visits/create": '401 403 403 403 403 403 200 403 200',
     "POST /api/finals/{slug}/visits/select": '401 403 403 403 403 403 409 403 409',
-    "POST /api/finals/{slug}/visits/{visit_id}/lock": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/{slug}/visits/{visit_id}/schedule": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/{slug}/visits/{visit_id}/withdraw": '401 403 403 403 403 403 404 403 404',
-    # finals: live (a session that does not exist; tests/finals/test_live_api.py checks the real ones)
-    "GET /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 404 404 404',
-    "GET /api/finals/sessions/{session_id}/state": '401 404 404 404 404 404 404 404 404',
-    "POST /api/finals/sessions/{session_id}/end": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/next": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/scores/{score_id}/clear": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/choose": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/end": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/end-qa": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/lock": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/open-scoring": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/pause": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/resume": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/reveal": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 404 404 404',
-    "POST /api/finals/sessions/{session_id}/slots/{slot_id}/start": '401 403 403 403 403 403 404 403 404',
-    "POST /api/finals/sessions/{session_id}/start": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/visits/{visit_id}/lock": '401 403 403 403 403 403 409 403 409',
+    "POST /api/finals/{slug}/visits/{visit_id}/schedule": '401 403 403 403 403 403 200 403 200',
+    "POST /api/finals/{slug}/visits/{visit_id}/withdraw": '401 403 403 403 403 403 200 403 409',
+    "PUT /api/finals/sessions/{session_id}": '401 403 403 403 403 403 200 403 200',
+    "PUT /api/finals/{slug}/criteria/{criterion_id}": '401 403 403 403 403 403 409 403 409',
+    "PUT /api/finals/{slug}/settings": '401 403 403 403 403 403 200 403 200',
 }
 
 

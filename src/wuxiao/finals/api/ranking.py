@@ -54,7 +54,7 @@ class FinalRankingOut(Schema):
     rows: list[FinalRankingRowOut]
 
 
-class FinalMoveIn(Schema):
+class FinalRankingMoveIn(Schema):
     entry: Id
     position: Count = Field(..., ge=1)
     reason: str = Field(..., min_length=1, max_length=500)
@@ -111,7 +111,7 @@ def compute(request: HttpRequest, slug: str):
 
 @router.post("/{slug}/ranking/move", response=RESPONSES, url_name="finals_ranking_move",
              summary="Move an entry to another place in the proposed ranking, with the reason")
-def move(request: HttpRequest, slug: str, payload: FinalMoveIn):
+def move(request: HttpRequest, slug: str, payload: FinalRankingMoveIn):
     current = _current(_edition(request, slug))
     services.move_row(actor=request.auth, ranking=current, entry_id=payload.entry, position=payload.position,
                       reason=payload.reason)

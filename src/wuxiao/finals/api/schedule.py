@@ -275,13 +275,13 @@ def put_criterion(request: HttpRequest, slug: str, criterion_id: Id, payload: Fi
             "guidance": c.guidance}
 
 
-class FinalMoveIn(Schema):
+class FinalCriterionMoveIn(Schema):
     up: bool = Field(description="true: one place up; false: one place down.")
 
 
 @router.post("/{slug}/criteria/{criterion_id}/move", response={200: FinalRubricOut, **WRITE_RESPONSES},
              url_name="final_criterion_move", summary="Move a criterion one place up or down")
-def move_criterion(request: HttpRequest, slug: str, criterion_id: Id, payload: FinalMoveIn):
+def move_criterion(request: HttpRequest, slug: str, criterion_id: Id, payload: FinalCriterionMoveIn):
     found = _criterion(request, slug, criterion_id)
     services.move_criterion(actor=request.auth, criterion=found, up=payload.up)
     return _rubric_out(found.edition, found.stage)
