@@ -221,6 +221,7 @@ DEMO_TEXTS.update({
 
 
 DEMO_TEXTS.update({title: texts for title, _unit, _code, texts in SECOND_ROUND_ENTRIES})
+DEMO_TEXTS.update({title: texts for title, _unit, _code, texts in FINAL_ENTRIES})
 
 
 def demo_form(title: str, unit_name: str) -> dict:
@@ -518,15 +519,24 @@ def _final_round(practice: Edition, users: dict, now=None) -> int:
     from wuxiao.review.models import Expert
 
     now = now or timezone.now()
-    office, recommender = users["office"], users["jinshui"]
+    office = users["office"]
     declarers = {"郑州宇航精密机械有限公司（演示）": users["yuhang"], "郑州市某供水服务中心（演示）": users["gongshui"],
                  "郑州热力供应有限公司（演示）": users["reli"], "郑州城轨运营维保有限公司（演示）": users["chenggui"]}
+    recommenders = {"金水区总工会": users["jinshui"]}
     categories = list(practice.categories.all())
     forms = list(practice.presentation_forms.values_list("pk", flat=True)[:1])
     exclusions = list(practice.exclusions.values_list("pk", flat=True))
-    taken = set(Entry.objects.filter(edition=practice, recommending_unit=_unit("金水区总工会"))
-                .exclude(recommendation_rank=None).values_list("recommendation_rank", flat=True))
-    free = iter(r for r in range(1, practice.recommendation_quota + 1) if r not in taken)
+    # 金水区总工会 has used its 20 places (R6 "in principle"): the office grants it more, with its reason, as it may.
+    from wuxiao.screening.services import grant_quota_exception
+
+    grant_quota_exception(actor=office, edition=practice, unit=_unit("金水区总工会"), extra=len(FINAL_ENTRIES),
+                          reason="该单位推荐作品质量较高，经组委会研究同意增加推荐名额（演示数据）。")
+    free = {}
+    for name in recommenders:
+        taken = set(Entry.objects.filter(edition=practice, recommending_unit=_unit(name))
+                    .exclude(recommendation_rank=None).values_list("recommendation_rank", flat=True))
+        free[name] = iter([r for r in range(1, practice.recommendation_quota + len(FINAL_ENTRIES) + 1)
+                           if r not in taken])
     finalists = list(Entry.objects.filter(edition=practice, status=EntryStatus.FINALIST).order_by("pk"))
     for i, (title, unit_name, code, _texts) in enumerate(FINAL_ENTRIES):
         unit, declarer = _unit(unit_name), declarers[unit_name]
@@ -541,8 +551,9 @@ def _final_round(practice: Edition, users: dict, now=None) -> int:
                    presentation_form_ids=forms, completers=completers,
                    exclusion_answers={pk: False for pk in exclusions})
         transition_entry(entry=entry, action=Action.SUBMIT, actor=declarer)
-        transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommender,
-                         data={"opinion": "同意推荐。该成果已在本单位推广应用。", "rank": next(free)})
+        parent = unit.parent.name
+        transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommenders[parent],
+                         data={"opinion": "同意推荐。该成果已在本单位推广应用。", "rank": next(free[parent])})
         reason, data = ACTION_INPUT[Action.ACCEPT]
         transition_entry(entry=entry, action=Action.ACCEPT, actor=office, reason=reason, data=data)
         _decided_by_finalist_list(entry, True, office)
