@@ -75,3 +75,16 @@ def test_dashboard_panels(client, committee):
     client.force_login(world.experts[0].user)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert 'id="work-final-expert"' in html and 'data-work="sessions">1<' in html
+
+
+def test_a_unit_with_finalists_finds_them_on_its_dashboard(client):
+    world = final_world(finalists=1, judges=1)
+    entry = world.finalists[0]
+    declarer = factories.user_with_role(Role.DECLARER, entry.declaring_unit)
+    client.force_login(declarer)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'id="work-final-unit"' in html and 'data-work="finalists">1<' in html
+    assert reverse("finals:my_finals") in html
+    # a unit without finalists has no such panel
+    client.force_login(factories.user_with_role(Role.DECLARER))
+    assert 'id="work-final-unit"' not in client.get(reverse("accounts:dashboard")).content.decode()

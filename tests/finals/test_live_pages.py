@@ -170,3 +170,18 @@ def test_judge_state_and_console_state(client, world, committee):
     other = make_expert(world.edition, 7)
     make_session(world.edition, [], [other], name="第二场")
     assert logged(client, other.user).get(url).status_code == 403
+
+
+def test_console_qr_codes_are_images_a_browser_can_show(client, world, committee):
+    """The QR codes are SVG data URIs with the SVG namespace (without it a browser shows a broken image)."""
+    import re
+    from urllib.parse import unquote
+
+    client.force_login(committee)
+    html = client.get(reverse("finals:console", args=[world.session.pk])).content.decode()
+    sources = re.findall(r'<img[^>]+src="(data:image/svg\+xml[^"]+)"', html)
+    assert sources, "no QR code on the console"
+    for source in sources:
+        svg = unquote(source.split(",", 1)[1])
+        assert svg.startswith("<svg") or "<svg" in svg[:200]
+        assert 'xmlns="http://www.w3.org/2000/svg"' in svg or "xmlns='http://www.w3.org/2000/svg'" in svg
