@@ -27,6 +27,7 @@ URL = reverse("common:audit_log")
 # Actions recorded with a computed name: the f-string's fixed start, and every name it can take.
 FAMILIES = {
     "entry.": {f"entry.{a}" for a in Action.values},
+    "finals.": {"finals.lock_scores", "finals.reveal_scores", "finals.clear_score"},  # finals/services_live._audit
     "edition.update_": {"edition.update_settings"} | {f"edition.update_{k.replace('-', '_')}" for k in LIST_KINDS},
 }
 

@@ -344,6 +344,9 @@ class VisitExpert(models.Model):
         ordering = ["visit", "seat"]
         constraints = [models.UniqueConstraint(fields=["visit", "expert"], name="visit_expert_unique")]
 
+    def __str__(self):
+        return f"{self.visit} · {self.expert}"
+
 
 class SiteScore(models.Model):
     """A visiting expert's score on site: stored once (idempotency key, one per visit and expert)."""

@@ -91,12 +91,15 @@ def save_criterion(*, actor, edition, stage: str, name: str, max_points: int, gu
         if criterion is None:
             last = FinalCriterion.objects.filter(edition=edition, stage=stage).aggregate(m=Max("position"))["m"]
             criterion = FinalCriterion(edition=edition, stage=stage, position=0 if last is None else last + 1)
-            action = "finals.add_criterion"
-        else:
-            action = "finals.change_criterion"
+        added = criterion.pk is None
         criterion.name, criterion.max_points, criterion.guidance = name, max_points, guidance
         criterion.save()
-        audit.record(actor=actor, action=action, obj=criterion, edition=edition, data=_criterion_data(criterion))
+        if added:
+            audit.record(actor=actor, action="finals.add_criterion", obj=criterion, edition=edition,
+                         data=_criterion_data(criterion))
+        else:
+            audit.record(actor=actor, action="finals.change_criterion", obj=criterion, edition=edition,
+                         data=_criterion_data(criterion))
         return criterion
 
 
