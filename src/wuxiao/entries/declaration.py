@@ -17,6 +17,7 @@ from wuxiao.common import audit, request_keys
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.permissions import allowed
 from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
+from wuxiao.competitions.models import Category, PresentationForm
 from wuxiao.orgs.models import RegistrationStatus
 
 from .enums import EntryStatus
@@ -96,8 +97,8 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
 
     With `via_import`, the importer fills in a draft it has just started for the unit (create_entry), nothing else.
     """
-    # The edition comes along (its categories, forms and exclusions are checked below); only the entry is locked.
-    locked = Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=entry.pk)
+    # Only the entry's row: its edition's categories and forms are checked below by the edition's key.
+    locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if via_import is not None:
         if not (locked.created_by_id == actor.pk and locked.status == EntryStatus.DRAFT
                 and locked.edition_id == via_import.edition_id and not locked.transitions.exists()
@@ -122,7 +123,8 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         locked.industry_id = industry_code or None
         changed.add("industry")
     if category_id is not None:
-        category = locked.edition.categories.filter(pk=category_id).first() if category_id else None
+        category = (Category.objects.filter(edition_id=locked.edition_id, pk=category_id).first()
+                    if category_id else None)
         if category_id and category is None:
             raise InvalidInput({"category": [str(_("Choose a category of this edition (the notice, Attachment 2, note "
                                                    "2)."))]})
@@ -130,7 +132,8 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         changed.add("category")
     locked.save(update_fields=sorted(changed))
     if presentation_form_ids is not None:
-        locked.presentation_forms.set(locked.edition.presentation_forms.filter(pk__in=presentation_form_ids))
+        locked.presentation_forms.set(PresentationForm.objects.filter(edition_id=locked.edition_id,
+                                                                      pk__in=presentation_form_ids))
     if completers is not None:
         locked.completers.all().delete()
         Completer.objects.bulk_create(
