@@ -426,6 +426,30 @@ def test_declarer_saves_fields_completers_answers_forms_industry_and_category(as
     assert patch(client, draft, {"awards": "省级一等奖"}, headers).json()["title"] == "智能巡检机器人"
 
 
+def test_a_write_answers_the_entry_as_a_read_shows_it_without_reading_it_again(as_role, draft,
+                                                                             django_assert_num_queries):
+    """PATCH and submit answer with the saved row and its related rows read once (issue 8, item 18): the
+    same JSON as a GET right after, in a fixed number of queries."""
+    client, headers, _ = as_role("declarer", "token")
+    edition = draft.edition
+    patch(client, draft, {"title": "预热"}, headers)  # the token's first use is written once
+    sent = {"title": "智能巡检机器人", "summary": "简述", "category_id": edition.categories.all()[1].pk,
+            "industry_code": "3421", "presentation_form_ids": [edition.presentation_forms.first().pk],
+            "exclusion_answers": {str(x.pk): False for x in edition.exclusions.all()},
+            "completers": [{"name": "王一", "age": 41, "post": "高级技师", "workplace": "一车间",
+                            "phone": "13800000001"}]}
+
+    # token, entry, membership, exclusions, category, industry, forms (the form); SAVEPOINT, lock, category,
+    # UPDATE, forms, their current rows, INSERT, completers DELETE and INSERT, answers DELETE and INSERT, RELEASE;
+    # the answer's completers, forms, attachments, answers, history (not the entry's row again).
+    with django_assert_num_queries(24):
+        saved = patch(client, draft, sent, headers)
+
+    assert saved.status_code == 200, saved.json()
+    assert saved.json() == client.get(f"/api/entries/{draft.pk}", headers=headers).json()
+    assert saved.json()["category"]["id"] == sent["category_id"] and saved.json()["industry"]["code"] == "3421"
+
+
 def test_null_clears_category_and_industry(as_role, draft):
     client, headers, _ = as_role("declarer", "token")
     patch(client, draft, {"industry_code": "3421", "category_id": draft.edition.categories.first().pk}, headers)

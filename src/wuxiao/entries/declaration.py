@@ -17,6 +17,7 @@ from wuxiao.common import audit, request_keys
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.permissions import allowed
 from wuxiao.common.validators import count_zi, is_mobile, normalize_mobile, validate_phone
+from wuxiao.competitions.models import Category, PresentationForm
 from wuxiao.orgs.models import RegistrationStatus
 
 from .enums import EntryStatus
@@ -96,8 +97,8 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
 
     With `via_import`, the importer fills in a draft it has just started for the unit (create_entry), nothing else.
     """
-    # The edition comes along (its categories, forms and exclusions are checked below); only the entry is locked.
-    locked = Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=entry.pk)
+    # Only the entry's row: its edition's categories and forms are checked below by the edition's key.
+    locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if via_import is not None:
         if not (locked.created_by_id == actor.pk and locked.status == EntryStatus.DRAFT
                 and locked.edition_id == via_import.edition_id and not locked.transitions.exists()
@@ -108,34 +109,64 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
     if not locked.is_editable:
         raise Refused(_("This entry has been submitted and can no longer be changed; it can be edited "
                                    "again if it is returned for revision."))
+    # Only the columns that can change are written (`updated_at` with them); each value as the database gives
+    # it back (`to_python`), so that the entry can take them over without reading its row again.
+    changed = {"updated_at"}
     for name in EDITABLE_FIELDS:
         if name in fields:
-            setattr(locked, name, fields[name])
+            setattr(locked, name, Entry._meta.get_field(name).to_python(fields[name]))
+            changed.add(name)
     if locked.contact_mobile and is_mobile(locked.contact_mobile):
         locked.contact_mobile = normalize_mobile(locked.contact_mobile)
+        changed.add("contact_mobile")
     if industry_code is not None:
         locked.industry_id = industry_code or None
+        changed.add("industry")
     if category_id is not None:
-        if category_id and not locked.edition.categories.filter(pk=category_id).exists():
+        category = (Category.objects.filter(edition_id=locked.edition_id, pk=category_id).first()
+                    if category_id else None)
+        if category_id and category is None:
             raise InvalidInput({"category": [str(_("Choose a category of this edition (the notice, Attachment 2, note "
                                                    "2)."))]})
-        locked.category_id = category_id or None
-    locked.save()
+        locked.category = category
+        changed.add("category")
+    locked.save(update_fields=sorted(changed))
     if presentation_form_ids is not None:
-        locked.presentation_forms.set(locked.edition.presentation_forms.filter(pk__in=presentation_form_ids))
+        locked.presentation_forms.set(PresentationForm.objects.filter(edition_id=locked.edition_id,
+                                                                      pk__in=presentation_form_ids))
     if completers is not None:
         locked.completers.all().delete()
         Completer.objects.bulk_create(
             Completer(entry=locked, position=i, **{k: row.get(k) for k in ("name", "age", "post", "workplace", "phone")})
             for i, row in enumerate(completers))
     if exclusion_answers is not None:
-        valid = set(locked.edition.exclusions.values_list("pk", flat=True))
+        # The edition's exclusions as the caller read them (the API reads them once for its form, this and its answer).
+        valid = {exclusion.pk for exclusion in entry.edition.exclusions.all()}
         locked.exclusion_answers.filter(exclusion_id__in=valid).delete()
         ExclusionAnswer.objects.bulk_create(
             ExclusionAnswer(entry=locked, exclusion_id=pk, applies=bool(applies))
             for pk, applies in exclusion_answers.items() if pk in valid and applies is not None)
-    entry.refresh_from_db()
+    _take_saved(entry, locked)
     return entry
+
+
+def _take_saved(entry: Entry, locked: Entry) -> None:
+    """What `entry.refresh_from_db()` would read, taken from the row just saved under the lock (no query):
+    every column; a related object whose key changed is the locked row's (a category just chosen) or dropped;
+    the entry's own prefetched rows forgotten."""
+    entry._prefetched_objects_cache = {}
+    for field in Entry._meta.concrete_fields:
+        value, before = getattr(locked, field.attname), entry.__dict__.get(field.attname)
+        setattr(entry, field.attname, value)
+        if not field.is_relation or (before == value and field.is_cached(entry)):
+            continue  # the same related row as before (the edition with what the caller read of it)
+        if field.is_cached(locked):
+            field.set_cached_value(entry, field.get_cached_value(locked))
+        elif field.is_cached(entry):
+            field.delete_cached_value(entry)
+    for rel in Entry._meta.related_objects:
+        if rel.is_cached(entry):
+            rel.delete_cached_value(entry)
 
 
 @transaction.atomic

@@ -235,6 +235,11 @@ def schedule_flags(edition_id: int, *, actor_id: int | None = None) -> None:
 
     if _deferred.get():
         return
+    # Usually a check already waits (a surge of submissions): noting the request is one UPDATE. The worker
+    # takes `queued` back under the same row lock when it starts, so it either sees this UPDATE's entry or
+    # the UPDATE finds nothing waiting and a new check is queued below.
+    if FlagCheck.objects.filter(edition_id=edition_id, queued=True).update(requested_at=timezone.now()):
+        return
     with transaction.atomic():
         FlagCheck.objects.get_or_create(edition_id=edition_id)
         check = FlagCheck.objects.select_for_update().get(edition_id=edition_id)

@@ -2,7 +2,7 @@
 
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from ninja import Header, Router
@@ -55,18 +55,35 @@ IDEMPOTENCY_KEY = Header(
 ENTRY_RESPONSES = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-def detail_queryset():
-    """One entry with everything EntryOut shows: its first completer and attachment count come from the
-    prefetched rows (EntryOut's resolvers), not from the list's subqueries; the edition's long texts stay out."""
+def detail_lookups() -> tuple:
+    """The rows EntryOut shows besides the entry's own: its first completer and attachment count come from
+    these (EntryOut's resolvers), not from the list's subqueries."""
+    return ("completers", "presentation_forms", "attachments", "edition__exclusions",
+            Prefetch("exclusion_answers", queryset=ExclusionAnswer.objects.order_by()),
+            Prefetch("transitions", queryset=EntryTransition.objects.select_related("actor")))
+
+
+def detail_row_queryset():
+    """The entry's row as EntryOut shows it, with its edition, category, units and industry; the edition's
+    long texts stay out."""
     return Entry.objects.select_related(*LIST_RELATED).defer(*EDITION_TEXTS).annotate(
-        commitment_stamped=commitment_stamped()).prefetch_related(
-        "completers", "presentation_forms", "attachments", "edition__exclusions",
-        Prefetch("exclusion_answers", queryset=ExclusionAnswer.objects.order_by()),
-        Prefetch("transitions", queryset=EntryTransition.objects.select_related("actor")))
+        commitment_stamped=commitment_stamped())
+
+
+def detail_queryset():
+    """One entry with everything EntryOut shows."""
+    return detail_row_queryset().prefetch_related(*detail_lookups())
 
 
 def load_detail(entry_id: int) -> Entry:
     return detail_queryset().get(pk=entry_id)
+
+
+def with_detail(entry: Entry) -> Entry:
+    """An entry read by `detail_row_queryset` (and since written by a service, which took over the saved row),
+    with the rows EntryOut shows read now: the answer of a write without reading the entry's row again."""
+    prefetch_related_objects([entry], *detail_lookups())
+    return entry
 
 
 def may_view(user, entry: Entry) -> bool:
@@ -86,8 +103,8 @@ def viewable_entry(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
     return entry
 
 
-def declarable_entry(request: HttpRequest, entry_id: int) -> Entry:
-    entry = viewable_entry(request, entry_id)
+def declarable_entry(request: HttpRequest, entry_id: int, queryset=None) -> Entry:
+    entry = viewable_entry(request, entry_id, queryset)
     if not declaration.may_declare(request.auth, entry):
         raise HttpError(403, str(DECLARE_FORBIDDEN))
     return entry

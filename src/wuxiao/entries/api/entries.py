@@ -1,6 +1,7 @@
 """Entries: list, create, read, save, check and submit."""
 
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Status
 from ninja.errors import HttpError
@@ -29,12 +30,14 @@ from .common import (
     declarable_entry,
     declaring_unit,
     detail_queryset,
+    detail_row_queryset,
     edition_or_404,
     form_input,
     load_detail,
     problem_list,
     router,
     viewable_entry,
+    with_detail,
 )
 from .schemas import (
     EntryCreateIn,
@@ -101,12 +104,15 @@ def entry_detail(request: HttpRequest, entry_id: Id):
     description="Only the fields sent change. Refused with 409 once the entry is submitted (until returned).",
 )
 def update_entry(request: HttpRequest, entry_id: Id, payload: EntryPatchIn):
-    entry = declarable_entry(request, entry_id)
+    # Read as the answer shows it: save_entry hands the saved row back to it, so only the related rows are read again.
+    entry = declarable_entry(request, entry_id, detail_row_queryset())
     if not entry.is_editable:
         raise HttpError(409, str(NOT_EDITABLE))
+    # The edition's exclusions, read once for the form's R4 questions, save_entry and the answer.
+    prefetch_related_objects([entry.edition], "exclusions")
     kwargs = form_input(entry, payload)
     declaration.save_entry(actor=request.auth, entry=entry, **kwargs)
-    return load_detail(entry.pk)
+    return with_detail(entry)
 
 
 @router.get("/entries/{entry_id}/problems", response={200: ProblemsOut, **ENTRY_RESPONSES},
@@ -125,14 +131,14 @@ def entry_problems(request: HttpRequest, entry_id: Id):
                 "(R15, R1–R4, R17–R25).",
 )
 def submit_entry(request: HttpRequest, entry_id: Id):
-    entry = declarable_entry(request, entry_id)
+    entry = declarable_entry(request, entry_id, detail_row_queryset())
     try:
         services.transition_entry(entry=entry, action="submit", actor=request.auth)
     except Refused as refused:  # answered here, not by the API's handler: with the entry's list of problems
         entry.refresh_from_db()
         problems = declaration.submission_problems(entry) if entry.is_editable else []
         return Status(409, {"detail": str(refused.message), "problems": problem_list(problems)})
-    return load_detail(entry.pk)
+    return with_detail(entry)  # transition_entry handed the saved columns back to it
 
 
 @router.post(
