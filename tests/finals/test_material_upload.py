@@ -189,3 +189,18 @@ def test_api_upload_and_list(world, committee):
     rows = office.get(f"/api/finals/sessions/{world.session.pk}/material", headers=office_headers).json()
     assert rows[0]["zip_names"] == ["01-智能巡检装置0.pptx"] and rows[1]["files"] == []
     assert client.get(f"/api/finals/sessions/{world.session.pk}/material", headers=headers).status_code == 403
+
+
+def test_earlier_uploads_list_only_the_replaced_files(client, world):
+    """After a first upload the page lists no "earlier upload" (the current file is shown once, above); after a
+    second, the first is listed as replaced."""
+    entry, user = world.finalists[0], world.units[0]
+    client.force_login(user)
+    url = f"/finals/entry/{entry.pk}/material/"
+    services.upload_material(actor=user, entry=entry, kind="ppt", uploaded_file=ppt("第一版.pptx"))
+    html = client.get(url).content.decode()
+    assert "第一版.pptx" in html and "以前上传的文件" not in html
+    services.upload_material(actor=user, entry=entry, kind="ppt", uploaded_file=ppt("第二版.pptx"))
+    html = client.get(url).content.decode()
+    earlier = html[html.index("以前上传的文件"):]
+    assert "第一版.pptx" in earlier and "被替换" in earlier and "第二版.pptx" not in earlier

@@ -202,5 +202,7 @@ def test_my_finals_lists_only_the_units_finalists(client, committee, world):
     client.force_login(user)
     html = client.get("/finals/mine/").content.decode()
     assert entry.title in html and f"/finals/entry/{entry.pk}/slot/" in html
+    # The place in the running order, not an entry number ("No. n" of the second round is 编号 n).
+    assert f"第 {Slot.objects.get(entry=entry).position} 个出场" in html and "编号" not in html
     assert world.finalists[0].title not in html.replace(entry.title, "")
     assert f"/finals/entry/{entry.pk}/material/" in html

@@ -45,7 +45,9 @@ def _upload_page(request, entry, *, forms=None, status=200):
                 for kind in q.KINDS]
     return render(request, "finals/material/upload.html", {
         "entry": entry, "sections": sections, "current": q.current_material(entry),
-        "history": q.material_history(entry), "settings": final_settings(entry.edition),
+        # "Earlier uploads": the files a later upload replaced (the current ones are shown above).
+        "history": [m for m in q.material_history(entry) if m.replaced_at is not None],
+        "settings": final_settings(entry.edition),
         "refusal": services.material_refusal(request.user, entry),
     }, status=status)
 
