@@ -59,7 +59,10 @@ def test_make_serve_is_quiet_and_ends_with_the_logins_at_its_real_address(tmp_pa
         # It ends with the logins and the address the server really answers at.
         assert output[-1] == f"打开 {address}", text
         heading = output.index("演示账号（密码均为 wuxiao-demo-2025，可用用户名或手机号登录）：")
-        assert [line.split()[1] for line in output[heading + 1:-2]][:3] == ["admin", "office", "expert"]
+        logins = output[heading + 1:output.index("", heading)]
+        assert [line.split()[1] for line in logins][:3] == ["admin", "office", "expert"]
+        # then where to try the final's live session: its console, big screen and a judge's phone
+        assert any("/finals/session/" in line and line.rstrip().endswith("/console/") for line in output[heading:]), text
         assert output.index(f"Starting development server at {address}") < heading
         with urllib.request.urlopen(address, timeout=30) as response:
             assert response.status == 200 and "演示" in response.read().decode()
@@ -69,7 +72,7 @@ def test_make_serve_is_quiet_and_ends_with_the_logins_at_its_real_address(tmp_pa
                       "This is a development server"):
             assert noise not in text, text
         assert text.count("Watching for file changes") <= 1, text
-        assert len(output) < 40, text  # 20 demo logins (experts and the second round's units among them)
+        assert len(output) < 45, text  # 20 demo logins (experts and the second round's units among them), the final's 4 lines
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # make, the server, its reloader, the worker: started here
         try:

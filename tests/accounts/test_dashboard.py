@@ -108,8 +108,9 @@ def test_several_roles_in_several_units(client, declarer, declaring_unit, recomm
     client.force_login(declarer)
     # Includes the unread-notifications count of the page frame, and the recommending unit's work panel
     # (issue 9, item 11: the current edition, the entries' counts, quota exceptions, batches), whatever
-    # the number of units (tests/screening/test_dashboard_work.py).
-    with django_assert_max_num_queries(12):
+    # the number of units (tests/screening/test_dashboard_work.py); and the final round's panels of an expert
+    # (their roadshow panels and site visits, one query) and of a declaring unit (its finalists, one query).
+    with django_assert_max_num_queries(14):
         html = client.get(URL).content.decode()
     assert f"申报单位：{declaring_unit.name}" in html
     assert "申报单位：第二家单位" in html

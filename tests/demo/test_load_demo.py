@@ -10,6 +10,7 @@ from django.utils import timezone
 from wuxiao.accounts.models import Role, User
 from wuxiao.competitions.models import Edition
 from wuxiao.demo.data import DEMO_PASSWORD, HANDED_OVER, PRACTICE_SLUG, REAL_SLUG, load_demo
+from wuxiao.demo.finals_data import FINAL_ENTRIES
 from wuxiao.demo.second_round_data import EXPERTS, SECOND_ROUND_ENTRIES
 from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import Entry, EntryTransition
@@ -75,7 +76,7 @@ def test_entries_have_their_own_texts_and_no_warnings():
     practice = Edition.objects.get(slug=PRACTICE_SLUG)
     entries = list(Entry.objects.filter(edition=practice))
     assert len({e.benefits for e in entries}) == len(entries) == (len(EntryStatus.values) + len(HANDED_OVER)
-                                                                   + len(SECOND_ROUND_ENTRIES))
+                                                                   + len(SECOND_ROUND_ENTRIES) + len(FINAL_ENTRIES))
     assert all(submission_warnings(e) == [] for e in entries)
     compute_flags(edition=practice, workers=1)
     assert not Flag.objects.filter(edition=practice, kind=FlagKind.NEAR_DUPLICATE).exists()
@@ -147,10 +148,16 @@ def test_the_output_ends_with_the_logins_and_the_real_address(capsys, settings):
     lines = capsys.readouterr().out.rstrip("\n").split("\n")
     assert lines[-1] == "打开 http://127.0.0.1:8101/"
     heading = lines.index(f"演示账号（密码均为 {DEMO_PASSWORD}，可用用户名或手机号登录）：")
-    usernames = [line.split()[1] for line in lines[heading + 1:-2]]
+    end = lines.index("", heading)
+    usernames = [line.split()[1] for line in lines[heading + 1:end]]
     assert usernames == ["admin", "office", "expert", "jinshui", "nenghua", "yuhang", "lvneng", "gongshui", "zhizao",
                          "cuoxuan", "reli", "chenggui", "expert2", "expert3", "expert4", "expert5", "expert6",
                          "expert7"]
+    # After the logins, where to try the final's live session side by side (issue 11, item 11).
+    live = lines[end + 1:-2]
+    assert live[0] == "决赛路演现场评分（第二场（演示）），可并排打开："
+    assert live[1].split()[0] == "控制台（以" and live[1].endswith("/console/")
+    assert "/finals/screen/" in live[2] and "expert、expert2、expert3" in live[3] and live[3].endswith("/judge/")
     assert lines[-2] == ""
 
 

@@ -10,7 +10,8 @@ from tests.finals.helpers import final_world
 from tests.finals.test_site_services import lock_roadshow
 from wuxiao.common.audit import AuditLog
 from wuxiao.common.exceptions import Refused
-from wuxiao.finals import queries, services_ranking as services
+from wuxiao.finals import queries
+from wuxiao.finals import services_ranking as services
 from wuxiao.finals.models import FinalRanking, RankingStatus, SiteVisit, Slot, UnvisitedRule
 
 pytestmark = pytest.mark.django_db

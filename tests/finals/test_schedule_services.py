@@ -13,10 +13,10 @@ from wuxiao.accounts.models import Role
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.models import AuditLog
 from wuxiao.finals import queries_schedule as q
-from wuxiao.finals.queries import final_rubric, final_settings
 from wuxiao.finals import scoring
 from wuxiao.finals import services_schedule as services
-from wuxiao.finals.models import FinalCriterion, FinalStage, OrderMethod, RoadshowScore, RoadshowSession, Slot
+from wuxiao.finals.models import FinalCriterion, FinalStage, OrderMethod, RoadshowScore, Slot
+from wuxiao.finals.queries import final_rubric, final_settings
 from wuxiao.notifications.models import Notification
 
 from .helpers import final_world, make_expert, make_finalists

@@ -106,11 +106,19 @@ def _finals_world(edition, a, b, users, review) -> dict:
     """The final round: each unit's entry is a finalist with a slot in one published session whose only judge is
     the matrix's expert (the second round's seat), who has scored unit A's presentation; a roadshow criterion;
     each finalist's PPT; each finalist's site visit, unit A's visited by the expert."""
-    from decimal import Decimal
     import uuid
+    from decimal import Decimal
 
-    from wuxiao.finals.models import (FinalCriterion, RoadshowMaterial, RoadshowScore, RoadshowSession,
-                                      SessionJudge, SiteVisit, Slot, VisitExpert)
+    from wuxiao.finals.models import (
+        FinalCriterion,
+        RoadshowMaterial,
+        RoadshowScore,
+        RoadshowSession,
+        SessionJudge,
+        SiteVisit,
+        Slot,
+        VisitExpert,
+    )
 
     now = timezone.now()
     session = RoadshowSession.objects.create(edition=edition, name="第一场", venue="报告厅", starts_at=now,

@@ -5,24 +5,29 @@ from wuxiao.accounts.rules import is_committee, is_declarer, is_expert
 from wuxiao.common.dashboard import register_panel
 from wuxiao.competitions.models import Edition
 
-from .queries import sessions_of_judge, stage_overview, visits_of_expert
+from .queries import finalists, stage_overview
 
 
 def committee_panel(request) -> dict | None:
     edition = Edition.objects.current() if is_committee(request.user) else None
-    if edition is None:
-        return None
-    state = stage_overview(edition)
-    if not state["finalists"] and not state["sessions"]:
+    if edition is None or not finalists(edition).exists():
         return None  # before the final: the second round's panel says what to do
+    state = stage_overview(edition)
     return {"template": "finals/dashboard/committee.html", "edition": edition, "state": state}
 
 
 def expert_panel(request) -> dict | None:
     if not is_expert(request.user):
         return None
-    sessions = sessions_of_judge(request.user).count()
-    visits = visits_of_expert(request.user).count()
+    from django.db.models import Count, Q
+
+    from wuxiao.review.models import Expert
+
+    # One query: the user's seats in the pool, with their roadshow panels and (not withdrawn) site visits.
+    counts = Expert.objects.filter(user=request.user).aggregate(
+        sessions=Count("roadshow_seats__session", distinct=True),
+        visits=Count("site_visits", filter=Q(site_visits__cancelled_at__isnull=True), distinct=True))
+    sessions, visits = counts["sessions"] or 0, counts["visits"] or 0
     if not sessions and not visits:
         return None
     return {"template": "finals/dashboard/expert.html", "sessions": sessions, "visits": visits}

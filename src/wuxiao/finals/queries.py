@@ -79,7 +79,7 @@ def stage_overview(edition) -> dict:
     number of queries whatever the size)."""
     from django.db.models import Count, Q
 
-    from .models import RoadshowMaterial, Slot, SiteVisit
+    from .models import RoadshowMaterial, SiteVisit, Slot
 
     sessions = RoadshowSession.objects.filter(edition=edition).aggregate(
         n=Count("id"), published=Count("id", filter=Q(order_published_at__isnull=False)))

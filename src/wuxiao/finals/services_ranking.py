@@ -39,7 +39,7 @@ def compute_ranking(*, actor, edition) -> FinalRanking:
     opened = rq.open_items(edition)
     with transaction.atomic():
         ranking = FinalRanking.objects.create(edition=edition, created_by=actor, parameters={
-            "rule": "R10", "roadshow_weight": str(settings.roadshow_weight), "site_weight": str(settings.site_weight),
+            "roadshow_weight": str(settings.roadshow_weight), "site_weight": str(settings.site_weight),
             "unvisited_rule": settings.unvisited_rule, "entries": len(ranked),
             "visited": sum(1 for r in ranked if r.visited), "ties": sum(1 for r in ranked if r.tie),
             "visits_unlocked": opened.visits_unlocked, "roadshow_missing": opened.roadshow_missing,
@@ -84,7 +84,7 @@ def move_row(*, actor, ranking: FinalRanking, entry_id: int, position: int, reas
                 row.position = n
                 row.save(update_fields=["position"])
         audit.record(actor=actor, action="finals.ranking_move", obj=ranking, edition=ranking.edition, reason=reason,
-                     data={"rule": "R10", "entry": entry_id, "from": before, "to": position})
+                     data={"entry": entry_id, "from": before, "to": position})
     return moved
 
 
@@ -117,6 +117,6 @@ def approve_ranking(*, actor, ranking: FinalRanking, note: str = "") -> FinalRan
         ranking.approval_note = note
         ranking.save(update_fields=["status", "approved_by", "approved_at", "approval_note"])
         audit.record(actor=actor, action="finals.ranking_approve", obj=ranking, edition=ranking.edition, reason=note,
-                     data={"rule": "R10", "entries": len(rows), "ties_undecided": len(undecided),
+                     data={"entries": len(rows), "ties_undecided": len(undecided),
                            "changed": sum(1 for r in rows if r.change_reason)})
     return ranking

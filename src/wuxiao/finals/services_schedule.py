@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from wuxiao.accounts.models import Role
 from wuxiao.common import audit
 from wuxiao.common.exceptions import Refused
-from wuxiao.entries.enums import EntryStatus
 from wuxiao.notifications.services import notify_users, unit_staff
 from wuxiao.review.models import ExpertStatus
 

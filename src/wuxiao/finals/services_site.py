@@ -60,7 +60,7 @@ def create_proposed_visits(*, actor, edition) -> list[SiteVisit]:
         # An entry withdrawn earlier and proposed again stays withdrawn: bringing it back is a decision.
         if made:
             audit.record(actor=actor, action="finals.visits_create", obj=made[0], edition=edition,
-                         data={"rule": "R9", "top": found.n, "entries": [v.entry_id for v in made],
+                         data={"top": found.n, "entries": [v.entry_id for v in made],
                                "missing_roadshow": found.missing})
     return made
 
@@ -92,7 +92,7 @@ def select_visit(*, actor, edition, entry, reason: str) -> SiteVisit:
             visit.cancelled_at, visit.cancelled_by, visit.cancel_reason = None, None, ""
             visit.save()
         audit.record(actor=actor, action="finals.visit_select", obj=visit, edition=edition, reason=reason,
-                     data={"rule": "R9", "entry": entry.pk})
+                     data={"entry": entry.pk})
     return visit
 
 
@@ -109,7 +109,7 @@ def withdraw_visit(*, actor, visit: SiteVisit, reason: str) -> SiteVisit:
     visit.route_position = None
     visit.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason", "route_position"])
     audit.record(actor=actor, action="finals.visit_withdraw", obj=visit, edition=visit.edition, reason=reason,
-                 data={"rule": "R9", "entry": visit.entry_id})
+                 data={"entry": visit.entry_id})
     return visit
 
 
@@ -247,7 +247,7 @@ def submit_site_score(*, user, visit: SiteVisit, items: dict, comment: str = "",
             score = SiteScore.objects.create(visit=visit, expert=expert, items=cleaned, total=total, comment=comment,
                                              idempotency_key=key, typed_at=typed_at)
             audit.record(actor=user, action="finals.site_score", obj=visit, edition=visit.edition,
-                         data={"rule": "R9", "expert": expert.pk, "total": str(total), "key": str(key)})
+                         data={"expert": expert.pk, "total": str(total), "key": str(key)})
     except IntegrityError:
         # The same request arrived twice at once, or a second score raced the first.
         stored = SiteScore.objects.filter(idempotency_key=key).first()
@@ -333,6 +333,6 @@ def lock_visit(*, actor, visit: SiteVisit, reason: str = "") -> SiteVisit:
         visit.result, visit.locked_at, visit.locked_by, visit.lock_reason = result.result, timezone.now(), actor, reason
         visit.save(update_fields=["result", "locked_at", "locked_by", "lock_reason"])
         audit.record(actor=actor, action="finals.visit_lock", obj=visit, edition=visit.edition, reason=reason,
-                     data={"rule": "R9", "result": str(result.result), "totals": [str(t) for t in totals],
+                     data={"result": str(result.result), "totals": [str(t) for t in totals],
                            "trim": trim, "missing": [seat.expert_id for seat in missing]})
     return visit

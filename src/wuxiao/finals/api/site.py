@@ -6,9 +6,9 @@ is 409 with its message and field, a wrong input 422."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import wraps
 import uuid
 from decimal import Decimal
+from functools import wraps
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -87,7 +87,7 @@ class FinalVisitSelectIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500)
 
 
-class FinalReasonIn(Schema):
+class FinalVisitReasonIn(Schema):
     reason: str = Field("", max_length=500)
 
 
@@ -222,7 +222,7 @@ def select(request: HttpRequest, slug: str, payload: FinalVisitSelectIn):
 
 @router.post("/{slug}/visits/{visit_id}/withdraw", response=ONE, url_name="finals_visit_withdraw",
              summary="Withdraw a visit, with the reason")
-def withdraw(request: HttpRequest, slug: str, visit_id: Id, payload: FinalReasonIn):
+def withdraw(request: HttpRequest, slug: str, visit_id: Id, payload: FinalVisitReasonIn):
     edition = _edition(request, slug)
     services.withdraw_visit(actor=request.auth, visit=_office_visit(edition, visit_id), reason=payload.reason)
     return _visit_out(_office_visit(edition, visit_id))
@@ -248,7 +248,7 @@ def schedule(request: HttpRequest, slug: str, visit_id: Id, payload: FinalVisitS
 
 @router.post("/{slug}/visits/{visit_id}/lock", response=ONE, url_name="finals_visit_lock",
              summary="Lock a visit's scores and compute its site-visit score (a reason when a score is missing)")
-def lock(request: HttpRequest, slug: str, visit_id: Id, payload: FinalReasonIn):
+def lock(request: HttpRequest, slug: str, visit_id: Id, payload: FinalVisitReasonIn):
     edition = _edition(request, slug)
     services.lock_visit(actor=request.auth, visit=_office_visit(edition, visit_id), reason=payload.reason)
     return _visit_out(_office_visit(edition, visit_id))
