@@ -86,6 +86,7 @@ def create_entry(*, actor, unit, edition, title: str = "", request_key: str = ""
                  data={"import": via_import.pk} if via_import is not None else None)
     if request_key:
         request_keys.settle(actor=actor, key=request_key, obj=entry)
+    entry.just_created = True  # its related rows are none yet (the API answers without reading them)
     return entry
 
 
