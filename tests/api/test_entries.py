@@ -577,6 +577,26 @@ def test_create_patch_problems_submit_then_patch_is_refused(as_role, edition, de
     assert EntryTransition.objects.filter(entry_id=entry_id).count() == 1
 
 
+def test_submit_answers_with_the_rows_its_check_read_under_the_lock(as_role, edition, declaring_unit):
+    """The submit guard reads the completers, forms, R4 answers and exclusions under the lock; the answer takes
+    them over and reads only the attachments and the history (issue 8, item 18): the same JSON as a GET."""
+    entry = factories.EntryFactory(edition=edition, declaring_unit=declaring_unit)
+    client, headers, _ = as_role("declarer", "token")
+    client.get("/api/me", headers=headers)  # the token's first use is written once
+
+    with CaptureQueriesContext(connection) as captured:
+        submitted = client.post(f"/api/entries/{entry.pk}/submit", headers=headers)
+
+    read = [q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in captured.captured_queries
+            if q["sql"].startswith("SELECT") and " FROM " in q["sql"]]
+    assert submitted.status_code == 200, submitted.json()
+    assert submitted.json() == client.get(f"/api/entries/{entry.pk}", headers=headers).json()
+    assert submitted.json()["completers"] and submitted.json()["presentation_forms"]
+    forms = read.count("entries_entry_presentation_forms") + read.count("competitions_presentationform")
+    shared = ["entries_completer", "entries_exclusionanswer", "competitions_exclusion"]
+    assert ([read.count(table) for table in shared], forms) == ([1, 1, 1], 1), read
+
+
 def test_declared_exclusion_blocks_submission_with_the_reason(as_role, draft):
     client, headers, _ = as_role("declarer", "token")
     exclusion = draft.edition.exclusions.get(number=5)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -180,6 +181,13 @@ def delete_draft(*, actor, entry: Entry) -> None:
         raise Refused(_("Only a draft that was never submitted can be deleted."))
     audit.record(actor=actor, action="entry.delete", obj=locked, edition=locked.edition)
     locked.delete()
+
+
+def submission_rows() -> tuple:
+    """The related rows `submission_problems` reads, as lookups for prefetch_related_objects (the submit guard
+    reads them so under the lock, and the API's answer takes them over instead of reading them again)."""
+    return ("completers", "presentation_forms", Prefetch("exclusion_answers", queryset=ExclusionAnswer.objects.order_by()),
+            "edition__exclusions")
 
 
 def submission_problems(entry: Entry) -> list[Problem]:
