@@ -332,6 +332,38 @@ def test_declarer_creates_a_draft(as_role, edition, declaring_unit, declarer):
     assert AuditLog.objects.filter(action="entry.create", object_id=str(entry.pk), actor=declarer).count() == 1
 
 
+def test_create_answers_the_new_draft_as_a_read_shows_it_without_reading_its_empty_rows(
+        as_role, edition, declaring_unit, django_assert_num_queries):
+    """create answers with the new row and the edition's R4 questions; its completers, forms, attachments,
+    answers and history are not read, being none yet (issue 8, item 18): the same JSON as a GET right after."""
+    client, headers, _ = as_role("declarer", "token")
+    client.get("/api/me", headers=headers)  # the token's first use is written once
+
+    # token, edition, membership; BEGIN, INSERT, audit, COMMIT; the new row, the edition's exclusions.
+    with django_assert_num_queries(9):
+        created = client.post("/api/entries", {"title": "智能巡检机器人", "edition": edition.slug},
+                              content_type="application/json", headers=headers)
+
+    assert created.status_code == 201, created.json()
+    assert created.json() == client.get(f"/api/entries/{created.json()['id']}", headers=headers).json()
+    assert len(created.json()["exclusion_answers"]) == edition.exclusions.count() > 0
+
+
+def test_a_repeated_create_answers_the_draft_as_it_is_now(as_role, edition, declaring_unit):
+    client, headers, _ = as_role("declarer", "token")
+    key = {"Idempotency-Key": "surge-1", **headers}
+    first = client.post("/api/entries", {"title": "智能巡检机器人"}, content_type="application/json", headers=key)
+    entry = Entry.objects.get(pk=first.json()["id"])
+    Completer.objects.create(entry=entry, position=0, name="王一", age=41, post="工", workplace="厂",
+                             phone="13800000001")
+
+    again = client.post("/api/entries", {"title": "智能巡检机器人"}, content_type="application/json", headers=key)
+
+    assert (again.status_code, again.json()["id"]) == (201, entry.pk)
+    assert [c["name"] for c in again.json()["completers"]] == ["王一"]
+    assert again.json() == client.get(f"/api/entries/{entry.pk}", headers=headers).json()
+
+
 def test_create_for_a_unit_that_is_not_yours(as_role, edition, other_unit):
     client, headers, _ = as_role("declarer", "token")
     response = client.post("/api/entries", {"unit_id": other_unit.pk}, content_type="application/json",
@@ -543,6 +575,26 @@ def test_create_patch_problems_submit_then_patch_is_refused(as_role, edition, de
     assert (refused.status_code, refused.json()) == (409, {"detail": NOT_EDITABLE})
     assert Entry.objects.get(pk=entry_id).title == "智能巡检机器人"
     assert EntryTransition.objects.filter(entry_id=entry_id).count() == 1
+
+
+def test_submit_answers_with_the_rows_its_check_read_under_the_lock(as_role, edition, declaring_unit):
+    """The submit guard reads the completers, forms, R4 answers and exclusions under the lock; the answer takes
+    them over and reads only the attachments and the history (issue 8, item 18): the same JSON as a GET."""
+    entry = factories.EntryFactory(edition=edition, declaring_unit=declaring_unit)
+    client, headers, _ = as_role("declarer", "token")
+    client.get("/api/me", headers=headers)  # the token's first use is written once
+
+    with CaptureQueriesContext(connection) as captured:
+        submitted = client.post(f"/api/entries/{entry.pk}/submit", headers=headers)
+
+    read = [q["sql"].split(" FROM ")[1].split()[0].strip('"') for q in captured.captured_queries
+            if q["sql"].startswith("SELECT") and " FROM " in q["sql"]]
+    assert submitted.status_code == 200, submitted.json()
+    assert submitted.json() == client.get(f"/api/entries/{entry.pk}", headers=headers).json()
+    assert submitted.json()["completers"] and submitted.json()["presentation_forms"]
+    forms = read.count("entries_entry_presentation_forms") + read.count("competitions_presentationform")
+    shared = ["entries_completer", "entries_exclusionanswer", "competitions_exclusion"]
+    assert ([read.count(table) for table in shared], forms) == ([1, 1, 1], 1), read
 
 
 def test_declared_exclusion_blocks_submission_with_the_reason(as_role, draft):

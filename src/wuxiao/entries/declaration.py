@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,7 @@ def create_entry(*, actor, unit, edition, title: str = "", request_key: str = ""
                  data={"import": via_import.pk} if via_import is not None else None)
     if request_key:
         request_keys.settle(actor=actor, key=request_key, obj=entry)
+    entry.just_created = True  # its related rows are none yet (the API answers without reading them)
     return entry
 
 
@@ -179,6 +181,13 @@ def delete_draft(*, actor, entry: Entry) -> None:
         raise Refused(_("Only a draft that was never submitted can be deleted."))
     audit.record(actor=actor, action="entry.delete", obj=locked, edition=locked.edition)
     locked.delete()
+
+
+def submission_rows() -> tuple:
+    """The related rows `submission_problems` reads, as lookups for prefetch_related_objects (the submit guard
+    reads them so under the lock, and the API's answer takes them over instead of reading them again)."""
+    return ("completers", "presentation_forms", Prefetch("exclusion_answers", queryset=ExclusionAnswer.objects.order_by()),
+            "edition__exclusions")
 
 
 def submission_problems(entry: Entry) -> list[Problem]:

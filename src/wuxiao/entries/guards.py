@@ -4,6 +4,7 @@ Registered on the entry's one transition function from EntriesConfig.ready(), as
 stage registers its own (screening, review, finals, awards).
 """
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,8 +32,10 @@ def declaration_open(entry: Entry, actor, data: dict) -> None:
 
 def complete(entry: Entry, actor, data: dict) -> None:
     """R17–R25 and R4: the form is whole, within its 字数, and no exclusion is declared."""
-    from .declaration import submission_problems
+    from .declaration import submission_problems, submission_rows
 
+    # Read in full under the lock: the transition hands them to the caller's entry, whose answer shows them.
+    prefetch_related_objects([entry], *submission_rows())
     problems = submission_problems(entry)
     missing = [str(p.message) for p in problems if p.missing]
     others = [str(p.message) for p in problems if not p.missing]

@@ -86,4 +86,18 @@ def transition_entry(*, entry: Entry, action: str, actor, reason: str = "", data
             transaction.on_commit(lambda function=function: function(locked))
     for name in {"status", "status_changed_at", "updated_at", *fields}:
         setattr(entry, name, getattr(locked, name))
+    _hand_over_rows(entry, locked)
     return entry
+
+
+def _hand_over_rows(entry: Entry, locked: Entry) -> None:
+    """The related rows a guard read under the lock (the submit guard: completers, forms, R4 answers, the edition's
+    exclusions), taken over by the caller's entry so that its answer does not read them again."""
+    rows = getattr(locked, "_prefetched_objects_cache", None)
+    if not rows or entry is locked:
+        return
+    entry._prefetched_objects_cache = {**getattr(entry, "_prefetched_objects_cache", {}), **rows}
+    edition_rows = getattr(locked.edition, "_prefetched_objects_cache", None)
+    if edition_rows and Entry.edition.is_cached(entry) and entry.edition.pk == locked.edition.pk:
+        entry.edition._prefetched_objects_cache = {**getattr(entry.edition, "_prefetched_objects_cache", {}),
+                                                   **edition_rows}

@@ -79,6 +79,20 @@ def load_detail(entry_id: int) -> Entry:
     return detail_queryset().get(pk=entry_id)
 
 
+# The related rows of a draft that create_entry has just inserted, in its own transaction: none yet.
+NEW_ENTRY_EMPTY = ("completers", "presentation_forms", "attachments", "exclusion_answers", "transitions")
+
+
+def new_detail(entry_id: int) -> Entry:
+    """The answer of create: the new row as EntryOut shows it and the edition's exclusions (the R4 questions);
+    its completers, forms, attachments, answers and history are known to be empty, so they are not read."""
+    entry = detail_row_queryset().get(pk=entry_id)
+    entry._prefetched_objects_cache = {name: Entry._meta.get_field(name).related_model.objects.none()
+                                       for name in NEW_ENTRY_EMPTY}
+    prefetch_related_objects([entry], "edition__exclusions")
+    return entry
+
+
 def with_detail(entry: Entry) -> Entry:
     """An entry read by `detail_row_queryset` (and since written by a service, which took over the saved row),
     with the rows EntryOut shows read now: the answer of a write without reading the entry's row again."""

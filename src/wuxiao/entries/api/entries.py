@@ -34,6 +34,7 @@ from .common import (
     edition_or_404,
     form_input,
     load_detail,
+    new_detail,
     problem_list,
     router,
     viewable_entry,
@@ -88,7 +89,9 @@ def create_entry(request: HttpRequest, payload: EntryCreateIn,
     title = clean_title(payload.title)
     entry = declaration.create_entry(actor=user, unit=unit, edition=edition, title=title,
                                      request_key=idempotency_key or "")
-    return Status(201, load_detail(entry.pk))
+    if getattr(entry, "just_created", False):
+        return Status(201, new_detail(entry.pk))
+    return Status(201, load_detail(entry.pk))  # a repeated request: the draft as it is now
 
 
 @router.get("/entries/{entry_id}", response={200: EntryOut, **ENTRY_RESPONSES},
