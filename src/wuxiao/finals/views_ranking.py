@@ -8,20 +8,20 @@ Roadshow scores still unlocked are only warned about: a finalist absent on the d
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
-from wuxiao.common.permissions import require
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
 
 from . import queries
 from . import queries_ranking as rq
 from . import services_ranking as services
+from .access import managed_edition
 from .exports_ranking import (
     RankingPdf,
     RankingXlsx,
@@ -36,8 +36,7 @@ from .models import RankingStatus, UnvisitedRule
 
 
 def _edition(request, slug) -> Edition:
-    require(request.user, "finals.manage")
-    return get_object_or_404(Edition, slug=slug)
+    return managed_edition(request.user, slug)
 
 
 def _ranking_page(request, edition, *, move_form=None, approve_form=None, status=200):

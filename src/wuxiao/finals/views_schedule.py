@@ -18,6 +18,7 @@ from wuxiao.entries.models import Entry
 
 from . import queries_schedule as q
 from . import services_schedule as services
+from .access import managed_edition
 from .exports_schedule import RunningOrderPdf, ScoreSheetsPdf
 from .forms_schedule import CriterionForm, FinalistsForm, FinalSettingsForm, JudgeForm, SessionForm
 from .models import FinalCriterion, FinalSettings, FinalStage, SessionJudge, Slot
@@ -25,8 +26,7 @@ from .queries import final_rubric, final_settings
 
 
 def _edition(request, slug) -> Edition:
-    require(request.user, "finals.manage")
-    return get_object_or_404(Edition, slug=slug)
+    return managed_edition(request.user, slug)
 
 
 def _session(request, pk):

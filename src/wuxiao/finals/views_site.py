@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuxiao.common.exceptions import Refused
 from wuxiao.common.forms import show_refusal
-from wuxiao.common.permissions import allowed, permission_required, require
+from wuxiao.common.permissions import allowed, permission_required
 from wuxiao.common.uploads import LimitedUploadHandler, receives_file, upload_refusal
 from wuxiao.competitions.models import Edition
 from wuxiao.documents.download import download
@@ -26,14 +26,14 @@ from wuxiao.entries.models import Entry
 from . import queries
 from . import queries_site as sq
 from . import services_site as services
+from .access import managed_edition
 from .exports_ranking import RoutePdf
 from .forms_site import LockForm, ScheduleForm, SelectForm, WithdrawForm
 from .models import SitePhoto, SiteScore, SiteVisit
 
 
 def _edition(request, slug) -> Edition:
-    require(request.user, "finals.manage")
-    return get_object_or_404(Edition, slug=slug)
+    return managed_edition(request.user, slug)
 
 
 def _visit(edition, pk) -> SiteVisit:

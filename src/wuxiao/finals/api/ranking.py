@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from wuxiao.api_common import Count, ErrorOut, Id, RefusedOut, edition_or_404
-from wuxiao.common.permissions import allowed
+from wuxiao.api_common import Count, ErrorOut, Id, RefusedOut
 
 from .. import queries_ranking as rq
 from .. import services_ranking as services
+from .common import managed_edition
 
 router = Router(tags=["final round: ranking"])
 
@@ -65,9 +65,7 @@ class FinalApproveIn(Schema):
 
 
 def _edition(request: HttpRequest, slug: str):
-    if not allowed(request.auth, "finals.manage"):
-        raise HttpError(403, str(FORBIDDEN))
-    return edition_or_404(slug)
+    return managed_edition(request, slug, FORBIDDEN)
 
 
 def _current(edition):

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
-from wuxiao.api_common import ErrorOut, Id, RefusedOut, edition_or_404
+from wuxiao.api_common import ErrorOut, Id, RefusedOut
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.common.permissions import allowed
 from wuxiao.common.uploads import LimitedUploadHandler, upload_refusal
@@ -28,6 +28,7 @@ from .. import queries
 from .. import queries_site as sq
 from .. import services_site as services
 from ..models import SitePhoto, SiteScore, SiteVisit
+from .common import managed_edition
 
 router = Router(tags=["final round: site"])
 
@@ -159,9 +160,7 @@ def _photo_out(photo: SitePhoto, created: bool = False) -> dict:
 
 
 def _edition(request: HttpRequest, slug: str):
-    if not allowed(request.auth, "finals.manage"):
-        raise HttpError(403, str(FORBIDDEN))
-    return edition_or_404(slug)
+    return managed_edition(request, slug, FORBIDDEN)
 
 
 def _office_visit(edition, visit_id: int) -> SiteVisit:
