@@ -16,13 +16,14 @@ from ninja.parser import Parser
 from wuxiao import api_messages as msg
 from wuxiao.accounts.api import router as accounts_router
 from wuxiao.api_common import document_common_answers
+from wuxiao.awards.api import router as awards_router
 from wuxiao.common.api_auth import API_AUTH
 from wuxiao.common.exceptions import InvalidInput, Refused
 from wuxiao.competitions.api import router as competitions_router
 from wuxiao.documents.api import router as documents_router
 from wuxiao.entries.api import router as entries_router
-from wuxiao.orgs.api import router as orgs_router
 from wuxiao.finals.api import router as finals_router
+from wuxiao.orgs.api import router as orgs_router
 from wuxiao.review.api import router as second_round_router
 from wuxiao.screening.api import router as screening_router
 from wuxiao.screening.api_review import router as review_router
@@ -80,6 +81,7 @@ api.add_router("/", screening_router)
 api.add_router("/", review_router)
 api.add_router("/review/", second_round_router)
 api.add_router("/finals/", finals_router)
+api.add_router("/awards/", awards_router)
 
 
 @api.exception_handler(AuthenticationError)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("screening/", include("wuxiao.screening.urls")),
     path("review/", include("wuxiao.review.urls")),
     path("finals/", include("wuxiao.finals.urls")),
+    path("awards/", include("wuxiao.awards.urls")),
     path("notifications/", include("wuxiao.notifications.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -8,6 +8,6 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self):
-        from . import transitions
+        from . import rules, transitions  # noqa: F401  (rules registers the permissions)
 
         transitions.register()

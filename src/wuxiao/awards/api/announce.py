@@ -1,0 +1,5 @@
+"""Awards API: announce."""
+
+from ninja import Router
+
+router = Router(tags=["awards: announce"])

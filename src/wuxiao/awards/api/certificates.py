@@ -1,0 +1,5 @@
+"""Awards API: certificates."""
+
+from ninja import Router
+
+router = Router(tags=["awards: certificates"])

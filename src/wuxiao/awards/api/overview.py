@@ -1,0 +1,5 @@
+"""Awards API: overview."""
+
+from ninja import Router
+
+router = Router(tags=["awards: overview"])

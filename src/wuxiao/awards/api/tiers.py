@@ -1,0 +1,5 @@
+"""Awards API: tiers."""
+
+from ninja import Router
+
+router = Router(tags=["awards: tiers"])

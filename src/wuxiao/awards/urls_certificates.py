@@ -1,0 +1,5 @@
+"""Awards pages: certificates (see awards/urls.py)."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns = []
