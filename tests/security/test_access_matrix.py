@@ -140,6 +140,39 @@ def _finals_world(edition, a, b, users, review) -> dict:
     return {"session": session, "judge": judge, "criterion": criterion}
 
 
+def _awards_world(edition, a, b, users) -> dict:
+    """The awards stage: each unit has an awarded entry in the edition's confirmed award list (from an approved
+    final ranking), unit A's with a certificate and an answered objection by a named person; a job of the office."""
+    from decimal import Decimal
+
+    from wuxiao.awards.models import AwardJob, AwardList, AwardRow, Certificate, Objection
+    from wuxiao.competitions.models import PrizeTier
+    from wuxiao.finals.models import FinalRanking, RankingRow
+
+    now = timezone.now()
+    tier = PrizeTier.objects.create(edition=edition, name="特等奖", count=3, amount_yuan=20000)
+    ranking = FinalRanking.objects.create(edition=edition, status="approved", approved_at=now)
+    award_list = AwardList.objects.create(edition=edition, ranking=ranking, status="confirmed", announced_at=now,
+                                          period_start=timezone.localdate(), period_end=timezone.localdate(),
+                                          confirmed_at=now)
+    for position, (side, name) in enumerate(((a, "甲"), (b, "乙")), start=1):
+        side["awarded"] = factories.EntryFactory(edition=edition, declaring_unit=side["decl"],
+                                                 status=EntryStatus.AWARDED, submitted_at=now,
+                                                 recommendation_rank=4, title=f"{name}获奖作品")
+        RankingRow.objects.create(ranking=ranking, entry=side["awarded"], final=Decimal(90 - position),
+                                  computed_position=position, position=position)
+        side["award_row"] = AwardRow.objects.create(award_list=award_list, entry=side["awarded"], position=position,
+                                                    tier=tier, computed_tier=tier, amount_yuan=20000)
+        side["certificate"] = Certificate.objects.create(row=side["award_row"], number=f"ZZWX-2026-TD-00{position}",
+                                                         issued_on=timezone.localdate())
+        side["objection"] = Objection.objects.create(
+            award_list=award_list, entry=side["awarded"], number=f"YY-2026-000{position}", kind="person",
+            person_name="李建伟", employer="某公司", mobile="13903710001", grounds="与已有专利相同。", evidence="专利证书。",
+            letter=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"), letter_name="letter.pdf")
+    job = AwardJob.objects.create(edition=edition, kind="certificates", requested_by=users["committee"])
+    return {"list": award_list, "tier": tier, "job": job}
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.conf import settings
@@ -162,6 +195,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
         w = {"edition": edition, "A": a, "B": b, "users": users, "export": export,
              "pool": _pool_world(edition, a, committee), "review": _review_world(edition, a, b, users)}
         w["finals"] = _finals_world(edition, a, b, users, w["review"])
+        w["awards"] = _awards_world(edition, a, b, users)
         yield w
         transaction.set_rollback(True)
     settings.MEDIA_ROOT = media_root
@@ -444,6 +478,7 @@ PAGE_ANSWERS = {
     # answer 404 to anyone who does not visit the (here non-existent) visit
     # finals (R8–R10): the session of both units' finalists (the matrix's expert judges it and visits unit A's)
     "finals/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/material/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),

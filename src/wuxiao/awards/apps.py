@@ -8,6 +8,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Awards")
 
     def ready(self):
-        from . import rules, transitions  # noqa: F401  (rules registers the permissions)
+        from . import dashboard, rules, transitions  # noqa: F401  (rules registers the permissions)
 
         transitions.register()
+        dashboard.register()

@@ -21,6 +21,7 @@ from wuxiao.notifications.services import in_app_only
 from wuxiao.orgs.models import CreditCodeStatus, Membership, Organisation, RegistrationStatus, UnitKind
 from wuxiao.orgs.refdata import COMMITTEE_OFFICE_NAME, load_zhengzhou_units
 
+from .awards_data import EDITIONS as AWARD_EDITIONS
 from .finals_data import FINAL_COMPLETERS, FINAL_ENTRIES, JUDGES, SESSIONS, VISITORS
 from .second_round_data import (
     EXPERT_DECLINE_REASON,
@@ -349,6 +350,10 @@ def _load_demo(now=None) -> dict:
         created["entries"] += _second_round(practice, users, now)
     if not practice.roadshow_sessions.exists():
         created["entries"] += _final_round(practice, users, now)
+    for slug, title, year in AWARD_EDITIONS:
+        if not Edition.objects.filter(slug=slug).exists():
+            created["entries"] += _awards_edition(practice, slug, title, year, users, now)
+            created["editions"] += 1
     return created
 
 
@@ -622,6 +627,104 @@ def _final_round(practice: Edition, users: dict, now=None) -> int:
                     comment="现场运行稳定，与申报材料一致。", idempotency_key=uuid.uuid4())
             services_site.lock_visit(actor=office, visit=visit)
     return len(FINAL_ENTRIES)
+
+
+def _awards_edition(practice: Edition, slug: str, title: str, year: int, users: dict, now=None) -> int:
+    """A small practice edition taken to its awards (R10–R12) as the office would through the pages: a dozen
+    finalists (through the first half and a demo finalist list), an approved final ranking (demo scores, noted as
+    such), tiers allocated with the tie at a border decided, announced (公示). The announced edition keeps an
+    objection under investigation; the certified one had its period two weeks ago (the made-up history moves its
+    dates), an objection answered, the list confirmed, certificates numbered and one award revoked."""
+    from decimal import Decimal
+
+    from wuxiao.awards import services_announce, services_certificates, services_revoke, services_tiers
+    from wuxiao.awards.models import AwardList, AwardRow, ObjectionOutcome
+    from wuxiao.competitions.models import PrizeTier
+    from wuxiao.competitions.services import copy_edition
+    from wuxiao.finals.models import FinalRanking, RankingRow, RankingStatus
+
+    from . import awards_data as data
+
+    now = now or timezone.now()
+    office, recommender = users["office"], users["jinshui"]
+    edition = copy_edition(source=practice, actor=office, slug=slug,
+                           title=title, year=year, is_practice=True)
+    PrizeTier.objects.filter(edition=edition).delete()
+    for i, (name, count, amount) in enumerate(data.TIERS):
+        PrizeTier.objects.create(edition=edition, position=i, name=name, count=count, amount_yuan=amount)
+    declarers = [("郑州宇航精密机械有限公司（演示）", users["yuhang"]), ("郑州市某供水服务中心（演示）", users["gongshui"]),
+                 ("郑州热力供应有限公司（演示）", users["reli"]), ("郑州城轨运营维保有限公司（演示）", users["chenggui"])]
+    categories = list(edition.categories.all())
+    forms = list(edition.presentation_forms.values_list("pk", flat=True)[:2])
+    exclusions = list(edition.exclusions.values_list("pk", flat=True))
+    titles = list(DEMO_TEXTS)[:len(data.FINAL_SCORES)]
+    entries = []
+    for i, title in enumerate(titles):
+        unit_name, declarer = declarers[i % len(declarers)]
+        unit = _unit(unit_name)
+        entry = Entry.objects.create(edition=edition, declaring_unit=unit, recommending_unit=unit.parent, title=title,
+                                     category=categories[i % len(categories)], created_by=declarer)
+        first = data.FIRST_COMPLETERS[i]
+        save_entry(actor=declarer, entry=entry, fields=demo_form(title, unit_name), industry_code="3421",
+                   presentation_form_ids=forms, exclusion_answers={pk: False for pk in exclusions},
+                   completers=[{"name": first, "age": 31 + i, "post": "高级技师", "workplace": unit_name,
+                                "phone": f"1390374{i:04d}"},
+                               {"name": f"{first[0]}晓明", "age": 29, "post": "技师", "workplace": unit_name,
+                                "phone": f"1380374{i:04d}"}])
+        transition_entry(entry=entry, action=Action.SUBMIT, actor=declarer)
+        transition_entry(entry=entry, action=Action.RECOMMEND, actor=recommender,
+                         data={"opinion": "同意推荐。该成果已在本单位推广应用。", "rank": i + 1})
+        reason, extra = ACTION_INPUT[Action.ACCEPT]
+        transition_entry(entry=entry, action=Action.ACCEPT, actor=office, reason=reason, data=extra)
+        _decided_by_finalist_list(entry, True, office)
+        transition_entry(entry=entry, action=Action.SELECT_FINALIST, actor=office)
+        entries.append(entry)
+    ranking = FinalRanking.objects.create(
+        edition=edition, status=RankingStatus.APPROVED, created_by=office, approved_by=office, approved_at=now,
+        approval_note="演示数据：决赛排名（路演与现场考察成绩为演示数据）", parameters={"demo": True})
+    for position, (entry, score) in enumerate(zip(entries, data.FINAL_SCORES), start=1):
+        RankingRow.objects.create(ranking=ranking, entry=entry, final=Decimal(score), roadshow=Decimal(score),
+                                  visited=position <= 6, computed_position=position, position=position,
+                                  tie=data.FINAL_SCORES.count(score) > 1)
+
+    award_list = services_tiers.allocate(actor=office, edition=edition)
+    for row in AwardRow.objects.filter(award_list=award_list, tie=True).order_by("position"):
+        services_tiers.resolve_tie(actor=office, row=row, reason="并列作品经组委会研究，按现场考察成绩高者列前（演示数据）。")
+    services_announce.update_announcement_settings(actor=office, edition=edition, working_days=5,
+                                                   objection_contact=data.CONTACT)
+    services_announce.announce(actor=office, edition=edition)
+    awarded = list(AwardRow.objects.filter(award_list=award_list, tier__isnull=False).order_by("position"))
+    objection = services_announce.submit_objection(edition=edition, entry_id=awarded[1].entry_id, kind="person",
+                                                   **data.OBJECTION)
+    if slug == data.ANNOUNCED_SLUG:
+        return len(entries)
+
+    # The certified edition: its announcement ran two weeks ago; the objection was investigated and answered.
+    today = timezone.localdate(now)
+    AwardList.objects.filter(pk=award_list.pk).update(
+        announced_at=now - dt.timedelta(days=14), period_start=today - dt.timedelta(days=13),
+        period_end=today - dt.timedelta(days=7))
+    services_announce.answer_objection(
+        actor=office, objection=objection, outcome=ObjectionOutcome.REJECTED,
+        finding="经组委会办公室调阅双方材料并征询专家意见，该作品的定位结构与异议所附专利在原理和结构上均有明显区别。",
+        answer="经调查核实，您反映的问题不成立，维持公示结果。感谢您对竞赛工作的监督。")
+    services_announce.confirm(actor=office, edition=edition, note="公示期满，异议已调查答复，名单确认（演示数据）。")
+    services_certificates.issue(actor=office, edition=edition)
+    revoked = awarded[-1]
+    revoked.refresh_from_db()
+    services_revoke.revoke(actor=office, row=revoked, reason=data.REVOKE_REASON,
+                           decided_on=today - dt.timedelta(days=1))
+    return len(entries)
+
+
+def awards_addresses() -> list[tuple[str, str, str]]:
+    """Where to see the awards stage (printed after the logins): each demo edition's office hub and public page."""
+    from django.urls import reverse
+
+    found = set(Edition.objects.filter(slug__in=[slug for slug, _t, _y in AWARD_EDITIONS])
+                .values_list("slug", flat=True))
+    return [(title, reverse("awards:home", args=[slug]), reverse("awards:public", args=[slug]))
+            for slug, title, _year in AWARD_EDITIONS if slug in found]
 
 
 def final_round_addresses() -> dict | None:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import translation
 
-from wuxiao.demo.data import DEMO_PASSWORD, final_round_addresses, load_demo, logins
+from wuxiao.demo.data import DEMO_PASSWORD, awards_addresses, final_round_addresses, load_demo, logins
 
 
 class Command(BaseCommand):
@@ -23,5 +23,13 @@ class Command(BaseCommand):
                 self.stdout.write(f"  控制台（以 office 登录）  {settings.SITE_URL}{live['console']}")
                 self.stdout.write(f"  大屏（无需登录）         {settings.SITE_URL}{live['screen']}")
                 self.stdout.write(f"  评委手机（以 {'、'.join(live['judges'])} 登录） {settings.SITE_URL}{live['judge']}")
+            awards = awards_addresses()
+            if awards:
+                self.stdout.write("")
+                self.stdout.write("奖项评定（以 office 登录；公示页面无需登录）：")
+                for title, hub, public in awards:
+                    self.stdout.write(f"  {title}")
+                    self.stdout.write(f"    组委会  {settings.SITE_URL}{hub}")
+                    self.stdout.write(f"    公示    {settings.SITE_URL}{public}")
             self.stdout.write("")
             self.stdout.write(f"打开 {settings.SITE_URL}/")
