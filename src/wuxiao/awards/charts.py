@@ -44,7 +44,7 @@ def _fit(draw, text: str, font, width: float) -> str:
 
 def _png(image) -> bytes:
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")
     return out.getvalue()
 
 
@@ -53,7 +53,7 @@ def _canvas(height: int, title: str):
 
     image = Image.new("RGB", (WIDTH, height), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((24 * SCALE, 12 * SCALE), title, font=_font(15), fill=INK)
+    draw.text((24 * SCALE, 12 * SCALE), title, font=_font(18), fill=INK)
     return image, draw
 
 
@@ -66,10 +66,10 @@ def _capped(labels: list[str], values: list[int], others: str) -> tuple[list[str
 def bar_chart(title: str, labels: list[str], values: list[int], *, others: str = "…") -> bytes:
     """Horizontal bars, one per label, the value at the end of each bar."""
     labels, values = _capped([str(x) for x in labels], list(values), others)
-    row, top = 30 * SCALE, 48 * SCALE
+    row, top = 36 * SCALE, 52 * SCALE
     height = top + max(len(labels), 1) * row + 16 * SCALE
     image, draw = _canvas(height, title)
-    font = _font(11)
+    font = _font(14)
     label_width = 260 * SCALE
     left, right = 24 * SCALE + label_width + 10 * SCALE, WIDTH - 70 * SCALE
     top_value = max(values or [0]) or 1
@@ -87,10 +87,10 @@ def bar_chart(title: str, labels: list[str], values: list[int], *, others: str =
 
 def funnel_chart(title: str, labels: list[str], values: list[int]) -> bytes:
     """The funnel: centred bars from the widest stage down, each with its count and share of the first."""
-    row, top = 40 * SCALE, 50 * SCALE
+    row, top = 44 * SCALE, 54 * SCALE
     height = top + max(len(labels), 1) * row + 16 * SCALE
     image, draw = _canvas(height, title)
-    font = _font(12)
+    font = _font(14)
     label_width = 220 * SCALE
     left, right = 24 * SCALE + label_width + 20 * SCALE, WIDTH - 30 * SCALE
     middle, full = (left + right) / 2, right - left
@@ -111,10 +111,10 @@ def funnel_chart(title: str, labels: list[str], values: list[int]) -> bytes:
 
 def column_chart(title: str, labels: list[str], values: list[int], *, axis: str = "") -> bytes:
     """Columns side by side (a histogram): the label under each column, the count above it."""
-    top, bottom = 56 * SCALE, 56 * SCALE
-    height = 420 * SCALE
+    top, bottom = 64 * SCALE, 60 * SCALE
+    height = 340 * SCALE
     image, draw = _canvas(height, title)
-    font = _font(10)
+    font = _font(13)
     left, right = 40 * SCALE, WIDTH - 24 * SCALE
     base = height - bottom
     n = max(len(values), 1)

@@ -207,7 +207,7 @@ def _docx(c: dict) -> bytes:
     sub = doc.add_paragraph(_("Issued by: %(issuers)s") % {"issuers": c["edition"].issuers or ""})
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    counts = [_("filed"), _("recommended"), pgettext("overview count", "finalists"), _("awarded")]
+    counts = [pgettext("overview count", w) for w in ("submitted", "recommended", "finalists", "awarded")]
     heading(c["headings"]["general"])
     placeholder(c["placeholders"]["general"])
     paragraph(c["summary"])
@@ -240,9 +240,9 @@ def _docx(c: dict) -> bytes:
         if not scores["n"]:
             continue
         heading(name, 2)
-        paragraph(_("%(n)d scores; lowest %(min)s, highest %(max)s, mean %(mean)s.")
+        paragraph(_("%(n)s scores; lowest %(min)s, highest %(max)s, mean %(mean)s.")
                   % {"n": scores["n"], "min": scores["min"], "max": scores["max"], "mean": scores["mean"]})
-        table([_("Score"), _("Number")], [[b["label"], b["n"]] for b in scores["bins"]], [6, 4])
+        table([_("Score range"), _("Number of scores")], [[b["label"], b["n"]] for b in scores["bins"]], [6, 4])
         picture(key)
 
     heading(c["headings"]["awards"])

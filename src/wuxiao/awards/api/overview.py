@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from wuxiao.api_common import ErrorOut, RefusedOut
 from wuxiao.documents.download import download
@@ -141,4 +141,4 @@ def report_pdf(request: HttpRequest, slug: str):
              "background (the award list must be confirmed); answers the job")
 def bundle(request: HttpRequest, slug: str):
     job = services_bundle.request_bundle(actor=request.auth, edition=_edition(request, slug))
-    return 202, {"id": job.pk, "kind": job.kind, "status": job.status, "done": job.done, "total": job.total}
+    return Status(202, {"id": job.pk, "kind": job.kind, "status": job.status, "done": job.done, "total": job.total})
