@@ -311,6 +311,9 @@ class AwardJob(models.Model):
         verbose_name_plural = _("awards jobs")
         ordering = ["-requested_at", "-id"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"
+
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -160,6 +160,8 @@ ACTION_LABELS = {
     "finals.ranking_compute": pgettext_lazy("audit action", "final ranking computed"),
     "finals.ranking_move": pgettext_lazy("audit action", "final ranking changed"),
     "finals.ranking_approve": pgettext_lazy("audit action", "final ranking approved"),
+    # awards (R10–R12): the competition as a whole
+    "awards.bundle_request": pgettext_lazy("audit action", "ZIP of the awarded entries' forms and material requested"),
 }
 
 
