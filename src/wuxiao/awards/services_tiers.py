@@ -1,11 +1,12 @@
 """The prize tiers of the award list (R11): allocated from the approved final ranking by the tiers' counts,
 changed by the office with a recorded reason, ties at a border decided, tiers left partly vacant by decision.
 
-Reallocation (the button, or a vacancy set or lifted) computes the tiers afresh from the newest approved ranking
-and the list's vacancies. An earlier manual change (a tier changed or a tie decided) is re-applied when it is
-still valid: the entry is still in the ranking and its tier by the ranking is the same as when the change was
-made (the decision was taken against that situation). Otherwise it is reset, and the office is told how many
-were (`award_list.reset_changes`); every change stays in the list's history (AwardChange) and the audit log.
+Reallocation (the button: from the newest approved ranking; a vacancy set or lifted: from the list's ranking)
+computes the tiers afresh with the list's vacancies. An earlier manual change (a tier changed or a tie decided)
+is re-applied when it still holds: the entry is still in the ranking, and its tier by the ranking is the same as
+when the change was made, as are those of the entries with its final score (a decision on a tie was taken
+against them). Otherwise it is reset, and the office is told how many were (`award_list.reset_changes`); every
+change stays in the list's history (AwardChange) and the audit log.
 
 Entries move to awarded / not awarded only when the list is confirmed (services of the announcement); here no
 entry changes status.
@@ -70,6 +71,10 @@ def _fill(award_list: AwardList, ranking, tiers: list[PrizeTier]) -> tuple[int, 
                   .values_list("entry_id", "position", "final"))
     allocated = allocation.allocate(ranked, [(t.pk, t.count) for t in tiers], vacancies)
     earlier = {r.entry_id: r for r in AwardRow.objects.filter(award_list=award_list)}
+    # A decision about an entry depends on the entries with its score (a tie): it holds while none of them
+    # changed its tier by the ranking.
+    moved_scores = {a.final for a in allocated
+                    if a.entry_id not in earlier or earlier[a.entry_id].computed_tier_id != a.tier_id}
     reset = 0
     rows = []
     for a in allocated:
@@ -77,7 +82,8 @@ def _fill(award_list: AwardList, ranking, tiers: list[PrizeTier]) -> tuple[int, 
                        computed_tier_id=a.tier_id, tier_id=a.tier_id, tie=a.tie)
         before = earlier.pop(a.entry_id, None)
         if before is not None and before.change_reason:
-            if before.computed_tier_id == a.tier_id and (before.tier_id is None or before.tier_id in by_id):
+            holds = before.computed_tier_id == a.tier_id and (a.final is None or a.final not in moved_scores)
+            if holds and (before.tier_id is None or before.tier_id in by_id):
                 row.tier_id, row.tie = before.tier_id, False
                 row.change_reason, row.changed_by_id, row.changed_at = (before.change_reason, before.changed_by_id,
                                                                         before.changed_at)
