@@ -2,6 +2,7 @@
 last prize), vacancies, fewer finalists than prizes, the 2025 tiers; and a property over random rankings."""
 
 from decimal import Decimal
+from itertools import pairwise
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,6 +72,6 @@ def test_no_tier_over_its_number_and_tiers_never_rise_down_the_ranking(finals, c
     assert order == sorted(order)
     for tier_id, count in tiers:
         assert sum(1 for a in got if a.tier_id == tier_id) <= max(0, count - vacancies[tier_id])
-    for a, b in zip(got, got[1:]):  # a border between equal scores is always flagged on both sides
+    for a, b in pairwise(got):  # a border between equal scores is always flagged on both sides
         if a.tier_id != b.tier_id and a.final == b.final:
             assert a.tie and b.tie

@@ -222,7 +222,7 @@ def set_vacancy(*, actor, award_list: AwardList, tier: PrizeTier, vacant: int, r
             current.save(update_fields=["vacant", "reason", "by"])
         AwardChange.objects.create(award_list=award_list, tier=tier, vacant=vacant, during=award_list.status,
                                    reason=reason, by=actor)
-        n, reset = _fill(award_list, award_list.ranking, _tiers(award_list.edition))
+        _n, reset = _fill(award_list, award_list.ranking, _tiers(award_list.edition))
         _bump(award_list)
         audit.record(actor=actor, action="awards.set_vacancy", obj=award_list, edition=award_list.edition,
                      reason=reason, data={"tier": tier.name, "from": before, "to": vacant, "reset": reset})

@@ -17,9 +17,8 @@ from wuxiao.competitions.models import PrizeTier
 from wuxiao.documents.download import download
 from wuxiao.finals.queries import approved_ranking
 
-from . import queries
+from . import queries, services_revoke, services_tiers
 from . import queries_tiers as tq
-from . import services_revoke, services_tiers
 from .access import managed_edition
 from .exports_money import MoneySheetXlsx
 from .forms_tiers import MoneyReturnForm, ResolveTieForm, RevokeForm, SetTierForm, VacancyForm

@@ -17,9 +17,8 @@ from wuxiao.api_common import ErrorOut, RefusedOut
 from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import PrizeTier
 
-from .. import queries
+from .. import queries, services_revoke, services_tiers
 from .. import queries_tiers as tq
-from .. import services_revoke, services_tiers
 from ..models import Objection
 from .common import managed_edition
 
