@@ -162,6 +162,13 @@ ACTION_LABELS = {
     "finals.ranking_approve": pgettext_lazy("audit action", "final ranking approved"),
     # awards (R10–R12): the competition as a whole
     "awards.bundle_request": pgettext_lazy("audit action", "ZIP of the awarded entries' forms and material requested"),
+    # awards: tiers, changes, vacancies, revocation (R11, R12)
+    "awards.allocate": pgettext_lazy("audit action", "prize tiers allocated from the final ranking"),
+    "awards.set_tier": pgettext_lazy("audit action", "entry's prize tier changed"),
+    "awards.resolve_tie": pgettext_lazy("audit action", "tie at a prize tier border decided"),
+    "awards.set_vacancy": pgettext_lazy("audit action", "prizes of a tier left vacant"),
+    "awards.revoke": pgettext_lazy("audit action", "award revoked with its prize money to be reclaimed"),
+    "awards.money_return": pgettext_lazy("audit action", "return of revoked prize money recorded"),
 }
 
 
@@ -254,6 +261,14 @@ DATA_LABELS = {
     "total": pgettext_lazy("audit data", "total"),
     "totals": pgettext_lazy("audit data", "totals"),
     "trim": pgettext_lazy("audit data", "highest and lowest struck out"),
+    # awards: tiers and revocation (R11, R12)
+    "ranking": pgettext_lazy("audit data", "final ranking (number)"),
+    "reset": pgettext_lazy("audit data", "earlier changes reset"),
+    "during": pgettext_lazy("audit data", "state of the award list"),
+    "objection": pgettext_lazy("audit data", "objection"),
+    "exceed": pgettext_lazy("audit data", "beyond the tier's number by decision"),
+    "decided_on": pgettext_lazy("audit data", "date of the decision"),
+    "returned_on": pgettext_lazy("audit data", "returned on"),
 }
 # Keys that only repeat what another key shows, or are internal.
 HIDDEN = {"rule_text", "attachment", "source"}
@@ -280,6 +295,10 @@ def _choices_for(action: str, key: str):
         return EntryStatus
     if key == "credit_code_status":
         return CreditCodeStatus
+    if key == "during":
+        from wuxiao.awards.models import ListStatus
+
+        return ListStatus
     if key == "role":
         return Role
     if key == "kind":
