@@ -173,6 +173,9 @@ class AwardChange(models.Model):
         verbose_name_plural = _("changes of the award list")
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.from_tier_name or '-'} → {self.to_tier_name or '-'}"
+
 
 class TierVacancy(models.Model):
     """The office's decision to leave `vacant` prizes of a tier unawarded (R11)."""
@@ -188,6 +191,9 @@ class TierVacancy(models.Model):
         verbose_name = _("vacancy of a tier")
         verbose_name_plural = _("vacancies of tiers")
         constraints = [models.UniqueConstraint(fields=["award_list", "tier"], name="tier_vacancy_unique")]
+
+    def __str__(self):
+        return f"{self.tier} −{self.vacant}"
 
 
 class ObjectorKind(models.TextChoices):
