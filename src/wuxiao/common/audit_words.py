@@ -160,6 +160,14 @@ ACTION_LABELS = {
     "finals.ranking_compute": pgettext_lazy("audit action", "final ranking computed"),
     "finals.ranking_move": pgettext_lazy("audit action", "final ranking changed"),
     "finals.ranking_approve": pgettext_lazy("audit action", "final ranking approved"),
+    # awards: the announcement (公示), objections, confirmation (issue 12 items 2 and 3)
+    "awards.announcement_settings": pgettext_lazy("audit action", "announcement settings changed"),
+    "awards.calendar_mark": pgettext_lazy("audit action", "day marked in the announcement calendar"),
+    "awards.calendar_unmark": pgettext_lazy("audit action", "mark of a day removed from the announcement calendar"),
+    "awards.announce": pgettext_lazy("audit action", "award list published for the announcement period"),
+    "awards.objection_receive": pgettext_lazy("audit action", "objection to the award list received"),
+    "awards.objection_answer": pgettext_lazy("audit action", "objection to the award list answered"),
+    "awards.confirm": pgettext_lazy("audit action", "award list confirmed"),
 }
 
 
@@ -252,6 +260,19 @@ DATA_LABELS = {
     "total": pgettext_lazy("audit data", "total"),
     "totals": pgettext_lazy("audit data", "totals"),
     "trim": pgettext_lazy("audit data", "highest and lowest struck out"),
+    # awards: announcement
+    "working_days": pgettext_lazy("audit data", "announcement period (working days)"),
+    "contact_changed": pgettext_lazy("audit data", "how to object changed"),
+    "period_start": pgettext_lazy("audit data", "announcement from"),
+    "period_end": pgettext_lazy("audit data", "announcement until"),
+    "awarded": pgettext_lazy("audit data", "awarded"),
+    "not_awarded": pgettext_lazy("audit data", "not awarded"),
+    "objections": pgettext_lazy("audit data", "objections"),
+    "number": pgettext_lazy("audit data", "receipt number"),
+    "outcome": pgettext_lazy("audit data", "outcome"),
+    "again": pgettext_lazy("audit data", "answer revised"),
+    "day_kind": pgettext_lazy("audit data", "kind of day"),
+    "objector": pgettext_lazy("audit data", "objector"),
 }
 # Keys that only repeat what another key shows, or are internal.
 HIDDEN = {"rule_text", "attachment", "source"}
@@ -267,6 +288,12 @@ def _choices_for(action: str, key: str):
     from wuxiao.entries.models import AttachmentKind
     from wuxiao.orgs.models import CreditCodeStatus, RegistrationStatus, UnitKind
 
+    if action.startswith("awards."):
+        from wuxiao.awards.models import DayKind, ObjectionOutcome, ObjectorKind
+
+        found = {"day_kind": DayKind, "objector": ObjectorKind, "outcome": ObjectionOutcome}.get(key)
+        if found is not None:
+            return found
     if key in ("from", "to"):
         if action.startswith("entry."):
             return EntryStatus
