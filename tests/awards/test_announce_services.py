@@ -5,7 +5,7 @@ or with an objection unanswered, then every entry awarded or not awarded through
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.awards.helpers import award_world
 from wuxiao.awards import services_announce as services
@@ -16,6 +16,14 @@ from wuxiao.entries.enums import EntryStatus
 from wuxiao.entries.models import EntryTransition
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages are matched in English (the msgids), whatever the Chinese catalogue says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 D = dt.date
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.awards.helpers import award_world
 from wuxiao.awards import services_announce as services
@@ -15,6 +15,14 @@ from wuxiao.awards.models import ListStatus, Objection, ObjectorKind
 from wuxiao.common.exceptions import Refused
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(client, settings):
+    """Messages are matched in English (the msgids), whatever the Chinese catalogue says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
