@@ -31,6 +31,10 @@ class CalendarDayForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of day"), choices=DayKind.choices)
     note = forms.CharField(label=_("Note (e.g. National Day)"), max_length=100, required=False)
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "day_%s")  # the page's confirmation form has a note too
+        super().__init__(*args, **kwargs)
+
 
 class UnmarkDayForm(forms.Form):
     date = forms.DateField(widget=forms.HiddenInput)
