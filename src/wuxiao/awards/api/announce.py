@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from wuxiao.api_common import ErrorOut, Id, RefusedOut, edition_or_404
@@ -201,14 +201,14 @@ def calendar(request: HttpRequest, slug: str):
 def mark(request: HttpRequest, slug: str, payload: AwardCalendarDayIn):
     day = services.mark_day(actor=request.auth, edition=_edition(request, slug), date=payload.date,
                             kind=payload.kind, note=payload.note)
-    return 201, {"date": day.date, "kind": day.kind, "note": day.note}
+    return Status(201, {"date": day.date, "kind": day.kind, "note": day.note})
 
 
 @router.delete("/{slug}/announcement/calendar/{day}", response={204: None, **COMMON},
                url_name="awards_calendar_unmark", summary="Remove the mark of a day")
 def unmark(request: HttpRequest, slug: str, day: dt.date):
     services.unmark_day(actor=request.auth, edition=_edition(request, slug), date=day)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{slug}/announce", response={200: AwardListStateOut, **COMMON}, url_name="awards_announce",
