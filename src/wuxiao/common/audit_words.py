@@ -169,6 +169,14 @@ ACTION_LABELS = {
     "awards.set_vacancy": pgettext_lazy("audit action", "prizes of a tier left vacant"),
     "awards.revoke": pgettext_lazy("audit action", "award revoked with its prize money to be reclaimed"),
     "awards.money_return": pgettext_lazy("audit action", "return of revoked prize money recorded"),
+    # awards: the announcement (公示), objections, confirmation (issue 12 items 2 and 3)
+    "awards.announcement_settings": pgettext_lazy("audit action", "announcement settings changed"),
+    "awards.calendar_mark": pgettext_lazy("audit action", "day marked in the announcement calendar"),
+    "awards.calendar_unmark": pgettext_lazy("audit action", "mark of a day removed from the announcement calendar"),
+    "awards.announce": pgettext_lazy("audit action", "award list published for the announcement period"),
+    "awards.objection_receive": pgettext_lazy("audit action", "objection to the award list received"),
+    "awards.objection_answer": pgettext_lazy("audit action", "objection to the award list answered"),
+    "awards.confirm": pgettext_lazy("audit action", "award list confirmed"),
 }
 
 
@@ -269,6 +277,19 @@ DATA_LABELS = {
     "exceed": pgettext_lazy("audit data", "beyond the tier's number by decision"),
     "decided_on": pgettext_lazy("audit data", "date of the decision"),
     "returned_on": pgettext_lazy("audit data", "returned on"),
+    # awards: announcement
+    "working_days": pgettext_lazy("audit data", "announcement period (working days)"),
+    "contact_changed": pgettext_lazy("audit data", "how to object changed"),
+    "period_start": pgettext_lazy("audit data", "announcement from"),
+    "period_end": pgettext_lazy("audit data", "announcement until"),
+    "awarded": pgettext_lazy("audit data", "awarded"),
+    "not_awarded": pgettext_lazy("audit data", "not awarded"),
+    "objections": pgettext_lazy("audit data", "objections"),
+    "number": pgettext_lazy("audit data", "receipt number"),
+    "outcome": pgettext_lazy("audit data", "outcome"),
+    "again": pgettext_lazy("audit data", "answer revised"),
+    "day_kind": pgettext_lazy("audit data", "kind of day"),
+    "objector": pgettext_lazy("audit data", "objector"),
 }
 # Keys that only repeat what another key shows, or are internal.
 HIDDEN = {"rule_text", "attachment", "source"}
@@ -284,6 +305,12 @@ def _choices_for(action: str, key: str):
     from wuxiao.entries.models import AttachmentKind
     from wuxiao.orgs.models import CreditCodeStatus, RegistrationStatus, UnitKind
 
+    if action.startswith("awards."):
+        from wuxiao.awards.models import DayKind, ObjectionOutcome, ObjectorKind
+
+        found = {"day_kind": DayKind, "objector": ObjectorKind, "outcome": ObjectionOutcome}.get(key)
+        if found is not None:
+            return found
     if key in ("from", "to"):
         if action.startswith("entry."):
             return EntryStatus
