@@ -160,6 +160,9 @@ ACTION_LABELS = {
     "finals.ranking_compute": pgettext_lazy("audit action", "final ranking computed"),
     "finals.ranking_move": pgettext_lazy("audit action", "final ranking changed"),
     "finals.ranking_approve": pgettext_lazy("audit action", "final ranking approved"),
+    "awards.certificates_issue": pgettext_lazy("audit action", "award certificates numbered"),
+    "awards.certificate_settings": pgettext_lazy("audit action", "certificate settings changed"),
+    "awards.certificates_job": pgettext_lazy("audit action", "award certificates generation requested"),
 }
 
 
@@ -252,6 +255,14 @@ DATA_LABELS = {
     "total": pgettext_lazy("audit data", "total"),
     "totals": pgettext_lazy("audit data", "totals"),
     "trim": pgettext_lazy("audit data", "highest and lowest struck out"),
+    "certificates": pgettext_lazy("audit data", "certificates"),
+    "first": pgettext_lazy("audit data", "first number"),
+    "last": pgettext_lazy("audit data", "last number"),
+    "job": pgettext_lazy("audit data", "background job"),
+    "certificate_prefix": pgettext_lazy("audit data", "certificate number prefix"),
+    "certificate_issuers": pgettext_lazy("audit data", "issuing bodies on the certificate"),
+    "certificate_date": pgettext_lazy("audit data", "date on the certificates"),
+    "seal": pgettext_lazy("audit data", "seal image"),
 }
 # Keys that only repeat what another key shows, or are internal.
 HIDDEN = {"rule_text", "attachment", "source"}
