@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import re
-from functools import lru_cache
 
 from django.conf import settings
 from django.urls import reverse
@@ -67,14 +66,13 @@ def qr_data_uri(url: str) -> str:
     return segno.make_qr(url, error="m").svg_data_uri(scale=4, border=2)
 
 
-@lru_cache(maxsize=8)
-def _data_uri(name: str, data: bytes) -> str:
+def _data_uri(data: bytes) -> str:
     kind = "image/png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "image/jpeg"
     return f"data:{kind};base64," + base64.b64encode(data).decode("ascii")
 
 
 def seal_data_uri(award_settings) -> str:
-    """The uploaded seal as a data URI for the PDF ("" without one); read once per file, not per certificate."""
+    """The uploaded seal as a data URI for the PDF ("" without one); a batch reads it once for all certificates."""
     seal = award_settings.seal
     if not seal:
         return ""
@@ -83,7 +81,7 @@ def seal_data_uri(award_settings) -> str:
             data = f.read()
     except OSError:
         return ""
-    return _data_uri(seal.name, data)
+    return _data_uri(data)
 
 
 def chinese_date(day) -> str:

@@ -19,7 +19,6 @@ from wuxiao.common.request import client_ip
 from .. import certificates
 from .. import queries_certificates as cq
 from .. import services_certificates as services
-from ..models import JobKind
 from .common import managed_edition
 
 router = Router(tags=["awards: certificates"])
