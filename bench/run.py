@@ -8,7 +8,7 @@ HERE = Path(__file__).resolve().parent
 
 BENCHMARKS = ["concurrent_writers.py", "upload_memory.py", "pdf_render.py", "entry_list.py", "duplicates.py",
               "review_queue.py", "deadline_surge.py", "aggregation.py", "assignment.py", "assignment_job.py",
-              "review_results.py", "roadshow_live.py"]
+              "review_results.py", "roadshow_live.py", "certificates.py"]
 
 if __name__ == "__main__":
     status = 0

@@ -177,6 +177,9 @@ ACTION_LABELS = {
     "awards.objection_receive": pgettext_lazy("audit action", "objection to the award list received"),
     "awards.objection_answer": pgettext_lazy("audit action", "objection to the award list answered"),
     "awards.confirm": pgettext_lazy("audit action", "award list confirmed"),
+    "awards.certificates_issue": pgettext_lazy("audit action", "award certificates numbered"),
+    "awards.certificate_settings": pgettext_lazy("audit action", "certificate settings changed"),
+    "awards.certificates_job": pgettext_lazy("audit action", "award certificates generation requested"),
 }
 
 
@@ -290,6 +293,14 @@ DATA_LABELS = {
     "again": pgettext_lazy("audit data", "answer revised"),
     "day_kind": pgettext_lazy("audit data", "kind of day"),
     "objector": pgettext_lazy("audit data", "objector"),
+    "certificates": pgettext_lazy("audit data", "certificates"),
+    "first": pgettext_lazy("audit data", "first number"),
+    "last": pgettext_lazy("audit data", "last number"),
+    "job": pgettext_lazy("audit data", "background job"),
+    "certificate_prefix": pgettext_lazy("audit data", "certificate number prefix"),
+    "certificate_issuers": pgettext_lazy("audit data", "issuing bodies on the certificate"),
+    "certificate_date": pgettext_lazy("audit data", "date on the certificates"),
+    "seal": pgettext_lazy("audit data", "seal image"),
 }
 # Keys that only repeat what another key shows, or are internal.
 HIDDEN = {"rule_text", "attachment", "source"}
