@@ -51,7 +51,7 @@ def test_announcement_through_the_api(client):
                       content_type=J)
     assert bad.status_code == 409 and bad.json()["field"] == "outcome"
     early = client.post(f"{base}/confirm", {"note": ""}, content_type=J)
-    assert early.status_code == 409 and "lasts until" in early.json()["detail"]
+    assert early.status_code == 409 and "公示期至" in early.json()["detail"]
     answered = client.post(f"{base}/objections/{oid}/answer", {"finding": "f", "answer": "a", "outcome": "rejected"},
                            content_type=J)
     assert answered.status_code == 200 and answered.json()["status"] == "answered"

@@ -44,7 +44,7 @@ def test_revoke_and_record_the_money_returned():
     assert AuditLog.objects.get(action="awards.revoke").data["amount_yuan"] == 15000
     totals = tq.tier_totals(world.award_list)
     assert totals.revoked == 1 and totals.revoked_yuan == 15000 and totals.total_yuan == 20000 + 15000 * 1
-    with pytest.raises(Refused, match="already"):
+    with pytest.raises(Refused, match="已被撤销"):
         services.revoke(actor=world.office, row=row, reason="again", decided_on=today)
 
     with pytest.raises(Refused) as too_much:
@@ -62,8 +62,8 @@ def test_revoke_and_record_the_money_returned():
 
 def test_only_a_confirmed_award_can_be_revoked():
     world = award_world(finalists=3, status=ListStatus.ANNOUNCED)
-    with pytest.raises(Refused, match="confirmed"):
+    with pytest.raises(Refused, match="已确定获奖名单"):
         services.revoke(actor=world.office, row=world.rows[0], reason="x", decided_on=timezone.localdate())
     confirmed = award_world(finalists=12, status=ListStatus.CONFIRMED)
-    with pytest.raises(Refused, match="no award"):  # place 11: not awarded
+    with pytest.raises(Refused, match="没有可撤销的奖项"):  # place 11: not awarded
         services.revoke(actor=confirmed.office, row=confirmed.rows[10], reason="x", decided_on=timezone.localdate())

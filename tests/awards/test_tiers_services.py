@@ -43,10 +43,10 @@ def test_refused_without_an_approved_ranking_and_once_announced():
     world = award_world(finalists=3)
     world.ranking.status = RankingStatus.DRAFT
     world.ranking.save()
-    with pytest.raises(Refused, match="not approved"):
+    with pytest.raises(Refused, match="尚未审定"):
         services.allocate(actor=world.office, edition=world.edition)
     announced = award_world(finalists=3, status=ListStatus.ANNOUNCED)
-    with pytest.raises(Refused, match="announced"):
+    with pytest.raises(Refused, match="已公示"):
         services.allocate(actor=announced.office, edition=announced.edition)
 
 
@@ -113,7 +113,7 @@ def test_during_the_announcement_a_change_names_its_objection_and_a_confirmed_li
         services.set_vacancy(actor=world.office, award_list=world.award_list, tier=world.tiers[0], vacant=1,
                              reason="x")
     confirmed = award_world(finalists=3, status=ListStatus.CONFIRMED)
-    with pytest.raises(Refused, match="confirmed"):
+    with pytest.raises(Refused, match="获奖名单已确定"):
         services.set_tier(actor=confirmed.office, row=confirmed.rows[2], tier=confirmed.tiers[1], reason="x")
 
 
