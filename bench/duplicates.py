@@ -19,11 +19,11 @@ each kind of planted pair and the number of pairs found that were not planted.
 """
 
 import random
-from functools import partial
 import resource
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -280,6 +280,13 @@ def sample_kwargs(route: str, w: dict, side: str = "A") -> dict:
         "finals/<slug:slug>/settings/rubric/<str:stage>/": {"stage": "roadshow"},
         "finals/entry/<int:entry_id>/": {"entry_id": s["finalist"].pk, "kind": "ppt"},
         "finals/material/<int:pk>/": {"pk": s["material"].pk},
+        # awards: the unit's award (confirmed list), its objection, certificate; the office's job
+        "awards/<slug:slug>/award/<int:entry_id>/": {"entry_id": s["awarded"].pk},
+        "awards/<slug:slug>/objections/<int:pk>/": {"pk": s["objection"].pk, "which": "letter"},
+        "awards/<slug:slug>/report.<slug:fmt>": {"fmt": "docx"},
+        "awards/certificate/<str:number>.pdf": {"number": s["certificate"].number},
+        "awards/job/<int:pk>/": {"pk": w["awards"]["job"].pk},
+        "awards/verify/<str:token>/": {"token": s["certificate"].token},
     }
     # The longest matching prefix decides: "entries/<int:pk>/edit/" before "entries/<int:pk>/".
     for prefix in sorted(per_route, key=len, reverse=True):
@@ -479,6 +486,39 @@ PAGE_ANSWERS = {
     # finals (R8–R10): the session of both units' finalists (the matrix's expert judges it and visits unit A's)
     "finals/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "awards/<slug:slug>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/announcement/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/announcement/calendar": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/announcement/calendar/remove": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "awards/<slug:slug>/announcement/confirm": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/announcement/publish": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "awards/<slug:slug>/announcement/settings": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/award/<int:entry_id>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/award/<int:entry_id>/money-return": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/award/<int:entry_id>/revoke": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/bundle": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "awards/<slug:slug>/certificates/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/certificates/generate": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "awards/<slug:slug>/certificates/preview.pdf": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/money.xlsx": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/objections/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/objections/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/objections/<int:pk>/<slug:which>": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/overview/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/report.<slug:fmt>": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/tiers/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/<slug:slug>/tiers/allocate": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 302 403 302'),
+    "awards/<slug:slug>/tiers/set": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/tiers/tie": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/<slug:slug>/tiers/vacancy": ('L 405 405 405 405 405 405 405 405', 'L 403 403 403 403 403 400 403 400'),
+    "awards/certificate/<str:number>.pdf": ('L 403 200 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/job/<int:pk>/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/job/<int:pk>/download/": ('L 403 403 403 403 403 404 403 404', 'L 405 405 405 405 405 405 405 405'),
+    "awards/job/<int:pk>/progress/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
+    "awards/public/<slug:slug>/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "awards/public/<slug:slug>/object/": ('200 200 200 200 200 200 200 200 200', '400 400 400 400 400 400 400 400 400'),
+    "awards/public/<slug:slug>/object/received": ('302 302 302 302 302 302 302 302 302', '405 405 405 405 405 405 405 405 405'),
+    "awards/verify/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
+    "awards/verify/<str:token>/": ('200 200 200 200 200 200 200 200 200', '405 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/material/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
     "finals/<slug:slug>/ranking/<slug:kind>.<slug:fmt>": ('L 403 403 403 403 403 200 403 200', 'L 405 405 405 405 405 405 405 405'),
@@ -606,7 +646,8 @@ BODIES = {
     "POST /api/review/{slug}/assignment/second-pass": {"entries": [9 * 10**15], "extra": 2},
     "POST /api/review/{slug}/finalists/change": {"entry": 9 * 10**15, "selected": True, "reason": "并列"},
     "POST /api/review/{slug}/finalists/approve": {"note": "批准"},
-    # finals: site visits and ranking (R9, R10) — an entry or a visit that does not exist, a ranking not computed
+    # finals: site visits and ranking (R9, R10) — an entry or a visit that does not exist; the ranking is the approved
+    # one the awards stage allocated from (so a move or an approval is refused by its state)
     "POST /api/finals/{slug}/visits/select": {"entry": 9 * 10**15, "reason": "并列"},
     "POST /api/finals/{slug}/visits/{visit_id}/withdraw": {"reason": "停产"},
     "POST /api/finals/{slug}/visits/{visit_id}/schedule": {"contact_phone": "13812345678"},
@@ -629,6 +670,18 @@ BODIES = {
     "POST /api/finals/sessions/{session_id}/scores/{score_id}/clear": {"reason": "误输"},
     "POST /api/finals/sessions/{session_id}/slots/{slot_id}/scores": {
         "items": {}, "idempotency_key": "5f0c8a5e-2f55-4a8e-9f5e-0c1d2e3f4a5b"},
+    # awards: valid inputs on the confirmed list (so refused by its state, or by a date in the future: the world
+    # stays as it is)
+    "POST /api/awards/{slug}/tiers/rows/{entry_id}": {"tier": "特等奖", "reason": "会议决定"},
+    "POST /api/awards/{slug}/tiers/rows/{entry_id}/tie": {"reason": "会议决定"},
+    "POST /api/awards/{slug}/tiers/vacancies": {"tier": "特等奖", "vacant": 1, "reason": "空缺"},
+    "POST /api/awards/{slug}/awards/{entry_id}/revoke": {"reason": "弄虚作假", "decided_on": "2099-01-01"},
+    "POST /api/awards/{slug}/awards/{entry_id}/money-return": {"returned_on": "2026-01-01", "amount_yuan": 1},
+    "PUT /api/awards/{slug}/announcement/settings": {"announcement_working_days": 5, "objection_contact": "电话"},
+    "POST /api/awards/{slug}/announcement/calendar": {"date": "2026-10-01", "kind": "holiday", "note": "国庆"},
+    "POST /api/awards/{slug}/objections/{objection_id}/answer": {"finding": "不成立", "answer": "维持",
+                                                                 "outcome": "rejected"},
+    "POST /api/awards/{slug}/confirm": {"note": ""},
 }
 
 
@@ -648,6 +701,9 @@ def api_url(key: str, w: dict, side: str = "A") -> str:
         values["{entry_id}"] = s["in_review"].pk
     if path.startswith("/api/finals/"):
         values["{entry_id}"] = s["finalist"].pk
+    if path.startswith("/api/awards/"):  # the unit's award, its objection and certificate; the office's job
+        values.update({"{entry_id}": s["awarded"].pk, "{objection_id}": s["objection"].pk,
+                       "{job_id}": w["awards"]["job"].pk, "{token}": s["certificate"].token, "{day}": "2026-10-01"})
     for name, value in values.items():
         path = path.replace(name, str(value))
     if key == "POST /api/entries/{entry_id}/attachments":
@@ -670,6 +726,33 @@ def api_answers(w, key: str, side: str = "A", roles=ROLES) -> str:
 
 # Rows: "METHOD path" → answers, one per role in ROLES order (as above).
 API_ANSWERS = {
+    "DELETE /api/awards/{slug}/announcement/calendar/{day}": '401 403 403 403 403 403 409 403 409',
+    "GET /api/awards/jobs/{job_id}": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/verify": '422 422 422 422 422 422 422 422 422',
+    "GET /api/awards/verify/{token}": '200 200 200 200 200 200 200 200 200',
+    "GET /api/awards/{slug}/announcement/calendar": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/announcement/settings": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/certificates": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/objections": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/objections/{objection_id}": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/overview": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/public": '200 200 200 200 200 200 200 200 200',
+    "GET /api/awards/{slug}/report.docx": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/report.pdf": '401 403 403 403 403 403 200 403 200',
+    "GET /api/awards/{slug}/tiers": '401 403 403 403 403 403 200 403 200',
+    "POST /api/awards/{slug}/announce": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/announcement/calendar": '401 403 403 403 403 403 201 403 409',
+    "POST /api/awards/{slug}/awards/{entry_id}/money-return": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/awards/{entry_id}/revoke": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/bundle": '401 403 403 403 403 403 202 403 202',
+    "POST /api/awards/{slug}/certificates/issue": '401 403 403 403 403 403 202 403 202',
+    "POST /api/awards/{slug}/confirm": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/objections/{objection_id}/answer": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/tiers/allocate": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/tiers/rows/{entry_id}": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/tiers/rows/{entry_id}/tie": '401 403 403 403 403 403 409 403 409',
+    "POST /api/awards/{slug}/tiers/vacancies": '401 403 403 403 403 403 409 403 409',
+    "PUT /api/awards/{slug}/announcement/settings": '401 403 403 403 403 403 200 403 200',
     "DELETE /api/auth/token": '401 401 401 401 401 401 401 401 401',
     "DELETE /api/entries/{entry_id}/attachments/{attachment_id}": '401 403 409 403 403 403 403 403 403',
     "GET /api/editions": '200 200 200 200 200 200 200 200 200',
@@ -765,7 +848,7 @@ API_ANSWERS = {
     "GET /api/finals/sessions/{session_id}/slots/{slot_id}/scores": '401 404 404 404 404 404 200 200 200',
     "GET /api/finals/sessions/{session_id}/state": '401 404 404 404 404 404 200 200 200',
     "GET /api/finals/site-visits/mine": '401 403 403 403 403 403 403 200 403',
-    "GET /api/finals/{slug}/ranking": '401 403 403 403 403 403 404 403 404',
+    "GET /api/finals/{slug}/ranking": '401 403 403 403 403 403 200 403 200',
     "GET /api/finals/{slug}/rubric/{stage}": '401 403 403 403 403 403 200 403 200',
     "GET /api/finals/{slug}/sessions": '401 403 403 403 403 403 200 403 200',
     "GET /api/finals/{slug}/settings": '401 403 403 403 403 403 200 403 200',
@@ -795,9 +878,9 @@ API_ANSWERS = {
     "POST /api/finals/site-visits/{visit_id}/photos": '401 404 404 404 404 404 404 422 404',
     "POST /api/finals/site-visits/{visit_id}/score": '401 404 404 404 404 404 404 409 404',
     "POST /api/finals/{slug}/criteria/{criterion_id}/move": '401 403 403 403 403 403 409 403 409',
-    "POST /api/finals/{slug}/ranking/approve": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/ranking/approve": '401 403 403 403 403 403 409 403 409',
     "POST /api/finals/{slug}/ranking/compute": '401 403 403 403 403 403 409 403 409',
-    "POST /api/finals/{slug}/ranking/move": '401 403 403 403 403 403 404 403 404',
+    "POST /api/finals/{slug}/ranking/move": '401 403 403 403 403 403 409 403 409',
     "POST /api/finals/{slug}/rubric/{stage}/criteria": '401 403 403 403 403 403 409 403 409',
     "POST /api/finals/{slug}/rubric/{stage}/default": '401 403 403 403 403 403 409 403 409',
     "POST /api/finals/{slug}/sessions": '401 403 403 403 403 403 201 403 201',

@@ -104,6 +104,8 @@ def changes(award_list: AwardList, entry_id: int | None = None) -> list[AwardCha
 
 
 def award_row(award_list: AwardList, entry_id: int) -> AwardRow | None:
+    if not 0 < entry_id < 2**63:  # an address with a number no database holds
+        return None
     return (AwardRow.objects.filter(award_list=award_list, entry_id=entry_id)
             .select_related("entry__declaring_unit", "tier", "computed_tier", "changed_by", "revoked_by",
                             "money_reclaim_recorded_by", "award_list__edition")
