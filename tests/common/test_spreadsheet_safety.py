@@ -91,6 +91,24 @@ def _in_second_round(world, propose: bool = False) -> bool:
     return True
 
 
+def _awarded(world) -> bool:
+    """The world's entries (named by the payloads) in the edition's confirmed award list, each with a prize."""
+    from decimal import Decimal
+
+    from wuxiao.awards.models import AwardList, AwardRow
+    from wuxiao.competitions.models import PrizeTier
+    from wuxiao.finals.models import FinalRanking
+
+    entries = list(world["edition"].entries.order_by("pk"))
+    tier = PrizeTier.objects.create(edition=world["edition"], name="=一等奖", count=len(entries), amount_yuan=15000)
+    ranking = FinalRanking.objects.create(edition=world["edition"], status="approved")
+    award_list = AwardList.objects.create(edition=world["edition"], ranking=ranking, status="confirmed")
+    AwardRow.objects.bulk_create(AwardRow(award_list=award_list, entry=entry, position=n, final=Decimal(90 - n),
+                                          tier=tier, computed_tier=tier, amount_yuan=tier.amount_yuan)
+                                 for n, entry in enumerate(entries, start=1))
+    return True
+
+
 @dataclass(frozen=True)
 class Export:
     url_name: str
@@ -134,6 +152,9 @@ EXPORTS = {
     "finalist list": Export(
         "review:finalists_xlsx", "committee", "xlsx",
         lambda w: _in_second_round(w, propose=True) and reverse("review:finalists_xlsx", args=[w["edition"].slug])),
+    "prize-money sheet (奖金发放表)": Export(
+        "awards:money_sheet", "committee", "xlsx",
+        lambda w: _awarded(w) and reverse("awards:money_sheet", args=[w["edition"].slug])),
     "entry list (CSV), committee": Export(
         "entries:list_csv", "committee", "csv",
         lambda w: reverse("entries:list_csv") + f"?edition={w['edition'].pk}"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
-from wuxiao.api_common import ErrorOut, RefusedOut
+from wuxiao.api_common import ErrorOut, Id, RefusedOut
 from wuxiao.common.exceptions import Refused
 from wuxiao.competitions.models import PrizeTier
 
@@ -80,7 +80,7 @@ class AwardTiersOut(Schema):
 class AwardTierSetIn(Schema):
     tier: str | None = Field(None, description="The name of the prize tier; null: not awarded.", max_length=30)
     reason: str = Field("", max_length=2000)
-    objection: int | None = Field(None, description="The objection (id) that led to the change, if any.")
+    objection: Id | None = Field(None, description="The objection (id) that led to the change, if any.")
     exceed: bool = Field(False, description="Award beyond the tier's number by decision.")
 
 
@@ -176,7 +176,7 @@ def allocate(request: HttpRequest, slug: str):
 
 @router.post("/{slug}/tiers/rows/{entry_id}", response=RESPONSES, url_name="awards_tiers_set",
              summary="Change an entry's prize tier (null: not awarded) with the reason")
-def set_tier(request: HttpRequest, slug: str, entry_id: int, payload: AwardTierSetIn):
+def set_tier(request: HttpRequest, slug: str, entry_id: Id, payload: AwardTierSetIn):
     edition = _edition(request, slug)
     row = _row(edition, entry_id)
     objection = None
@@ -191,7 +191,7 @@ def set_tier(request: HttpRequest, slug: str, entry_id: int, payload: AwardTierS
 
 @router.post("/{slug}/tiers/rows/{entry_id}/tie", response=RESPONSES, url_name="awards_tiers_tie",
              summary="Record the decision on a tie at a tier border (the entry keeps its tier)")
-def resolve_tie(request: HttpRequest, slug: str, entry_id: int, payload: AwardTieIn):
+def resolve_tie(request: HttpRequest, slug: str, entry_id: Id, payload: AwardTieIn):
     edition = _edition(request, slug)
     services_tiers.resolve_tie(actor=request.auth, row=_row(edition, entry_id), reason=payload.reason)
     return _out(edition)
@@ -211,7 +211,7 @@ def set_vacancy(request: HttpRequest, slug: str, payload: AwardVacancyIn):
 
 @router.post("/{slug}/awards/{entry_id}/revoke", response=ROW_RESPONSES, url_name="awards_revoke",
              summary="Revoke a confirmed award with the reason and the date of the decision")
-def revoke(request: HttpRequest, slug: str, entry_id: int, payload: AwardRevokeIn):
+def revoke(request: HttpRequest, slug: str, entry_id: Id, payload: AwardRevokeIn):
     edition = _edition(request, slug)
     row = services_revoke.revoke(actor=request.auth, row=_row(edition, entry_id), reason=payload.reason,
                                  decided_on=payload.decided_on)
@@ -220,7 +220,7 @@ def revoke(request: HttpRequest, slug: str, entry_id: int, payload: AwardRevokeI
 
 @router.post("/{slug}/awards/{entry_id}/money-return", response=ROW_RESPONSES, url_name="awards_money_return",
              summary="Record the return of a revoked award's prize money")
-def money_return(request: HttpRequest, slug: str, entry_id: int, payload: AwardMoneyReturnIn):
+def money_return(request: HttpRequest, slug: str, entry_id: Id, payload: AwardMoneyReturnIn):
     edition = _edition(request, slug)
     row = services_revoke.record_money_return(actor=request.auth, row=_row(edition, entry_id),
                                               returned_on=payload.returned_on, amount_yuan=payload.amount_yuan,
