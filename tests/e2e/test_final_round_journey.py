@@ -243,6 +243,16 @@ def test_the_final_round_from_the_session_to_the_approved_ranking(live_server, b
         assert slots[0].phase == SlotPhase.REVEALED and slots[0].result == 80 and slots[0].locked_by == office
         assert slots[0].qa_seconds is not None and RoadshowScore.objects.filter(slot=slots[0]).count() == 3
 
+        # The judges are done: two phones close (their errors checked first), the first (it visits the site later)
+        # and the desk leave the live pages, so that nothing polls the live state while the services below write
+        # (on SQLite the test's in-memory database answers a read during a write with "table is locked").
+        for phone in phones[1:]:
+            assert [e for e in phone.js_errors if "status of 400" not in e] == [], (phone.url, phone.js_errors)
+            pages.remove(phone)
+            phone.context.close()
+        phones[0].goto(base + reverse("finals:expert_home"))
+        desk.goto(base + reverse("finals:sessions", args=[edition.slug]))
+
         # The other two presentations through the live services, to keep the test short.
         criteria = w.roadshow_criteria
         second = run_by_services(office, session, judges, criteria,
