@@ -102,7 +102,7 @@ def test_the_office_builds_the_zip(client):
 
 
 def test_the_task_runs_twice_safely():
-    from wuxiao.awards.tasks_bundle import build_bundle
+    from wuxiao.awards.tasks import build_bundle
 
     world = _world()
     job = AwardJob.objects.create(edition=world.edition, kind=JobKind.BUNDLE, requested_by=world.office)

@@ -2,7 +2,7 @@
 per awarded entry (revoked ones left out) a folder "01-特等奖-<title>/" with its 申报表 PDF, its attachments
 (photos, documents, PPT, video, the stamped form) and its current roadshow material, and an index.xlsx.
 
-Built by a background task (tasks_bundle.py) into a temporary file, never the whole ZIP in memory; the progress
+Built by a background task (tasks.py) into a temporary file, never the whole ZIP in memory; the progress
 is saved per entry for the job page. Running it again (its worker died) leaves a finished job alone and
 otherwise starts over, writing the same file.
 """
@@ -58,7 +58,7 @@ def _confirmed_list(edition) -> AwardList:
 
 def request_bundle(*, actor, edition) -> AwardJob:
     """Create a bundle job for the edition's confirmed award list and queue its task."""
-    from .tasks_bundle import build_bundle
+    from .tasks import build_bundle
 
     if not allowed(actor, "awards.manage"):
         raise Refused(NOT_OFFICE)
