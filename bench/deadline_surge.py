@@ -161,8 +161,11 @@ def run_round(port: int, logins: list[str], concurrency: int, form: dict, comple
             floor_cpu.append(cpu_clock() - cpu_started)
         return wall
 
+    # Warm both workers first, whatever the round's concurrency: a worker that has not answered yet
+    # imports the URL configuration in its first request (older checkouts) or at its start (now).
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: call("GET", "/api/me", None, token), range(32)))
     with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(floor_request, range(concurrency * 2)))  # warm both workers
         floor_cpu.clear()
         floor = list(pool.map(floor_request, range(max(30, concurrency * 8))))
 

@@ -146,3 +146,18 @@ def test_django_records_are_printed_once():
     assert logging.getLogger("django").handlers == []
     assert logging.getLogger("django").propagate
     assert settings.LOGGING["root"]["handlers"] == ["console"]
+
+
+def test_a_server_worker_imports_every_url_module_before_its_first_request(tmp_path):
+    """wsgi.py loads the URL configuration (views, the API's routers and schemas, seconds of CPU) while the
+    worker starts, so that no user waits for it in the worker's first request (issue 8, item 18)."""
+    probe = ("import sys, wuxiao.wsgi; "
+             "print(all(m in sys.modules for m in ('wuxiao.urls', 'wuxiao.api', 'wuxiao.entries.api.entries', "
+             "'wuxiao.awards.views_public')))")
+    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
+    base.update({"PYTHONPATH": str(REPO / "src"), "DATA_DIR": str(tmp_path), "DEBUG": "0",
+                 "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "example.org"})
+    result = subprocess.run([sys.executable, "-c", probe], env=base, capture_output=True, text=True, cwd=REPO)
+
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "True"
