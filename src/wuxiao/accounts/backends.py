@@ -27,12 +27,14 @@ def find_user_by_login(login: str):
 class MobileOrUsernameBackend(ModelBackend):
     """ModelBackend that also accepts the mobile number as the login name; inactive users are refused."""
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(self, request, username=None, password=None, account=None, **kwargs):
+        """`account`: the user `username` names, when the caller has looked it up already (the login
+        throttle does, accounts.services.authenticate_login); None means: look it up here."""
         if username is None:
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if not username or password is None:
             return None
-        user = find_user_by_login(username)
+        user = account if account is not None else find_user_by_login(username)
         if user is None:
             # Hash anyway so that an unknown name takes as long as a wrong password.
             get_user_model()().set_password(password)

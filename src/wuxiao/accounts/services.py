@@ -81,9 +81,10 @@ def address_key(ip: str | None) -> str:
     return f"ip:{address}"
 
 
-def account_key(login: str) -> str:
-    """The account a login name means, whichever of its names (any case, mobile with +86) is used."""
-    user = find_user_by_login(login)
+def account_key(login: str, user=None) -> str:
+    """The account a login name means, whichever of its names (any case, mobile with +86) is used;
+    `user` is that account when the caller has already looked it up."""
+    user = user if user is not None else find_user_by_login(login)
     if user is not None:
         return f"user:{user.pk}"
     login = (login or "").strip()
@@ -106,8 +107,8 @@ def _known_device(cookie: str, account: str) -> str | None:
     return None
 
 
-def _throttle_keys(login: str, ip: str | None, device_cookie: str = "") -> list[_Key]:
-    account = account_key(login)
+def _throttle_keys(login: str, ip: str | None, device_cookie: str = "", user=None) -> list[_Key]:
+    account = account_key(login, user)
     device = _known_device(device_cookie, account)
     if device:
         # A browser that has logged in to this account before (OWASP "device cookies") is counted
@@ -127,10 +128,11 @@ def _reserve(keys: list[_Key]) -> None:
     window = dt.timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
     slow = dt.timedelta(seconds=settings.LOGIN_SLOW_RETRY_SECONDS)
     keys = sorted(keys, key=lambda k: k.key)  # one locking order, so two requests never deadlock
-    LoginThrottle.objects.bulk_create(
-        [LoginThrottle(key=k.key, window_start=now, next_at=now) for k in keys], ignore_conflicts=True)
     expired = Q(window_start__lte=now - window)
     with transaction.atomic():
+        # The rows a first check needs, in the same transaction (and locking order) as the counting.
+        LoginThrottle.objects.bulk_create(
+            [LoginThrottle(key=k.key, window_start=now, next_at=now) for k in keys], ignore_conflicts=True)
         for k in keys:
             allowed = expired | Q(count__lt=k.limit)
             if k.slowed:
@@ -170,9 +172,11 @@ def authenticate_login(*, request, login: str, password: str, ip: str | None, de
 
     The login page and the API's token endpoint both call this, so they share one count.
     """
-    keys = _throttle_keys(login, ip, device_cookie)
+    account = find_user_by_login(login)
+    keys = _throttle_keys(login, ip, device_cookie, user=account)
     _reserve(keys)
-    user = authenticate(request, username=login, password=password)
+    # The backend checks the password of the account already found (MobileOrUsernameBackend).
+    user = authenticate(request, username=login, password=password, account=account)
     if user is not None:
         _release(keys)
     return user
