@@ -269,6 +269,11 @@ def run_live(port: int, plan: dict, judges: int, presentations: int, master_pid:
             t.join(timeout=30)
     wall = time.perf_counter() - started
     cpu = server_cpu(master_pid) - cpu_started
+    # Once nothing changes any more, the screen's poll with the version it last saw answers 204 "nothing new"
+    # (during the run, on a slow machine, every poll may have found something new).
+    screen = f"/finals/screen/{plan['screen_token']}/state/"
+    status, data = call("GET", screen)
+    settled_screen = call("GET", f"{screen}?v={data['version']}")[0] if status == 200 else status
 
     def latencies(seen):
         return [seen[k] - submitted[k] for k in submitted if k in seen]
@@ -276,7 +281,7 @@ def run_live(port: int, plan: dict, judges: int, presentations: int, master_pid:
     return {"seconds": wall, "failures": failures[:10], "failed": len(failures), "submitted": len(submitted),
             "screen": latencies(seen_screen), "console": latencies(seen_console),
             "missed_screen": len([k for k in submitted if k not in seen_screen]),
-            "requests": request_times, "load": os.getloadavg()[0], "server_cpu": cpu,
+            "requests": request_times, "settled_screen": settled_screen, "load": os.getloadavg()[0], "server_cpu": cpu,
             "request_count": sum(len(v) for v in request_times.values())}
 
 

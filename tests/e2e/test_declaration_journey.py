@@ -75,6 +75,10 @@ def test_fill_the_whole_form_and_submit(live_server, page, open_edition, declare
     page.fill("input[name=completers-0-post]", "高级技师")
     page.fill("input[name=completers-0-workplace]", "一车间")
     page.fill("input[name=completers-0-phone]", "13812345678")
+    # Leaving the field autosaves, and the answer shows the mistyped mobile's message above, moving the page:
+    # let it land first, or on a slow machine the click's press and release can straddle the move.
+    page.locator("input[name=completers-0-phone]").blur()
+    page.wait_for_selector("[data-autosave-status].autosave-saved")
     page.click("button[data-add-completer]")
     page.fill("input[name=completers-1-name]", "李四")
     page.fill("input[name=completers-1-age]", "41")
