@@ -94,11 +94,15 @@ def create_entry(*, actor, unit, edition, title: str = "", request_key: str = ""
 @transaction.atomic
 def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | None = None,
                exclusion_answers: dict[int, bool] | None = None, presentation_form_ids: list[int] | None = None,
-               industry_code: str | None = None, category_id: int | None = None, via_import=None) -> Entry:
+               industry_code: str | None = None, category_id: int | None = None, via_import=None,
+               read: dict | None = None) -> Entry:
     """Save a draft's form as it is (no completeness check); refused once the entry is no longer editable.
 
     With `via_import`, the importer fills in a draft it has just started for the unit (create_entry), nothing else.
+    `read`: rows the caller's form has already read for these arguments ("category", "presentation_forms",
+    "industry"); each is taken only when it is the one named and of the entry's edition, else read here.
     """
+    read = read or {}
     # Only the entry's row: its edition's categories and forms are checked below by the edition's key.
     locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
     if via_import is not None:
@@ -122,11 +126,17 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         locked.contact_mobile = normalize_mobile(locked.contact_mobile)
         changed.add("contact_mobile")
     if industry_code is not None:
-        locked.industry_id = industry_code or None
+        industry = read.get("industry")
+        if industry_code and industry is not None and industry.pk == industry_code:
+            locked.industry = industry
+        else:
+            locked.industry_id = industry_code or None
         changed.add("industry")
     if category_id is not None:
-        category = (Category.objects.filter(edition_id=locked.edition_id, pk=category_id).first()
-                    if category_id else None)
+        category = read.get("category")
+        if not (category is not None and category.pk == category_id and category.edition_id == locked.edition_id):
+            category = (Category.objects.filter(edition_id=locked.edition_id, pk=category_id).first()
+                        if category_id else None)
         if category_id and category is None:
             raise InvalidInput({"category": [str(_("Choose a category of this edition (the notice, Attachment 2, note "
                                                    "2)."))]})
@@ -134,8 +144,11 @@ def save_entry(*, actor, entry: Entry, fields: dict, completers: list[dict] | No
         changed.add("category")
     locked.save(update_fields=sorted(changed))
     if presentation_form_ids is not None:
-        locked.presentation_forms.set(PresentationForm.objects.filter(edition_id=locked.edition_id,
-                                                                      pk__in=presentation_form_ids))
+        forms = read.get("presentation_forms")
+        if not (forms is not None and sorted(f.pk for f in forms) == sorted(set(presentation_form_ids))
+                and all(f.edition_id == locked.edition_id for f in forms)):
+            forms = PresentationForm.objects.filter(edition_id=locked.edition_id, pk__in=presentation_form_ids)
+        locked.presentation_forms.set(forms)
     if completers is not None:
         locked.completers.all().delete()
         Completer.objects.bulk_create(

@@ -166,7 +166,9 @@ class EntryForm(forms.Form):
 
     def clean_industry(self):
         code = self.cleaned_data["industry"].strip().upper()
-        if code and not Industry.objects.filter(pk=code).exists():
+        # The row itself, so that saving and the API's answer show it without reading it again.
+        self.industry_row = Industry.objects.filter(pk=code).first() if code else None
+        if code and self.industry_row is None:
             raise ValidationError(_("“%(code)s” is not a code of GB/T 4754; choose the industry in the list.")
                                   % {"code": code}, code="industry")
         return code
@@ -186,12 +188,19 @@ class EntryForm(forms.Form):
         # A text or date field missing from the request (not merely empty) keeps its stored value.
         kwargs: dict = {"fields": {name: data[name] for name in EDITABLE_FIELDS if name in data
                                    and (name in self.data or isinstance(self.fields[name], forms.BooleanField))}}
+        # The rows the fields have read (the edition's category and forms, the industry): save_entry takes them
+        # over instead of reading them again.
+        read = {}
         if "category" in data:
             kwargs["category_id"] = data["category"].pk if data["category"] else 0
+            read["category"] = data["category"]
         if "presentation_forms" in data:
             kwargs["presentation_form_ids"] = [p.pk for p in data["presentation_forms"]]
+            read["presentation_forms"] = list(data["presentation_forms"])
         if "industry" in data:
             kwargs["industry_code"] = data["industry"]
+            read["industry"] = getattr(self, "industry_row", None)
+        kwargs["read"] = read
         answers = {}
         for exclusion in self.exclusions:
             name = f"exclusion_{exclusion.pk}"
@@ -403,9 +412,11 @@ def validate_api_input(sent: dict, entry: Entry) -> dict:
         labels[key] = str(form.fields[name].label) if name in form.fields else key
     kwargs = form.save_arguments()
     kwargs["fields"] = {name: value for name, value in kwargs["fields"].items() if name in sent}
-    for optional in ("category_id", "presentation_form_ids", "industry_code"):
+    for optional, row in (("category_id", "category"), ("presentation_form_ids", "presentation_forms"),
+                          ("industry_code", "industry")):
         if optional not in sent:
             kwargs.pop(optional, None)
+            kwargs["read"].pop(row, None)
     if "exclusion_answers" not in sent:
         kwargs.pop("exclusion_answers", None)
     if "completers" in sent:
