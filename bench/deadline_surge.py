@@ -419,6 +419,25 @@ def report(label: str, result: dict) -> None:
 NAMES = {"sqlite": "SQLite", "pg": "PostgreSQL"}
 
 
+def compare_repeats(before: dict[str, list[dict]], after: dict[str, list[dict]]) -> None:
+    """With --repeat: the ratio of entries/s (after / before) of each pair of runs made one after the other, and
+    its median, so that the machine's drift during the whole comparison (a shared machine's speed changes by
+    tens of percent within minutes) does not decide it."""
+    for backend, new_runs in after.items():
+        old_runs = before.get(backend, [])
+        for c in new_runs[0]["rounds"]:
+            pairs = [(old["rounds"][c], new["rounds"][c]) for old, new in zip(old_runs, new_runs)]
+            if not pairs:
+                continue
+            ratios = [new["entries_per_second"] / old["entries_per_second"] for old, new in pairs]
+            cpu = [old["server_cpu_per_entry"] / new["server_cpu_per_entry"] for old, new in pairs]
+            print(f"\n{NAMES[backend]}, concurrency {c}, {len(pairs)} pairs: entries/s "
+                  + ", ".join(f"{old['entries_per_second']:.2f} -> {new['entries_per_second']:.2f}"
+                              for old, new in pairs)
+                  + f"; ratio median x{statistics.median(ratios):.1f} (min x{min(ratios):.1f}, max "
+                    f"x{max(ratios):.1f}); server CPU per entry / after: median x{statistics.median(cpu):.1f}")
+
+
 def compare(before: dict, after: dict) -> None:
     """Baseline and current side by side: entries/s, server CPU per entry, and each step's p50."""
     for backend in after:
@@ -446,6 +465,8 @@ def main() -> int:
     parser.add_argument("--code", type=Path, default=REPO, help="the checkout whose server is measured")
     parser.add_argument("--baseline", type=Path, help="another checkout to measure first, e.g. the commit before a "
                         "change unpacked with `git archive`; a comparison follows")
+    parser.add_argument("--repeat", type=int, default=1, help="with --baseline: measure each backend this many "
+                        "times, baseline and current in turn, and compare pair by pair")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
@@ -458,19 +479,25 @@ def main() -> int:
         return 0
     checkouts = [args.baseline.resolve(), code] if args.baseline else [code]
     results: dict[str, dict] = {}
-    for checkout in checkouts:
-        for backend in args.backends:
-            result = run_backend(backend, checkout, args.units, args.concurrency)
-            if result is None:
-                continue
-            results.setdefault(str(checkout), {})[backend] = result
-            if not args.json:
-                report(f"{NAMES[backend]} ({checkout})", result)
+    runs: dict[str, dict[str, list[dict]]] = {}
+    # Each backend's runs together, the checkouts in turn, so that before and after are measured close in time.
+    for backend in args.backends:
+        for _ in range(max(1, args.repeat)):
+            for checkout in checkouts:
+                result = run_backend(backend, checkout, args.units, args.concurrency)
+                if result is None:
+                    continue
+                results.setdefault(str(checkout), {}).setdefault(backend, result)
+                runs.setdefault(str(checkout), {}).setdefault(backend, []).append(result)
+                if not args.json:
+                    report(f"{NAMES[backend]} ({checkout})", result)
     if args.json:
         print(json.dumps(results))
     elif args.baseline:
         compare(results.get(str(checkouts[0]), {}), results.get(str(code), {}))
-    lost = [r for by_backend in results.values() for result in by_backend.values()
+        if args.repeat > 1:
+            compare_repeats(runs.get(str(checkouts[0]), {}), runs.get(str(code), {}))
+    lost = [r for by_backend in runs.values() for results_of in by_backend.values() for result in results_of
             for r in result["rounds"].values() if not exact(r)]
     return 1 if lost else 0
 
