@@ -2,19 +2,16 @@
 worker (`manage.py db_worker --batch`) on a fresh SQLite database, its time and peak memory measured."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
+from .markers import same_on_every_database
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "certificates.py"
 
 
-@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
-                    reason="the bench makes its own SQLite database whatever the suite runs on: the PostgreSQL run "
-                           "would repeat the SQLite run's check")
+@same_on_every_database
 def test_two_certificates_by_the_background_worker():
     done = subprocess.run([sys.executable, str(BENCH), "--certificates", "2", "--no-baseline", "--json"],
                           capture_output=True, text=True, timeout=300)

@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .markers import same_on_every_database
+
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "deadline_surge.py"
 
 
+@same_on_every_database
 def test_two_units_file_exactly_two_entries_through_gunicorn():
     done = subprocess.run([sys.executable, str(BENCH), "--units", "2", "--concurrency", "2", "--backends", "sqlite",
                            "--json"], capture_output=True, text=True, timeout=300)

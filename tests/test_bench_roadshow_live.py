@@ -9,9 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .markers import same_on_every_database
+
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "roadshow_live.py"
 
 
+@same_on_every_database
 def test_two_judges_score_two_presentations_through_gunicorn():
     done = subprocess.run([sys.executable, str(BENCH), "--judges", "2", "--presentations", "2", "--backends",
                            "sqlite", "--json"], capture_output=True, text=True, timeout=300)

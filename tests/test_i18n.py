@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from .markers import same_on_every_database
+
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src" / "wuxiao"
 
@@ -38,11 +40,13 @@ def regenerated_catalogues(tmp_path_factory):
     return sorted((root / "wuxiao").rglob("zh_Hans/LC_MESSAGES/django.po"))
 
 
+@same_on_every_database
 def test_every_app_with_messages_has_a_catalogue(regenerated_catalogues):
     assert regenerated_catalogues, "makemessages found no catalogue"
     assert any(p.parent.parent.parent.parent.name == "wuxiao" for p in regenerated_catalogues)
 
 
+@same_on_every_database
 def test_zh_hans_catalogue_is_complete(regenerated_catalogues):
     problems = {}
     for po in regenerated_catalogues:
@@ -64,6 +68,7 @@ def test_chinese_by_default_and_english_selectable(client, db):
     assert "Log in" in page and "Register a declaring unit" in page
 
 
+@same_on_every_database
 def test_catalogues_compile_with_format_checks():
     """msgfmt --check (as compilemessages runs it): every %(name)s of a msgid is in its translation."""
     for po in sorted(SRC.rglob("zh_Hans/LC_MESSAGES/django.po")):

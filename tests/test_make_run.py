@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from .markers import same_on_every_database
+
 REPO = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -30,6 +32,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@same_on_every_database
 def test_make_serve_is_quiet_and_ends_with_the_logins_at_its_real_address(tmp_path):
     port = free_port()
     address = f"http://127.0.0.1:{port}/"
