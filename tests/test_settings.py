@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from .markers import same_on_every_database
+
 REPO = Path(__file__).resolve().parent.parent
 
 PROBE = (
@@ -148,6 +150,7 @@ def test_django_records_are_printed_once():
     assert settings.LOGGING["root"]["handlers"] == ["console"]
 
 
+@same_on_every_database
 def test_a_server_worker_imports_every_url_module_before_its_first_request(tmp_path):
     """wsgi.py loads the URL configuration (views, the API's routers and schemas, seconds of CPU) while the
     worker starts, so that no user waits for it in the worker's first request (issue 8, item 18)."""
