@@ -1,3 +1,4 @@
+import contextlib
 import os
 import threading
 
@@ -34,6 +35,20 @@ class _OneRequestAtATimeServer(ThreadedWSGIServer):
 _APP_LOCK = threading.Lock()
 _DRAINING = threading.Event()
 LiveServerThread.server_class = _OneRequestAtATimeServer
+
+
+@pytest.fixture
+def server_paused():
+    """`with server_paused():` the live server answers no request meanwhile (a request in hand finishes first),
+    so that the test thread's own queries (a service it calls, a count it checks) do not use the shared
+    in-memory SQLite connection at the same time as a polling page's request ("database table is locked")."""
+
+    @contextlib.contextmanager
+    def paused():
+        with _APP_LOCK:
+            yield
+
+    return paused
 
 
 @pytest.fixture(autouse=True)
