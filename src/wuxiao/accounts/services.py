@@ -81,10 +81,9 @@ def address_key(ip: str | None) -> str:
     return f"ip:{address}"
 
 
-def account_key(login: str, user=None) -> str:
-    """The account a login name means, whichever of its names (any case, mobile with +86) is used;
-    `user` is that account when the caller has already looked it up."""
-    user = user if user is not None else find_user_by_login(login)
+def account_key(login: str, user) -> str:
+    """The account a login name means, whichever of its names (any case, mobile with +86) is used: `user`,
+    what find_user_by_login found for it (None: no such account, the name itself is counted)."""
     if user is not None:
         return f"user:{user.pk}"
     login = (login or "").strip()
@@ -107,7 +106,7 @@ def _known_device(cookie: str, account: str) -> str | None:
     return None
 
 
-def _throttle_keys(login: str, ip: str | None, device_cookie: str = "", user=None) -> list[_Key]:
+def _throttle_keys(login: str, user, ip: str | None, device_cookie: str = "") -> list[_Key]:
     account = account_key(login, user)
     device = _known_device(device_cookie, account)
     if device:
@@ -173,7 +172,7 @@ def authenticate_login(*, request, login: str, password: str, ip: str | None, de
     The login page and the API's token endpoint both call this, so they share one count.
     """
     account = find_user_by_login(login)
-    keys = _throttle_keys(login, ip, device_cookie, user=account)
+    keys = _throttle_keys(login, account, ip, device_cookie)
     _reserve(keys)
     # The backend checks the password of the account already found (MobileOrUsernameBackend).
     user = authenticate(request, username=login, password=password, account=account)
